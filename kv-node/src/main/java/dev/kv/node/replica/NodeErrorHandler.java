@@ -1,0 +1,39 @@
+package dev.kv.node.replica;
+
+import dev.kv.core.codec.CorruptDataException;
+import dev.kv.core.key.InvalidKeyException;
+import dev.kv.core.quorum.InvalidParameterException;
+import dev.kv.core.record.TooManySiblingsException;
+import dev.kv.node.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Internal API errors as RFC 9457 problems: bad input is the caller's 4xx, storage failure a 503. */
+@RestControllerAdvice
+class NodeErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeErrorHandler.class);
+
+    @ExceptionHandler({CorruptDataException.class, InvalidKeyException.class, InvalidParameterException.class,
+            MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ProblemDetail badRequest(Exception e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(TooManySiblingsException.class)
+    ProblemDetail tooManySiblings(TooManySiblingsException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(StorageException.class)
+    ProblemDetail storage(StorageException e) {
+        log.error("storage failure", e);
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "storage failure: " + e.getMessage());
+    }
+}

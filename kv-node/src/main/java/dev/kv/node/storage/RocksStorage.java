@@ -1,0 +1,151 @@
+package dev.kv.node.storage;
+
+import dev.kv.node.config.NodeProperties;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+/**
+ * The node's RocksDB: column family {@code default} holds records by key, {@code meta} the node's own bookkeeping
+ * (its generation). Every write goes through the write-ahead log; whether it is also fsynced is configurable.
+ * Opens on construction, closes on shutdown.
+ */
+@Component
+public class RocksStorage implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RocksStorage.class);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions columnOptions;
+    private final WriteOptions writeOptions;
+    private final RocksDB db;
+    private final ColumnFamilyHandle records;
+    private final ColumnFamilyHandle meta;
+    private final Path directory;
+
+    public RocksStorage(NodeProperties properties) throws Exception {
+        directory = properties.dataDir().toAbsolutePath();
+        Files.createDirectories(directory);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2).setKeepLogFileNum(3);
+        columnOptions = new ColumnFamilyOptions()
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
+        writeOptions = new WriteOptions().setSync(properties.syncWrites());
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnOptions),
+                new ColumnFamilyDescriptor("meta".getBytes(), columnOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        records = handles.get(0);
+        meta = handles.get(1);
+        log.info("RocksDB open at {} (sync writes: {})", directory, properties.syncWrites());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public byte[] get(byte[] key) {
+        try {
+            return db.get(records, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("read failed", e);
+        }
+    }
+
+    public void put(byte[] key, byte[] value) {
+        try {
+            db.put(records, writeOptions, key, value);
+        } catch (RocksDBException e) {
+            throw new StorageException("write failed", e);
+        }
+    }
+
+    public void delete(byte[] key) {
+        try {
+            db.delete(records, writeOptions, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("delete failed", e);
+        }
+    }
+
+    public byte[] getMeta(String name) {
+        try {
+            return db.get(meta, name.getBytes());
+        } catch (RocksDBException e) {
+            throw new StorageException("meta read failed", e);
+        }
+    }
+
+    public void putMeta(String name, byte[] value) {
+        try {
+            db.put(meta, new WriteOptions().setSync(true), name.getBytes(), value);
+        } catch (RocksDBException e) {
+            throw new StorageException("meta write failed", e);
+        }
+    }
+
+    /** Visits every record in key order until {@code visitor} returns false. */
+    public void forEach(BiPredicate<byte[], byte[]> visitor) {
+        try (RocksIterator iterator = db.newIterator(records)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                if (!visitor.test(iterator.key(), iterator.value())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    public long estimatedKeys() {
+        return property("rocksdb.estimate-num-keys");
+    }
+
+    public long liveDataBytes() {
+        return property("rocksdb.estimate-live-data-size");
+    }
+
+    public long totalSstBytes() {
+        return property("rocksdb.total-sst-files-size");
+    }
+
+    private long property(String name) {
+        try {
+            return db.getLongProperty(records, name);
+        } catch (RocksDBException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        log.info("closing RocksDB at {}", directory);
+        records.close();
+        meta.close();
+        db.close();
+        writeOptions.close();
+        columnOptions.close();
+        dbOptions.close();
+    }
+}
