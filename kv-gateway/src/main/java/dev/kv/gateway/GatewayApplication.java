@@ -1,0 +1,25 @@
+package dev.kv.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import java.time.InstantSource;
+
+/** The stateless gateway: the public API, routing, quorum coordination and read repair. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class GatewayApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+
+    @Bean
+    InstantSource instantSource() {
+        return InstantSource.system();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.kv.gateway.api;
+
+import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.quorum.QuorumSpec;
+import dev.kv.core.record.Record;
+import dev.kv.core.record.Sibling;
+import dev.kv.gateway.config.GatewayProperties;
+import dev.kv.gateway.quorum.QuorumReader;
+import dev.kv.gateway.quorum.QuorumWriter;
+import dev.kv.gateway.replica.CoordinateRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+
+/** The public key-value API (DESIGN §2). The key is the raw rest of the path, validated by {@link KeyPathFilter}. */
+@RestController
+@Tag(name = "kv", description = "Read, write and delete keys with per-request consistency")
+class KvController {
+
+    private static final String KEY_ROUTE = "/v1/kv/**";
+
+    private final QuorumReader reader;
+    private final QuorumWriter writer;
+    private final GatewayProperties properties;
+    private final InstantSource clock;
+
+    KvController(QuorumReader reader, QuorumWriter writer, GatewayProperties properties, InstantSource clock) {
+        this.reader = reader;
+        this.writer = writer;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @GetMapping(KEY_ROUTE)
+    @Operation(operationId = "getValue", summary = "Read a key",
+            description = "Answers the value as stored, with its Content-Type, X-KV-Context and ETag. With "
+                    + "Accept: application/json, a JSON envelope. Concurrent versions answer 300 with all siblings "
+                    + "and one context covering them.")
+    @ApiResponse(responseCode = "200", description = "The value",
+            content = {@Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ValueEnvelope.class))})
+    @ApiResponse(responseCode = "300", description = "Concurrent versions (siblings)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ValueEnvelope.class)))
+    @ApiResponse(responseCode = "404", description = "Absent, deleted or expired", content = @Content(
+            mediaType = "application/problem+json"))
+    ResponseEntity<?> get(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
+                          @Parameter(in = ParameterIn.QUERY, name = "r", description = "read quorum: 1..N, one, quorum or all")
+                          String r,
+                          @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                          String consistency,
+                          @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                          HttpServletRequest request) {
+        RequestOptions.rejectUnknown(request.getParameterMap(), RequestOptions.READ_PARAMETERS);
+        QuorumSpec spec = quorum(request);
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        Record record = reader.read(keyBytes, spec);
+        List<Sibling> live = record.liveSiblings(clock.millis());
+        if (live.isEmpty()) {
+            throw new KeyNotFoundException(key, record.isEmpty() ? null : VersionHeaders.context(record));
+        }
+        if (live.size() > 1) {
+            return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES).contentType(MediaType.APPLICATION_JSON)
+                    .header(VersionHeaders.CONTEXT, VersionHeaders.context(record))
+                    .header(VersionHeaders.SIBLINGS, String.valueOf(live.size()))
+                    .body(VersionHeaders.envelope(key, record, live));
+        }
+        Sibling value = live.getFirst();
+        ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+                .header(VersionHeaders.CONTEXT, VersionHeaders.context(record))
+                .eTag(VersionHeaders.etag(live));
+        if (value.hasExpiry()) {
+            response.header(VersionHeaders.EXPIRES_AT, Instant.ofEpochMilli(value.expiresAtMillis()).toString());
+        }
+        if (wantsEnvelope(accept)) {
+            return response.contentType(MediaType.APPLICATION_JSON).body(VersionHeaders.envelope(key, record, live));
+        }
+        return response.contentType(storedType(value)).body(value.value());
+    }
+
+    @PutMapping(KEY_ROUTE)
+    @Operation(operationId = "putValue", summary = "Write a key",
+            description = "Stores the request body (0 bytes to the configured limit, 1 MiB by default) with its "
+                    + "Content-Type. Send the X-KV-Context of a previous read to supersede what it saw; without "
+                    + "it the write supersedes what the coordinator holds.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value, raw bytes",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "204", description = "Stored at W replicas; the new version's X-KV-Context and ETag")
+    @ApiResponse(responseCode = "413", description = "Value too large",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> put(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
+                             @Parameter(in = ParameterIn.QUERY, name = "w", description = "write quorum: 1..N, one, quorum or all")
+                             String w,
+                             @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                             String consistency,
+                             @Parameter(in = ParameterIn.QUERY, name = "sloppy", description = "count hinted stand-ins toward W")
+                             String sloppy,
+                             @Parameter(in = ParameterIn.QUERY, name = "ttl", description = "time to live in seconds")
+                             String ttl,
+                             @Parameter(description = "causal context from a previous read")
+                             @RequestHeader(value = VersionHeaders.CONTEXT, required = false) String context,
+                             HttpServletRequest request) throws IOException {
+        RequestOptions.rejectUnknown(request.getParameterMap(), RequestOptions.WRITE_PARAMETERS);
+        QuorumSpec spec = quorum(request);
+        Long ttlSeconds = RequestOptions.ttlSeconds(request.getParameterMap());
+        String checkedContext = checkContext(context);
+        byte[] value = readBody(request);
+        String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE
+                : request.getContentType();
+        return written(writer.write(key.getBytes(StandardCharsets.UTF_8),
+                new CoordinateRequest(value, contentType, ttlSeconds, checkedContext, false), spec, "write"));
+    }
+
+    @DeleteMapping(KEY_ROUTE)
+    @Operation(operationId = "deleteValue", summary = "Delete a key",
+            description = "Writes a tombstone that dominates every older version.")
+    @ApiResponse(responseCode = "204", description = "Deleted at W replicas")
+    ResponseEntity<Void> delete(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
+                                @Parameter(in = ParameterIn.QUERY, name = "w", description = "write quorum: 1..N, one, quorum or all")
+                                String w,
+                                @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                                String consistency,
+                                @Parameter(in = ParameterIn.QUERY, name = "sloppy", description = "count hinted stand-ins toward W")
+                                String sloppy,
+                                @Parameter(description = "causal context from a previous read")
+                                @RequestHeader(value = VersionHeaders.CONTEXT, required = false) String context,
+                                HttpServletRequest request) {
+        RequestOptions.rejectUnknown(request.getParameterMap(), RequestOptions.DELETE_PARAMETERS);
+        QuorumSpec spec = quorum(request);
+        String checkedContext = checkContext(context);
+        return written(writer.write(key.getBytes(StandardCharsets.UTF_8),
+                new CoordinateRequest(new byte[0], null, null, checkedContext, true), spec, "delete"));
+    }
+
+    private ResponseEntity<Void> written(Record record) {
+        List<Sibling> live = record.liveSiblings(clock.millis());
+        ResponseEntity.HeadersBuilder<?> response = ResponseEntity.noContent()
+                .header(VersionHeaders.CONTEXT, VersionHeaders.context(record))
+                .eTag(VersionHeaders.etag(live.isEmpty() ? record.siblings() : live));
+        if (live.size() > 1) {
+            response.header(VersionHeaders.SIBLINGS, String.valueOf(live.size()));
+        }
+        return response.build();
+    }
+
+    private QuorumSpec quorum(HttpServletRequest request) {
+        return RequestOptions.quorum(request.getParameterMap(), properties.replicationFactor(),
+                properties.defaultConsistency());
+    }
+
+    /** Parses the context here so that a malformed one is the client's 400, not a coordinator failure. */
+    private static String checkContext(String context) {
+        if (context == null || context.isBlank()) {
+            return null;
+        }
+        try {
+            RecordCodec.parseContextToken(context);
+        } catch (IllegalArgumentException e) {
+            throw new dev.kv.core.quorum.InvalidParameterException(VersionHeaders.CONTEXT,
+                    "X-KV-Context is not a context this store issued: " + e.getMessage());
+        }
+        return context.trim();
+    }
+
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        long limit = properties.valueMax().toBytes();
+        if (request.getContentLengthLong() > limit) {
+            throw new ValueTooLargeException(limit);
+        }
+        try (InputStream body = request.getInputStream()) {
+            byte[] value = body.readNBytes((int) limit + 1);
+            if (value.length > limit) {
+                throw new ValueTooLargeException(limit);
+            }
+            return value;
+        }
+    }
+
+    private static boolean wantsEnvelope(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        for (MediaType type : MediaType.parseMediaTypes(accept)) {
+            if (type.getQualityValue() > 0 && MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MediaType storedType(Sibling value) {
+        try {
+            return value.contentType().isEmpty() ? MediaType.APPLICATION_OCTET_STREAM
+                    : MediaType.parseMediaType(value.contentType());
+        } catch (IllegalArgumentException e) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.kv.gateway.replica;
+
+import dev.kv.core.codec.CorruptDataException;
+import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.record.Record;
+import dev.kv.gateway.config.GatewayProperties;
+import dev.kv.gateway.routing.NodeAddress;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Calls the nodes' internal API asynchronously, so a quorum fan-out costs no thread per replica. Every call has a
+ * timeout; every failure becomes a {@link ReplicaException} that says what happened; every call is timed by node,
+ * call and outcome. Connections are kept alive and reused (the nodes never close them after N requests).
+ */
+@Component
+public class ReplicaClient {
+
+    static final String SECRET_HEADER = "X-KV-Cluster-Secret";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final String secret;
+    private final MeterRegistry registry;
+
+    public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
+                         MeterRegistry registry) {
+        this.timeout = properties.replicaTimeout();
+        this.secret = secret;
+        this.registry = registry;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
+    public CompletableFuture<Record> read(NodeAddress node, byte[] key) {
+        HttpRequest request = request(node, "internal/v1/replica?key=" + encodeKey(key)).GET().build();
+        return send(node, "read", request, response -> switch (response.statusCode()) {
+            case 200 -> RecordCodec.decode(response.body());
+            case 404 -> Record.EMPTY;
+            default -> throw unexpected(node, response);
+        });
+    }
+
+    /** Sends a record for the replica to merge into its own (replication and repair). */
+    public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord) {
+        HttpRequest request = request(node, "internal/v1/replica?key=" + encodeKey(key))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(encodedRecord)).build();
+        return send(node, "merge", request, response -> {
+            if (response.statusCode() != 204 && response.statusCode() != 200) {
+                throw unexpected(node, response);
+            }
+            return null;
+        });
+    }
+
+    /** Asks the replica to coordinate a client write; answers the record it stored. */
+    public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write) {
+        StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(key))
+                .append("&op=").append(write.delete() ? "delete" : "put");
+        if (write.ttlSeconds() != null) {
+            path.append("&ttl=").append(write.ttlSeconds());
+        }
+        HttpRequest.Builder builder = request(node, path.toString())
+                .header("Content-Type", "application/octet-stream");
+        if (write.contentType() != null) {
+            builder.header("X-KV-Content-Type", write.contentType());
+        }
+        if (write.context() != null) {
+            builder.header("X-KV-Context", write.context());
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(write.value())).build();
+        return send(node, "coordinate", request, response -> {
+            if (response.statusCode() != 200) {
+                throw unexpected(node, response);
+            }
+            return RecordCodec.decode(response.body());
+        });
+    }
+
+    /** A plain GET of a node's JSON endpoint (info, health), for the cluster view. */
+    public CompletableFuture<byte[]> getJson(NodeAddress node, String path) {
+        HttpRequest request = request(node, path).GET().build();
+        return send(node, "info", request, response -> {
+            if (response.statusCode() != 200) {
+                throw unexpected(node, response);
+            }
+            return response.body();
+        });
+    }
+
+    private HttpRequest.Builder request(NodeAddress node, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(node.baseUri().resolve(URI.create(path)))
+                .timeout(timeout);
+        if (!secret.isEmpty()) {
+            builder.header(SECRET_HEADER, secret);
+        }
+        return builder;
+    }
+
+    private <T> CompletableFuture<T> send(NodeAddress node, String call, HttpRequest request,
+                                          Function<HttpResponse<byte[]>, T> handler) {
+        long start = System.nanoTime();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, failure) -> {
+                    String outcome = "ok";
+                    try {
+                        if (failure != null) {
+                            outcome = "unreachable";
+                            throw translate(node, failure);
+                        }
+                        try {
+                            return handler.apply(response);
+                        } catch (CorruptDataException e) {
+                            outcome = "garbage";
+                            throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e);
+                        } catch (ReplicaException e) {
+                            outcome = e.isClientError() ? "rejected" : "failed";
+                            throw e;
+                        }
+                    } finally {
+                        Timer.builder("kv.replica.calls").tag("node", node.id()).tag("call", call)
+                                .tag("outcome", outcome).register(registry)
+                                .record(Duration.ofNanos(System.nanoTime() - start));
+                    }
+                });
+    }
+
+    private ReplicaException translate(NodeAddress node, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String reason;
+        if (cause instanceof HttpConnectTimeoutException) {
+            reason = "connect timeout after " + timeout.toMillis() + " ms";
+        } else if (cause instanceof HttpTimeoutException) {
+            reason = "timeout after " + timeout.toMillis() + " ms";
+        } else if (cause instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (cause instanceof IOException) {
+            reason = "connection failed (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+        } else {
+            reason = cause.toString();
+        }
+        return new ReplicaException(node.id(), 0, reason, cause);
+    }
+
+    private static ReplicaException unexpected(NodeAddress node, HttpResponse<byte[]> response) {
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String detail = extractDetail(body);
+        return new ReplicaException(node.id(), response.statusCode(), "HTTP " + response.statusCode()
+                + (detail.isEmpty() ? "" : " (" + detail + ")"), null);
+    }
+
+    /** The {@code detail} of a problem+json body; empty if the body is not one. */
+    static String extractDetail(String body) {
+        try {
+            JsonNode detail = JSON.readTree(body).get("detail");
+            return detail == null ? "" : detail.asString();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    static String encodeKey(byte[] key) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+}
