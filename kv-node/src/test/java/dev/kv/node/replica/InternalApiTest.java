@@ -1,0 +1,116 @@
+package dev.kv.node.replica;
+
+import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.record.Record;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The node's internal API over HTTP, on a real RocksDB. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class InternalApiTest {
+
+    private static final String SECRET = "test-secret";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    dev.kv.node.storage.RecordStore store;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("kv.node.data-dir", () -> tempDir());
+        registry.add("kv.cluster.secret", () -> SECRET);
+        registry.add("server.address", () -> "127.0.0.1");
+    }
+
+    private static String tempDir() {
+        try {
+            return Files.createTempDirectory("kv-node-test").toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String key(String key) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, boolean withSecret) throws Exception {
+        if (withSecret) {
+            request.header("X-KV-Cluster-Secret", SECRET);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Test
+    void callsWithoutTheClusterSecretAreRefused() throws Exception {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/internal/v1/replica?key=" + key("k"))),
+                false);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void aCoordinatedWriteIsReadBackAsTheSameRecord() throws Exception {
+        HttpResponse<byte[]> written = send(HttpRequest.newBuilder(
+                        uri("/internal/v1/coordinate?key=" + key("users/1") + "&op=put&ttl=60"))
+                .header("Content-Type", "application/octet-stream").header("X-KV-Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")), true);
+        assertThat(written.statusCode()).isEqualTo(200);
+        Record record = RecordCodec.decode(written.body());
+        assertThat(record.siblings()).singleElement().satisfies(s -> {
+            assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("hello");
+            assertThat(s.contentType()).isEqualTo("text/plain");
+            assertThat(s.hasExpiry()).isTrue();
+        });
+
+        HttpResponse<byte[]> read = send(HttpRequest.newBuilder(uri("/internal/v1/replica?key=" + key("users/1"))),
+                true);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(RecordCodec.decode(read.body())).isEqualTo(record);
+    }
+
+    @Test
+    void aGarbageRecordIsRefusedAndStoresNothing() throws Exception {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/internal/v1/replica?key=" + key("junk")))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 9, 9, 9})), true);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(store.readEncoded("junk".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+
+    @Test
+    void anInvalidKeyEncodingIsABadRequest() throws Exception {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/internal/v1/replica?key=%25%25")), true);
+        assertThat(response.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void readinessIncludesStorage() throws Exception {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/actuator/health/readiness")), false);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"storage\"").contains("UP");
+    }
+}
