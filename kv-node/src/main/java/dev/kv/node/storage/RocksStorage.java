@@ -42,6 +42,7 @@ public class RocksStorage implements AutoCloseable {
     private final RocksDB db;
     private final ColumnFamilyHandle records;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle hints;
     private final Path directory;
 
     public RocksStorage(NodeProperties properties) throws Exception {
@@ -55,11 +56,13 @@ public class RocksStorage implements AutoCloseable {
         writeOptions = new WriteOptions().setSync(properties.syncWrites());
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnOptions),
-                new ColumnFamilyDescriptor("meta".getBytes(), columnOptions));
+                new ColumnFamilyDescriptor("meta".getBytes(), columnOptions),
+                new ColumnFamilyDescriptor("hints".getBytes(), columnOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
         records = handles.get(0);
         meta = handles.get(1);
+        hints = handles.get(2);
         log.info("RocksDB open at {} (sync writes: {})", directory, properties.syncWrites());
     }
 
@@ -118,6 +121,47 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
+    /** Hints live in their own column family so that a hint backlog never slows record reads. */
+    public void putHint(byte[] key, byte[] value) {
+        try {
+            db.put(hints, writeOptions, key, value);
+        } catch (RocksDBException e) {
+            throw new StorageException("hint write failed", e);
+        }
+    }
+
+    public void deleteHint(byte[] key) {
+        try {
+            db.delete(hints, writeOptions, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("hint delete failed", e);
+        }
+    }
+
+    /** Visits hints whose key starts with {@code prefix}, in key order, until {@code visitor} returns false. */
+    public void forEachHint(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        try (RocksIterator iterator = db.newIterator(hints)) {
+            for (iterator.seek(prefix); iterator.isValid(); iterator.next()) {
+                byte[] key = iterator.key();
+                if (!startsWith(key, prefix) || !visitor.test(key, iterator.value())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long estimatedKeys() {
         return property("rocksdb.estimate-num-keys");
     }
@@ -143,6 +187,7 @@ public class RocksStorage implements AutoCloseable {
         log.info("closing RocksDB at {}", directory);
         records.close();
         meta.close();
+        hints.close();
         db.close();
         writeOptions.close();
         columnOptions.close();

@@ -1,0 +1,44 @@
+package dev.kv.core.membership;
+
+/**
+ * What gossip spreads about one node: where it is, its generation (the start time of its current process, so a
+ * restart is visible as a new generation) and its heartbeat version (advanced every gossip round and on every status
+ * change). A state with a higher generation, or the same generation and a higher version, supersedes another.
+ *
+ * @param nodeId     the node's id
+ * @param address    base URL of its HTTP API, e.g. {@code http://10.0.0.5:7101}
+ * @param generation process start time in epoch millis
+ * @param version    heartbeat version within the generation
+ * @param status     what the node announces
+ */
+public record EndpointState(String nodeId, String address, long generation, long version, NodeStatus status) {
+
+    public boolean supersedes(EndpointState other) {
+        return other == null || generation > other.generation
+                || (generation == other.generation && version > other.version);
+    }
+
+    public Digest digest() {
+        return new Digest(nodeId, generation, version);
+    }
+
+    public EndpointState withVersion(long newVersion) {
+        return new EndpointState(nodeId, address, generation, newVersion, status);
+    }
+
+    public EndpointState withStatus(NodeStatus newStatus) {
+        return new EndpointState(nodeId, address, generation, version + 1, newStatus);
+    }
+
+    /** The version summary sent in a gossip SYN. */
+    public record Digest(String nodeId, long generation, long version) {
+
+        boolean isOlderThan(EndpointState state) {
+            return state.generation() > generation || (state.generation() == generation && state.version() > version);
+        }
+
+        boolean isNewerThan(EndpointState state) {
+            return generation > state.generation() || (generation == state.generation() && version > state.version());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.kv.node.gossip;
+
+import dev.kv.core.membership.Membership;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * Gossip endpoints and the cluster view as this node judges it.
+ *
+ * <pre>
+ * POST /internal/v1/gossip/syn   Syn  → Ack
+ * POST /internal/v1/gossip/ack2  Ack2 → 204
+ * GET  /internal/v1/cluster      → this node's view: every member with status, liveness and phi
+ * </pre>
+ */
+@RestController
+class GossipController {
+
+    private final GossipService gossip;
+    private final InstantSource clock;
+
+    GossipController(GossipService gossip, InstantSource clock) {
+        this.gossip = gossip;
+        this.clock = clock;
+    }
+
+    /**
+     * One member of the view.
+     *
+     * @param id         node id
+     * @param address    base URL
+     * @param generation process start time (changes on restart)
+     * @param version    heartbeat version
+     * @param status     what the node announces (normal, shutdown)
+     * @param liveness   alive, suspect or down as this node judges
+     * @param phi        this node's suspicion
+     * @param local      whether this entry is the answering node itself
+     */
+    record MemberView(String id, String address, long generation, long version, String status, String liveness,
+                      double phi, boolean local) {
+    }
+
+    record ClusterView(String observer, List<MemberView> members) {
+    }
+
+    @PostMapping("/internal/v1/gossip/syn")
+    GossipMessages.Ack syn(@RequestBody GossipMessages.Syn syn) {
+        return gossip.onSyn(syn);
+    }
+
+    @PostMapping("/internal/v1/gossip/ack2")
+    ResponseEntity<Void> ack2(@RequestBody GossipMessages.Ack2 ack2) {
+        gossip.onAck2(ack2);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/internal/v1/cluster")
+    ResponseEntity<ClusterView> cluster() {
+        Membership membership = gossip.membership();
+        if (membership == null) {
+            return ResponseEntity.status(503).build();
+        }
+        List<MemberView> members = membership.members(clock.millis()).stream()
+                .map(m -> new MemberView(m.state().nodeId(), m.state().address(), m.state().generation(),
+                        m.state().version(), m.state().status().name().toLowerCase(java.util.Locale.ROOT),
+                        m.liveness().wireName(), Math.round(m.phi() * 100) / 100.0, m.local()))
+                .toList();
+        return ResponseEntity.ok(new ClusterView(membership.local().nodeId(), members));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kv.node.gossip;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Membership and failure detection.
+ *
+ * @param seeds            nodes to contact first, as {@code host:port} or URLs; in Kubernetes the StatefulSet pods'
+ *                         stable DNS names behind the headless Service. A node may list itself.
+ * @param advertiseAddress the URL peers use to reach this node; defaults to {@code http://<server.address>:<port>}
+ * @param interval         one gossip round per interval
+ * @param phiThreshold     phi at or above which a peer is judged down (suspect from half of it)
+ * @param minStdDeviation  floor of the heartbeat-interval deviation in the phi computation
+ * @param acceptablePause  a silence this long on top of the mean interval is not yet suspicious
+ * @param timeout          per gossip call
+ */
+@ConfigurationProperties("kv.gossip")
+public record GossipProperties(
+        @DefaultValue({}) List<String> seeds,
+        String advertiseAddress,
+        @DefaultValue("1s") Duration interval,
+        @DefaultValue("8") double phiThreshold,
+        @DefaultValue("250ms") Duration minStdDeviation,
+        @DefaultValue("500ms") Duration acceptablePause,
+        @DefaultValue("500ms") Duration timeout) {
+
+    /** Seeds as base URLs. */
+    public List<String> seedUrls() {
+        return seeds.stream().map(GossipProperties::toUrl).toList();
+    }
+
+    public static String toUrl(String address) {
+        String trimmed = address.trim();
+        String url = trimmed.startsWith("http://") || trimmed.startsWith("https://") ? trimmed : "http://" + trimmed;
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

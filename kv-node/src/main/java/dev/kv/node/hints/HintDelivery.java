@@ -1,0 +1,100 @@
+package dev.kv.node.hints;
+
+import dev.kv.core.membership.Liveness;
+import dev.kv.core.membership.Membership;
+import dev.kv.node.gossip.GossipService;
+import dev.kv.node.peer.PeerClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.net.http.HttpResponse;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hinted handoff, the delivery side.
+ *
+ * <pre>
+ * gateway ──PUT /internal/v1/hints?target=T&key=K (record)──▶ holder    (T was down: the holder keeps the copy)
+ * every interval, for each T with pending hints that gossip judges alive:
+ *   holder ──PUT /internal/v1/replica?key=K (record)──▶ T   oldest first, at most the delivery rate
+ *   on success the hint is deleted; hints older than the window are dropped (anti-entropy repairs what they held)
+ * </pre>
+ *
+ * Delivery is a merge, so a hint delivered twice (after a crash between send and delete) does no harm.
+ */
+@Component
+class HintDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(HintDelivery.class);
+
+    private final HintStore hints;
+    private final GossipService gossip;
+    private final PeerClient peers;
+    private final HintProperties properties;
+    private final InstantSource clock;
+
+    HintDelivery(HintStore hints, GossipService gossip, PeerClient peers, HintProperties properties,
+                 InstantSource clock) {
+        this.hints = hints;
+        this.gossip = gossip;
+        this.peers = peers;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${kv.hints.delivery-interval:1s}")
+    void deliver() {
+        Membership membership = gossip.membership();
+        if (membership == null) {
+            return;
+        }
+        int perRound = (int) Math.max(1, properties.deliveryRate() * properties.deliveryInterval().toMillis() / 1000);
+        long now = clock.millis();
+        for (Map.Entry<String, Long> entry : hints.pendingByTarget().entrySet()) {
+            if (entry.getValue() <= 0) {
+                continue;
+            }
+            String target = entry.getKey();
+            List<HintStore.Hint> batch = hints.oldest(target, perRound);
+            batch.stream().filter(hints::isExpired).forEach(hints::expired);
+            if (membership.liveness(target, now) != Liveness.ALIVE) {
+                continue;
+            }
+            String address = membership.members(now).stream().filter(m -> m.state().nodeId().equals(target))
+                    .map(m -> m.state().address()).findFirst().orElse(null);
+            if (address != null) {
+                deliverBatch(target, address, batch.stream().filter(h -> !hints.isExpired(h)).toList());
+            }
+        }
+    }
+
+    private void deliverBatch(String target, String address, List<HintStore.Hint> batch) {
+        int delivered = 0;
+        for (HintStore.Hint hint : batch) {
+            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(hint.key().key());
+            try {
+                HttpResponse<byte[]> response = peers.put(address, "/internal/v1/replica?key=" + key, hint.record(),
+                        properties.timeout()).get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+                if (response.statusCode() / 100 != 2) {
+                    log.info("hint delivery to {} refused: HTTP {}", target, response.statusCode());
+                    break;
+                }
+                hints.delivered(hint);
+                delivered++;
+            } catch (Exception e) {
+                log.info("hint delivery to {} failed: {}; retrying next round", target, e.toString());
+                break;
+            }
+        }
+        if (delivered > 0) {
+            log.info("delivered {} hints to {} ({} pending)", delivered, target,
+                    hints.pendingByTarget().getOrDefault(target, 0L));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.kv.node.hints;
+
+import dev.kv.core.hints.HintKey;
+import dev.kv.core.hints.HintPolicy;
+import dev.kv.node.storage.RocksStorage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
+
+/**
+ * Hints this node holds for others, durably in RocksDB's {@code hints} column family, with counts and bytes per
+ * target kept in memory (rebuilt by a scan at start) for the limit and the metrics.
+ */
+@Component
+public class HintStore {
+
+    /** One stored hint. */
+    public record Hint(HintKey key, byte[] record) {
+    }
+
+    /** Hint bookkeeping of one target. */
+    record Pending(AtomicLong count, AtomicLong bytes) {
+    }
+
+    private final RocksStorage storage;
+    private final HintPolicy policy;
+    private final InstantSource clock;
+    private final MeterRegistry registry;
+    private final AtomicLong sequence;
+    private final AtomicLong totalBytes = new AtomicLong();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    public HintStore(RocksStorage storage, HintProperties properties, InstantSource clock, MeterRegistry registry) {
+        this.storage = storage;
+        this.policy = new HintPolicy(properties.window(), properties.maxStorage().toBytes());
+        this.clock = clock;
+        this.registry = registry;
+        this.sequence = new AtomicLong(clock.millis() << 16);
+        storage.forEachHint(new byte[0], (key, value) -> {
+            account(HintKey.decode(key).target(), key.length + value.length);
+            return true;
+        });
+        Gauge.builder("kv.hints.stored.bytes", totalBytes, AtomicLong::get).baseUnit("bytes")
+                .description("bytes of hints held for other nodes").register(registry);
+    }
+
+    /** Stores a hint; false when the storage limit refuses it. */
+    public boolean store(String target, byte[] key, byte[] record) {
+        HintKey hintKey = new HintKey(target, clock.millis(), sequence.incrementAndGet(), key);
+        byte[] encodedKey = hintKey.encode();
+        long size = encodedKey.length + record.length;
+        if (!policy.admits(totalBytes.get(), size)) {
+            counter("kv.hints.dropped", target, "reason", "limit").increment();
+            return false;
+        }
+        storage.putHint(encodedKey, record);
+        account(target, size);
+        counter("kv.hints.stored", target, null, null).increment();
+        return true;
+    }
+
+    /** Up to {@code limit} hints for the target, oldest first. */
+    public List<Hint> oldest(String target, int limit) {
+        List<Hint> result = new ArrayList<>();
+        BiPredicate<byte[], byte[]> collect = (key, value) -> {
+            result.add(new Hint(HintKey.decode(key), value));
+            return result.size() < limit;
+        };
+        storage.forEachHint(HintKey.prefix(target), collect);
+        return result;
+    }
+
+    public void delivered(Hint hint) {
+        remove(hint);
+        counter("kv.hints.delivered", hint.key().target(), null, null).increment();
+    }
+
+    public void expired(Hint hint) {
+        remove(hint);
+        counter("kv.hints.dropped", hint.key().target(), "reason", "expired").increment();
+    }
+
+    public boolean isExpired(Hint hint) {
+        return policy.isExpired(hint.key().storedAtMillis(), clock.millis());
+    }
+
+    /** Pending hint counts by target. */
+    public Map<String, Long> pendingByTarget() {
+        Map<String, Long> result = new TreeMap<>();
+        pending.forEach((target, p) -> result.put(target, p.count().get()));
+        return result;
+    }
+
+    public long totalBytes() {
+        return totalBytes.get();
+    }
+
+    private void remove(Hint hint) {
+        byte[] key = hint.key().encode();
+        storage.deleteHint(key);
+        Pending p = pending.get(hint.key().target());
+        if (p != null) {
+            p.count().decrementAndGet();
+            p.bytes().addAndGet(-(key.length + hint.record().length));
+        }
+        totalBytes.addAndGet(-(key.length + hint.record().length));
+    }
+
+    private void account(String target, long size) {
+        Pending p = pending.computeIfAbsent(target, t -> {
+            Pending created = new Pending(new AtomicLong(), new AtomicLong());
+            Gauge.builder("kv.hints.pending", created.count(), AtomicLong::get).tag("target", t)
+                    .description("hints waiting for delivery to a node").register(registry);
+            return created;
+        });
+        p.count().incrementAndGet();
+        p.bytes().addAndGet(size);
+        totalBytes.addAndGet(size);
+    }
+
+    private Counter counter(String name, String target, String tag, String value) {
+        Counter.Builder builder = Counter.builder(name).tag("target", target);
+        if (tag != null) {
+            builder.tag(tag, value);
+        }
+        return builder.register(registry);
+    }
+}
