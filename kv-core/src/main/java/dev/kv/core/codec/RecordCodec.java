@@ -6,6 +6,7 @@ import dev.kv.core.record.Sibling;
 import dev.kv.core.version.Dot;
 import dev.kv.core.version.VersionVector;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,11 +32,19 @@ public final class RecordCodec {
     private static final int FORMAT = 1;
     private static final int CONTEXT_FORMAT = 1;
     private static final int FLAG_TOMBSTONE = 1;
+    private static final int SIBLINGS_DECODED_MAX = Limits.SIBLINGS_MAX * 2;
 
     private RecordCodec() {
     }
 
+    /**
+     * The record as bytes.
+     *
+     * @throws CorruptDataException if {@link #decode} would refuse the bytes (a content type, value, clock or sibling
+     *                              count above its limit), so such a record fails before it is stored, not after
+     */
     public static byte[] encode(Record record) {
+        checkDecodable(record);
         int valueBytes = 0;
         for (Sibling sibling : record.siblings()) {
             valueBytes += sibling.value().length;
@@ -68,7 +77,7 @@ public final class RecordCodec {
             throw new CorruptDataException("unknown record format " + format);
         }
         List<VersionVector.Entry> entries = readClock(in);
-        int count = in.readLength(Limits.SIBLINGS_MAX * 2, "sibling count");
+        int count = in.readLength(SIBLINGS_DECODED_MAX, "sibling count");
         List<Sibling> siblings = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int actor = in.readLength(entries.size() - 1, "actor index");
@@ -117,7 +126,30 @@ public final class RecordCodec {
         }
     }
 
+    /** The encoding half of the paired validation: the bounds that {@link #decode} checks, checked before writing. */
+    private static void checkDecodable(Record record) {
+        if (record.siblings().size() > SIBLINGS_DECODED_MAX) {
+            throw new CorruptDataException("cannot encode: sibling count of " + record.siblings().size()
+                    + " exceeds the limit of " + SIBLINGS_DECODED_MAX);
+        }
+        for (Sibling sibling : record.siblings()) {
+            int typeBytes = sibling.contentType().getBytes(StandardCharsets.UTF_8).length;
+            if (typeBytes > Limits.CONTENT_TYPE_BYTES_MAX) {
+                throw new CorruptDataException("cannot encode: content type of " + typeBytes
+                        + " bytes exceeds the limit of " + Limits.CONTENT_TYPE_BYTES_MAX);
+            }
+            if (sibling.value().length > Limits.VALUE_BYTES_HARD_MAX) {
+                throw new CorruptDataException("cannot encode: value of " + sibling.value().length
+                        + " bytes exceeds the limit of " + Limits.VALUE_BYTES_HARD_MAX);
+            }
+        }
+    }
+
     private static void writeClock(ByteWriter out, List<VersionVector.Entry> entries) {
+        if (entries.size() > Limits.CLOCK_ENTRIES_HARD_MAX) {
+            throw new CorruptDataException("cannot encode: clock entry count of " + entries.size()
+                    + " exceeds the limit of " + Limits.CLOCK_ENTRIES_HARD_MAX);
+        }
         out.writeVarLong(entries.size());
         for (VersionVector.Entry entry : entries) {
             out.writeString(entry.actor());

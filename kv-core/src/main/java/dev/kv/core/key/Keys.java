@@ -21,7 +21,8 @@ public final class Keys {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            // C0, DEL and C1 (U+0080..U+009F, NEL among them): every character Unicode classes as a control.
+            if (Character.isISOControl(c)) {
                 throw new InvalidKeyException("the key contains the control character U+%04X at position %d"
                         .formatted((int) c, i));
             }

@@ -10,7 +10,6 @@ import dev.kv.gateway.quorum.QuorumWriter;
 import dev.kv.gateway.replica.CoordinateRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -18,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -37,7 +38,13 @@ import java.util.List;
 /** The public key-value API (DESIGN §2). The key is the raw rest of the path, validated by {@link KeyPathFilter}. */
 @RestController
 @Tag(name = "kv", description = "Read, write and delete keys with per-request consistency")
+@ApiResponse(responseCode = "400", description = "Invalid key or parameter; the problem names the parameter",
+        content = @Content(mediaType = KvController.PROBLEM))
+@ApiResponse(responseCode = "503", description = "Quorum not reached: how many replicas answered of how many were "
+        + "needed and contacted, with Retry-After", content = @Content(mediaType = KvController.PROBLEM))
 class KvController {
+
+    static final String PROBLEM = "application/problem+json";
 
     private static final String KEY_ROUTE = "/v1/kv/**";
 
@@ -64,11 +71,13 @@ class KvController {
     @ApiResponse(responseCode = "300", description = "Concurrent versions (siblings)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ValueEnvelope.class)))
     @ApiResponse(responseCode = "404", description = "Absent, deleted or expired", content = @Content(
-            mediaType = "application/problem+json"))
+            mediaType = PROBLEM))
     ResponseEntity<?> get(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
-                          @Parameter(in = ParameterIn.QUERY, name = "r", description = "read quorum: 1..N, one, quorum or all")
+                          @RequestParam(name = "r", required = false)
+                          @Parameter(description = "read quorum: 1..N, one, quorum or all")
                           String r,
-                          @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                          @RequestParam(name = "consistency", required = false)
+                          @Parameter(description = "strong, eventual, fast-write or fast-read")
                           String consistency,
                           @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                           HttpServletRequest request) {
@@ -107,16 +116,24 @@ class KvController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value, raw bytes",
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "204", description = "Stored at W replicas; the new version's X-KV-Context and ETag")
+    @ApiResponse(responseCode = "409", description = "Too many concurrent versions; read and resolve them first",
+            content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "413", description = "Value too large",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "501", description = "sloppy=true: sloppy quorums are not supported yet",
+            content = @Content(mediaType = PROBLEM))
     ResponseEntity<Void> put(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
-                             @Parameter(in = ParameterIn.QUERY, name = "w", description = "write quorum: 1..N, one, quorum or all")
+                             @RequestParam(name = "w", required = false)
+                             @Parameter(description = "write quorum: 1..N, one, quorum or all")
                              String w,
-                             @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                             @RequestParam(name = "consistency", required = false)
+                             @Parameter(description = "strong, eventual, fast-write or fast-read")
                              String consistency,
-                             @Parameter(in = ParameterIn.QUERY, name = "sloppy", description = "count hinted stand-ins toward W")
+                             @RequestParam(name = "sloppy", required = false)
+                             @Parameter(description = "count hinted stand-ins toward W")
                              String sloppy,
-                             @Parameter(in = ParameterIn.QUERY, name = "ttl", description = "time to live in seconds")
+                             @RequestParam(name = "ttl", required = false)
+                             @Parameter(description = "time to live in seconds")
                              String ttl,
                              @Parameter(description = "causal context from a previous read")
                              @RequestHeader(value = VersionHeaders.CONTEXT, required = false) String context,
@@ -136,12 +153,19 @@ class KvController {
     @Operation(operationId = "deleteValue", summary = "Delete a key",
             description = "Writes a tombstone that dominates every older version.")
     @ApiResponse(responseCode = "204", description = "Deleted at W replicas")
+    @ApiResponse(responseCode = "409", description = "Too many concurrent versions; read and resolve them first",
+            content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "501", description = "sloppy=true: sloppy quorums are not supported yet",
+            content = @Content(mediaType = PROBLEM))
     ResponseEntity<Void> delete(@Parameter(hidden = true) @RequestAttribute(KeyPathFilter.KEY_ATTRIBUTE) String key,
-                                @Parameter(in = ParameterIn.QUERY, name = "w", description = "write quorum: 1..N, one, quorum or all")
+                                @RequestParam(name = "w", required = false)
+                                @Parameter(description = "write quorum: 1..N, one, quorum or all")
                                 String w,
-                                @Parameter(in = ParameterIn.QUERY, name = "consistency", description = "strong, eventual, fast-write or fast-read")
+                                @RequestParam(name = "consistency", required = false)
+                                @Parameter(description = "strong, eventual, fast-write or fast-read")
                                 String consistency,
-                                @Parameter(in = ParameterIn.QUERY, name = "sloppy", description = "count hinted stand-ins toward W")
+                                @RequestParam(name = "sloppy", required = false)
+                                @Parameter(description = "count hinted stand-ins toward W")
                                 String sloppy,
                                 @Parameter(description = "causal context from a previous read")
                                 @RequestHeader(value = VersionHeaders.CONTEXT, required = false) String context,
@@ -201,7 +225,15 @@ class KvController {
         if (accept == null) {
             return false;
         }
-        for (MediaType type : MediaType.parseMediaTypes(accept)) {
+        List<MediaType> accepted;
+        try {
+            accepted = MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException e) {
+            // The client's error, not an internal one.
+            throw new dev.kv.core.quorum.InvalidParameterException(HttpHeaders.ACCEPT,
+                    "the Accept header is not a list of media types: " + e.getMessage());
+        }
+        for (MediaType type : accepted) {
             if (type.getQualityValue() > 0 && MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)) {
                 return true;
             }

@@ -25,9 +25,12 @@ final class FanOut<T> {
     private final QuorumTracker tracker;
     private final Map<String, T> answers = new LinkedHashMap<>();
     private final CompletableFuture<Void> decided = new CompletableFuture<>();
+    private final CompletableFuture<Void> allAnswered = new CompletableFuture<>();
+    private int outstanding;
 
     FanOut(int needed, int contacted) {
         this.tracker = new QuorumTracker(needed, contacted);
+        this.outstanding = contacted;
         if (tracker.state() != QuorumTracker.State.PENDING) {
             decided.complete(null);
         }
@@ -36,44 +39,59 @@ final class FanOut<T> {
     /** Counts an answer given before the fan-out started (the coordinator's own acknowledgement). */
     synchronized void success(String replica, T answer) {
         answers.put(replica, answer);
-        if (tracker.recordSuccess() != QuorumTracker.State.PENDING) {
-            decided.complete(null);
-        }
+        answered(tracker.recordSuccess());
     }
 
     void track(String replica, CompletableFuture<T> call) {
         call.whenComplete((answer, failure) -> {
             synchronized (this) {
-                QuorumTracker.State state;
                 if (failure == null) {
                     answers.put(replica, answer);
-                    state = tracker.recordSuccess();
+                    answered(tracker.recordSuccess());
                 } else {
-                    state = tracker.recordFailure(replica, reason(failure));
-                }
-                if (state != QuorumTracker.State.PENDING) {
-                    decided.complete(null);
+                    answered(tracker.recordFailure(replica, reason(failure)));
                 }
             }
         });
     }
 
+    private void answered(QuorumTracker.State state) {
+        if (--outstanding <= 0) {
+            allAnswered.complete(null);
+        }
+        if (state != QuorumTracker.State.PENDING) {
+            decided.complete(null);
+        }
+    }
+
     /**
      * Waits until the quorum is decided or {@code timeout} passes (the calls' own timeouts normally decide first;
-     * this bound only guards against a lost callback).
+     * this bound only guards against a lost callback). A quorum that became impossible is reported only once the
+     * remaining calls have answered too (within the same bound), so the 503 counts every replica that did answer.
      */
     QuorumOutcome await(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        waitFor(decided, deadline);
+        synchronized (this) {
+            if (tracker.state() != QuorumTracker.State.FAILED) {
+                return tracker.outcome();
+            }
+        }
+        waitFor(allAnswered, deadline);
+        synchronized (this) {
+            return tracker.outcome();
+        }
+    }
+
+    private static void waitFor(CompletableFuture<Void> future, long deadlineNanos) {
         try {
-            decided.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // Decide with what has arrived.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
-        }
-        synchronized (this) {
-            return tracker.outcome();
         }
     }
 

@@ -1,0 +1,272 @@
+package dev.kv.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real cluster on loopback: N storage-node JVMs and one gateway JVM started from the built executable jars, each
+ * on a free port, each node with its own temporary data directory, all sharing a random cluster secret. Logs go to
+ * {@code target/cluster-logs/<name>/}. {@link #close()} stops every process it started and deletes the data; a JVM
+ * shutdown hook covers the case where close is never reached.
+ *
+ * <p>Written in the spirit of jetcd's {@code EtcdCluster}: scenarios talk to {@link #gateway()} and
+ * {@link #node(String)}, never to the processes directly.
+ */
+public final class KvCluster implements AutoCloseable {
+
+    private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Builder config;
+    private final Path logDirectory;
+    private final Path dataRoot;
+    private final HttpClient http;
+    private final List<KvNode> nodes = new ArrayList<>();
+    private final KvProcess gatewayProcess;
+    private final GatewayClient gateway;
+    private boolean closed;
+
+    private KvCluster(Builder config, String name) throws IOException {
+        this.config = config;
+        this.logDirectory = logRoot().resolve(name);
+        deleteRecursively(logDirectory);
+        Files.createDirectories(logDirectory);
+        this.dataRoot = Files.createTempDirectory("kv-it-" + name + "-");
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(GatewayClient.REQUEST_TIMEOUT).build();
+        byte[] secretBytes = new byte[16];
+        new SecureRandom().nextBytes(secretBytes);
+        String secret = HexFormat.of().formatHex(secretBytes);
+        List<Integer> ports = freePorts(config.nodeCount + 1);
+        List<String> gatewayArguments = new ArrayList<>(List.of(
+                "--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
+                "--kv.gateway.conflict-mode=" + config.conflictMode, "--kv.cluster.secret=" + secret,
+                "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms"));
+        for (int i = 0; i < config.nodeCount; i++) {
+            String id = "n" + (i + 1);
+            int port = ports.get(i);
+            Path data = dataRoot.resolve(id);
+            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, List.of(
+                    "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
+                    "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
+                    "--kv.cluster.secret=" + secret, "--kv.expiry.tombstone-grace=1h",
+                    "--kv.expiry.sweep-interval=1m"), logDirectory.resolve(id + ".log"), http);
+            nodes.add(new KvNode(id, data, process, http, secret));
+            gatewayArguments.add("--kv.gateway.nodes[" + i + "]=" + id + "=http://127.0.0.1:" + port);
+        }
+        this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), ports.getLast(), gatewayArguments,
+                logDirectory.resolve("gateway.log"), http);
+        this.gateway = new GatewayClient(http, gatewayProcess.baseUri());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public GatewayClient gateway() {
+        return gateway;
+    }
+
+    /** The node at {@code index} (0-based: {@code node(0)} is {@code n1}). */
+    public KvNode node(int index) {
+        return nodes.get(index);
+    }
+
+    public KvNode node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in " + nodes));
+    }
+
+    public List<KvNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public String conflictMode() {
+        return config.conflictMode;
+    }
+
+    public Path logDirectory() {
+        return logDirectory;
+    }
+
+    /** Log files of every process, for failure messages. */
+    public List<Path> logFiles() {
+        List<Path> files = new ArrayList<>();
+        nodes.forEach(n -> files.add(n.logFile()));
+        files.add(gatewayProcess.logFile());
+        return files;
+    }
+
+    /** Writes a marker line (e.g. the test's name) into every process log. */
+    public void mark(String text) {
+        nodes.forEach(n -> n.process().mark(text));
+        gatewayProcess.mark(text);
+    }
+
+    private void start() {
+        nodes.forEach(n -> n.process().launch());
+        gatewayProcess.launch();
+        nodes.forEach(n -> n.process().awaitReady());
+        gatewayProcess.awaitReady();
+        awaitGatewaySeesAllNodesUp();
+    }
+
+    /**
+     * Starts every node that is not running (after a test killed it) and waits until the gateway sees all of them
+     * up again, so the next test begins with a whole cluster. Data written while a node was down stays missing on it
+     * (no hinted handoff or anti-entropy yet), which is why every test uses keys of its own.
+     */
+    public void heal() {
+        List<KvNode> stopped = nodes.stream().filter(n -> !n.isRunning()).toList();
+        stopped.forEach(n -> n.process().launch());
+        stopped.forEach(n -> n.process().awaitReady());
+        if (!gatewayProcess.isRunning()) {
+            gatewayProcess.launch();
+            gatewayProcess.awaitReady();
+        }
+        awaitGatewaySeesAllNodesUp();
+    }
+
+    /** Waits until the gateway's health probe reports every member up, so it tries coordinators in ring order. */
+    public void awaitGatewaySeesAllNodesUp() {
+        await("the gateway sees all nodes up").atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> gateway.cluster().get("members").valueStream()
+                        .allMatch(m -> m.get("status").asString().equals("up")));
+    }
+
+    /** Waits until the gateway's probe has noticed that {@code node} is down. */
+    public void awaitGatewaySeesDown(KvNode node) {
+        await("the gateway sees " + node.id() + " down").atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> gateway.cluster().get("members").valueStream()
+                        .anyMatch(m -> m.get("id").asString().equals(node.id())
+                                && m.get("status").asString().equals("down")));
+    }
+
+    /** Stops the gateway and all nodes (SIGTERM, SIGKILL after a bound) and deletes their data. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            gatewayProcess.requestStop();
+            nodes.forEach(n -> n.process().requestStop());
+            gatewayProcess.awaitStopped();
+            nodes.forEach(n -> n.process().awaitStopped());
+        } finally {
+            try {
+                deleteRecursively(dataRoot);
+            } catch (IOException e) {
+                System.err.println("kv-it: could not delete " + dataRoot + ": " + e);
+            }
+            http.close();
+        }
+    }
+
+    private static Path logRoot() {
+        return Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target", "cluster-logs");
+    }
+
+    private static Path jar(String property) {
+        String location = System.getProperty(property);
+        if (location == null) {
+            throw new IllegalStateException("system property " + property + " is not set (surefire sets it)");
+        }
+        Path jar = Path.of(location).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (mvnw install -DskipTests "
+                    + "-pl kv-node,kv-gateway -am)");
+        }
+        return jar;
+    }
+
+    /** Distinct free loopback ports: all sockets are held open until every port is chosen. */
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** What cluster to start: 3 nodes in vector-clock mode with the gateway's default replica timeout unless told. */
+    public static final class Builder {
+
+        private int nodeCount = 3;
+        private String conflictMode = "vector-clock";
+        private Duration replicaTimeout = Duration.ofMillis(500);
+
+        private Builder() {
+        }
+
+        public Builder nodes(int count) {
+            this.nodeCount = count;
+            return this;
+        }
+
+        public Builder conflictMode(String mode) {
+            this.conflictMode = mode;
+            return this;
+        }
+
+        public Builder replicaTimeout(Duration timeout) {
+            this.replicaTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the cluster and waits until it is ready; on failure stops whatever it started, then throws.
+         *
+         * @param name names the log directory {@code target/cluster-logs/<name>/} (the test class, usually)
+         */
+        public KvCluster start(String name) {
+            KvCluster cluster;
+            try {
+                cluster = new KvCluster(this, name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                cluster.start();
+                return cluster;
+            } catch (RuntimeException | Error e) {
+                cluster.close();
+                throw new IllegalStateException("cluster '" + name + "' did not start; logs in "
+                        + cluster.logDirectory().toAbsolutePath(), e);
+            }
+        }
+    }
+}
