@@ -119,6 +119,20 @@ public class ReplicaClient {
         });
     }
 
+    /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
+    public CompletableFuture<byte[]> postJson(NodeAddress node, String path) {
+        HttpRequest request = request(node, path).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                throw translate(node, failure);
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw unexpected(node, response);
+            }
+            return response.body();
+        });
+    }
+
     /**
      * A plain GET of a node's JSON endpoint (cluster view, info). Not guarded by the node's breaker: membership
      * refreshes must keep working while a breaker is open, and they say nothing about the data path's health.
