@@ -3,7 +3,8 @@ package dev.kv.gateway.api;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.routing.ClusterView;
 import dev.kv.gateway.routing.NodeAddress;
-import dev.kv.gateway.routing.NodeHealthProbe;
+import dev.kv.gateway.replica.ReplicaGuard;
+import dev.kv.gateway.routing.MembershipPoller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,44 +21,50 @@ import java.util.Map;
 class ClusterController {
 
     private final ClusterView view;
-    private final NodeHealthProbe health;
+    private final MembershipPoller poller;
+    private final ReplicaGuard guard;
     private final GatewayProperties properties;
 
-    ClusterController(ClusterView view, NodeHealthProbe health, GatewayProperties properties) {
+    ClusterController(ClusterView view, MembershipPoller poller, ReplicaGuard guard, GatewayProperties properties) {
         this.view = view;
-        this.health = health;
+        this.poller = poller;
+        this.guard = guard;
         this.properties = properties;
     }
 
     /**
      * The cluster view.
      *
-     * @param replicationFactor N
-     * @param virtualNodes      tokens per node
-     * @param conflictMode      vector-clock or lww
+     * @param replicationFactor  N
+     * @param virtualNodes       tokens per node
+     * @param conflictMode       vector-clock or lww
      * @param defaultConsistency the preset used when a request names none
-     * @param members           every node
+     * @param observer           the node whose judgement of liveness the view holds
+     * @param refreshedAt        epoch millis of the last refresh
+     * @param members            every node
      */
     record ClusterResponse(int replicationFactor, int virtualNodes, String conflictMode, String defaultConsistency,
-                           List<Member> members) {
+                           String observer, long refreshedAt, List<Member> members) {
     }
 
     /**
      * One node.
      *
-     * @param id        node id
-     * @param url       base URL of its internal API
-     * @param status    up or down, by the gateway's last probe
-     * @param ownership fraction of the ring for which it is the primary replica
-     * @param lastSeen  epoch millis of the last successful probe
-     * @param error     why the last probe failed
-     * @param info      what the node reported (generation, uptime, keys, disk)
+     * @param id             node id
+     * @param url            base URL of its internal API
+     * @param status         alive, suspect or down as judged by gossip (unknown before the first view)
+     * @param announced      what the node announces (normal, shutdown)
+     * @param phi            the observer's phi-accrual suspicion of it
+     * @param generation     its process generation (changes on restart)
+     * @param circuitBreaker the gateway's breaker for it: closed, open or half_open
+     * @param ownership      fraction of the ring for which it is the primary replica
+     * @param info           what the node reported (data generation, uptime, keys, disk)
      */
-    record Member(String id, String url, String status, double ownership, long lastSeen, String error,
-                  Map<String, Object> info) {
+    record Member(String id, String url, String status, String announced, double phi, long generation,
+                  String circuitBreaker, double ownership, Map<String, Object> info) {
     }
 
-    /** The ring as tokens for drawing it, with the preference list of one key when asked. */
+    /** The ring as tokens for drawing it. */
     record RingResponse(List<Token> tokens) {
     }
 
@@ -69,13 +76,14 @@ class ClusterController {
     ClusterResponse cluster() {
         Map<String, Double> ownership = view.ring().primaryOwnership();
         List<Member> members = new ArrayList<>();
-        for (NodeAddress node : view.members()) {
-            NodeHealthProbe.NodeState state = health.state(node.id());
-            members.add(new Member(node.id(), node.baseUri().toString(), state.up() ? "up" : "down",
-                    ownership.getOrDefault(node.id(), 0.0), state.lastSeenMillis(), state.error(), state.info()));
+        for (ClusterView.Member member : view.members()) {
+            members.add(new Member(member.id(), member.address().baseUri().toString(), member.liveness(),
+                    member.status(), member.phi(), member.generation(), guard.state(member.id()),
+                    ownership.getOrDefault(member.id(), 0.0), poller.info(member.id())));
         }
         return new ClusterResponse(view.replicationFactor(), view.ring().virtualNodes(),
-                properties.mode().wireName(), properties.defaultConsistency(), members);
+                properties.mode().wireName(), properties.defaultConsistency(), view.observer(),
+                view.refreshedAtMillis(), members);
     }
 
     @GetMapping("/v1/cluster/ring")

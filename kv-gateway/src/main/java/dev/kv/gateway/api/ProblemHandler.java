@@ -59,11 +59,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return response.body(Problems.of(404, "Not found", e.getMessage(), "not-found"));
     }
 
-    @ExceptionHandler(UnsupportedOptionException.class)
-    ResponseEntity<ProblemDetail> unsupported(UnsupportedOptionException e) {
-        return answer(Problems.of(501, "Not supported yet", e.getMessage(), "not-supported"));
-    }
-
     @ExceptionHandler(ReplicaRejectedException.class)
     ResponseEntity<ProblemDetail> rejected(ReplicaRejectedException e) {
         int status = e.status() == 409 ? 409 : 400;

@@ -34,13 +34,8 @@ final class RequestOptions {
     }
 
     static QuorumSpec quorum(Map<String, String[]> parameters, int replicationFactor, String defaultPreset) {
-        QuorumSpec spec = QuorumSpec.resolve(single(parameters, "consistency"), single(parameters, "r"),
+        return QuorumSpec.resolve(single(parameters, "consistency"), single(parameters, "r"),
                 single(parameters, "w"), single(parameters, "sloppy"), replicationFactor, defaultPreset);
-        if (spec.sloppy() && "true".equalsIgnoreCase(String.valueOf(single(parameters, "sloppy")).trim())) {
-            throw new UnsupportedOptionException("sloppy quorums with hinted handoff are not supported yet;"
-                    + " omit sloppy (presets then use strict quorums) or pass sloppy=false");
-        }
-        return spec;
     }
 
     static Long ttlSeconds(Map<String, String[]> parameters) {

@@ -5,7 +5,6 @@ import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.ConflictMode;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,28 +16,36 @@ import java.util.List;
 /**
  * The gateway's view of the cluster and its quorum settings.
  *
- * @param nodes              the storage nodes as {@code id=http://host:port}
+ * @param seeds              nodes to learn the cluster view from, as {@code host:port} or URLs; the gateway keeps
+ *                           no membership of its own and refreshes the view from the nodes' gossip
+ * @param nodes              optional bootstrap members as {@code id=http://host:port}, used (and as seeds) until the
+ *                           first view arrives
  * @param replicationFactor  N, the number of replicas of every key
  * @param virtualNodes       tokens per node on the ring; must match across the cluster
  * @param conflictMode       {@code vector-clock} or {@code lww}; must match the nodes
  * @param defaultConsistency the preset used when a request names none
  * @param valueMax           the largest value accepted (413 above it)
  * @param replicaTimeout     how long one call to one replica may take before it counts as failed
- * @param probeInterval      how often the gateway checks each node's health for the cluster view
+ * @param viewRefresh        how often the gateway refreshes its cluster view from a node
  */
 @Validated
 @ConfigurationProperties("kv.gateway")
 public record GatewayProperties(
-        @NotEmpty List<String> nodes,
+        @DefaultValue({}) List<String> seeds,
+        @DefaultValue({}) List<String> nodes,
         @DefaultValue("3") @Min(1) @Max(Limits.REPLICATION_FACTOR_MAX) int replicationFactor,
         @DefaultValue("256") @Min(1) @Max(Limits.VIRTUAL_NODES_MAX) int virtualNodes,
         @DefaultValue("vector-clock") String conflictMode,
         @DefaultValue(QuorumSpec.STRONG) String defaultConsistency,
         @DefaultValue("1MB") DataSize valueMax,
         @DefaultValue("500ms") Duration replicaTimeout,
-        @DefaultValue("1s") Duration probeInterval) {
+        @DefaultValue("1s") Duration viewRefresh) {
 
     public GatewayProperties {
+        if (seeds.isEmpty() && nodes.isEmpty()) {
+            throw new IllegalArgumentException("configure kv.gateway.seeds (or kv.gateway.nodes) so the gateway can"
+                    + " find the cluster");
+        }
         QuorumSpec.preset(defaultConsistency, replicationFactor);
         ConflictMode.parse(conflictMode);
         if (valueMax.toBytes() < 0 || valueMax.toBytes() > Limits.VALUE_BYTES_HARD_MAX) {

@@ -1,6 +1,7 @@
 package dev.kv.gateway.quorum;
 
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.hints.SloppyPlacement;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.Record;
@@ -10,22 +11,27 @@ import dev.kv.gateway.replica.ReplicaClient;
 import dev.kv.gateway.replica.ReplicaException;
 import dev.kv.gateway.routing.ClusterView;
 import dev.kv.gateway.routing.NodeAddress;
-import dev.kv.gateway.routing.NodeHealthProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The write path (DESIGN §3, §4).
  *
  * <pre>
- * gateway ──coordinate──▶ first replica of the preference list (the next one if it fails or is too slow)
+ * gateway ──coordinate──▶ first usable replica of the preference list (the next one if it fails or is too slow)
  *         ◀── new record ─┘  the coordinator merged the client's context, took a fresh dot, stored
- * gateway ──merge(record)──▶ the other N-1 replicas in parallel
- * answer after W acknowledgements (the coordinator's counts); the remaining merges finish in the background
+ * gateway ──merge(record)──▶ the other N-1 home replicas in parallel
+ *         a home replica that is down (gossip, breaker) or fails gets a hint instead: the next live node beyond the
+ *         preference list keeps the record for it (counted toward W when sloppy), or, when there is none, a live
+ *         home replica keeps it (never counted)
+ * answer after W acknowledgements (the coordinator's counts); the rest finish in the background
  * </pre>
  */
 @Component
@@ -33,23 +39,23 @@ public class QuorumWriter {
 
     private final ClusterView view;
     private final ReplicaClient client;
-    private final NodeHealthProbe health;
     private final Duration decisionTimeout;
+    private final MeterRegistry registry;
 
-    QuorumWriter(ClusterView view, ReplicaClient client, NodeHealthProbe health, GatewayProperties properties) {
+    QuorumWriter(ClusterView view, ReplicaClient client, GatewayProperties properties, MeterRegistry registry) {
         this.view = view;
         this.client = client;
-        this.health = health;
-        this.decisionTimeout = properties.replicaTimeout().plusMillis(250);
+        this.decisionTimeout = properties.replicaTimeout().multipliedBy(2).plusMillis(250);
+        this.registry = registry;
     }
 
-    /** Stores the write at W replicas and returns the coordinator's record. */
+    /** Stores the write at W replicas (or stand-ins, when sloppy) and returns the coordinator's record. */
     public Record write(byte[] key, CoordinateRequest request, QuorumSpec spec, String operation) {
         List<NodeAddress> replicas = view.preferenceList(key);
         List<String> coordinatorFailures = new ArrayList<>();
         Record written = null;
         NodeAddress coordinator = null;
-        for (NodeAddress candidate : health.aliveFirst(replicas)) {
+        for (NodeAddress candidate : view.usableFirst(replicas)) {
             try {
                 written = client.coordinate(candidate, key, request).join();
                 coordinator = candidate;
@@ -70,14 +76,42 @@ public class QuorumWriter {
         FanOut<Void> fanOut = new FanOut<>(spec.w(), replicas.size());
         fanOut.success(coordinator.id(), null);
         for (NodeAddress replica : replicas) {
-            if (!replica.equals(coordinator)) {
-                fanOut.track(replica.id(), client.merge(replica, key, encoded));
+            if (replica.equals(coordinator)) {
+                continue;
             }
+            CompletableFuture<Void> copy = view.isUsable(replica.id()) ? client.merge(replica, key, encoded)
+                    : CompletableFuture.failedFuture(new ReplicaException(replica.id(), 0,
+                    "down (gossip or circuit breaker)", null));
+            fanOut.track(replica.id(), copy.exceptionallyCompose(failure -> handOff(key, encoded, replica, spec,
+                    failure)));
         }
         if (fanOut.await(decisionTimeout) instanceof QuorumOutcome.Insufficient insufficient) {
             throw new QuorumNotReachedException(operation, insufficient);
         }
         return written;
+    }
+
+    /**
+     * Leaves a hint for a replica that did not take its copy. The returned future succeeds only when the hint counts
+     * toward W (sloppy request, distinct stand-in); otherwise the hint is still stored but the copy counts as failed.
+     */
+    private CompletableFuture<Void> handOff(byte[] key, byte[] encoded, NodeAddress replica, QuorumSpec spec,
+                                            Throwable failure) {
+        SloppyPlacement.Placement placement = SloppyPlacement.placements(view.ring(), key, view.replicationFactor(),
+                id -> !id.equals(replica.id()) && view.isUsable(id)).get(replica.id());
+        NodeAddress holder = placement == null ? null : view.address(placement.holder());
+        if (holder == null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        CompletableFuture<Void> hint = client.hint(holder, replica.id(), key, encoded)
+                .whenComplete((ok, hintFailure) -> Counter.builder("kv.hints.sent")
+                        .description("hints the gateway left for replicas that did not take their copy")
+                        .tag("outcome", hintFailure == null ? "stored" : "failed").register(registry).increment());
+        if (spec.sloppy() && placement.countsTowardQuorum()) {
+            return hint.exceptionallyCompose(hintFailure -> CompletableFuture.failedFuture(failure));
+        }
+        return hint.handle((ok, hintFailure) -> null)
+                .thenCompose(ignored -> CompletableFuture.failedFuture(failure));
     }
 
     static ReplicaException unwrap(CompletionException e) {

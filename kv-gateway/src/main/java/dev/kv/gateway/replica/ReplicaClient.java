@@ -42,12 +42,14 @@ public class ReplicaClient {
     private final Duration timeout;
     private final String secret;
     private final MeterRegistry registry;
+    private final ReplicaGuard guard;
 
     public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
-                         MeterRegistry registry) {
+                         MeterRegistry registry, ReplicaGuard guard) {
         this.timeout = properties.replicaTimeout();
         this.secret = secret;
         this.registry = registry;
+        this.guard = guard;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -102,10 +104,45 @@ public class ReplicaClient {
         });
     }
 
-    /** A plain GET of a node's JSON endpoint (info, health), for the cluster view. */
+    /** Leaves a hint for {@code target} (a down replica) with {@code holder}. */
+    public CompletableFuture<Void> hint(NodeAddress holder, String target, byte[] key, byte[] encodedRecord) {
+        HttpRequest request = request(holder, "internal/v1/hints?target="
+                + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8)
+                + "&key=" + encodeKey(key))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(encodedRecord)).build();
+        return send(holder, "hint", request, response -> {
+            if (response.statusCode() != 204 && response.statusCode() != 200) {
+                throw unexpected(holder, response);
+            }
+            return null;
+        });
+    }
+
+    /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
+    public CompletableFuture<byte[]> postJson(NodeAddress node, String path) {
+        HttpRequest request = request(node, path).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                throw translate(node, failure);
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw unexpected(node, response);
+            }
+            return response.body();
+        });
+    }
+
+    /**
+     * A plain GET of a node's JSON endpoint (cluster view, info). Not guarded by the node's breaker: membership
+     * refreshes must keep working while a breaker is open, and they say nothing about the data path's health.
+     */
     public CompletableFuture<byte[]> getJson(NodeAddress node, String path) {
         HttpRequest request = request(node, path).GET().build();
-        return send(node, "info", request, response -> {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                throw translate(node, failure);
+            }
             if (response.statusCode() != 200) {
                 throw unexpected(node, response);
             }
@@ -125,13 +162,22 @@ public class ReplicaClient {
     private <T> CompletableFuture<T> send(NodeAddress node, String call, HttpRequest request,
                                           Function<HttpResponse<byte[]>, T> handler) {
         long start = System.nanoTime();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        CompletableFuture<HttpResponse<byte[]>> attempt = attempt(node, request);
+        if (!call.equals("coordinate")) {
+            // Reads, merges and hints are idempotent: one immediate retry covers a pooled connection that the node
+            // closed (a restart, say). A coordinate is not retried here; the writer fails over to the next replica.
+            attempt = attempt.exceptionallyCompose(failure -> isStaleConnection(failure) ? attempt(node, request)
+                    : CompletableFuture.failedFuture(failure));
+        }
+        return attempt
                 .handle((response, failure) -> {
                     String outcome = "ok";
                     try {
                         if (failure != null) {
-                            outcome = "unreachable";
-                            throw translate(node, failure);
+                            ReplicaException translated = translate(node, failure);
+                            outcome = translated.getMessage().startsWith("circuit") ? "circuit_open"
+                                    : translated.getMessage().startsWith("bulkhead") ? "bulkhead_full" : "unreachable";
+                            throw translated;
                         }
                         try {
                             return handler.apply(response);
@@ -150,9 +196,23 @@ public class ReplicaClient {
                 });
     }
 
+    private CompletableFuture<HttpResponse<byte[]>> attempt(NodeAddress node, HttpRequest request) {
+        return guard.call(node.id(), () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    private static boolean isStaleConnection(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof IOException && !(cause instanceof HttpTimeoutException)
+                && !(cause instanceof ConnectException);
+    }
+
     private ReplicaException translate(NodeAddress node, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof ReplicaException replica) {
+            return replica;
+        }
         String reason;
         if (cause instanceof HttpConnectTimeoutException) {
             reason = "connect timeout after " + timeout.toMillis() + " ms";

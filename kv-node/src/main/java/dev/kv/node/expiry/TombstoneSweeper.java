@@ -4,6 +4,7 @@ import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
+import dev.kv.node.storage.StorageKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -55,7 +56,7 @@ public class TombstoneSweeper {
             scanned[0]++;
             Record record = RecordCodec.decode(value);
             if (record.isDeadAt(now) && record.diedAtMillis() < purgeBefore) {
-                candidates.add(key);
+                candidates.add(StorageKeys.userKey(key));
             }
             return candidates.size() < PURGE_BATCH_MAX;
         });

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Only cluster members may call {@code /internal/**}: they prove it with the shared cluster secret in
+ * Only cluster members (and operators holding the secret) may call {@code /internal/**} and {@code /admin/**}: they prove it with the shared cluster secret in
  * {@value #HEADER}, compared in constant time. Without a configured secret the internal API is open, which is
  * acceptable only on loopback; the node says so at start-up.
  */
@@ -36,7 +36,8 @@ class ClusterSecretFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/internal/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/internal/") && !path.startsWith("/admin/");
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.kv.node.config.NodeProperties;
 import org.springframework.stereotype.Component;
 
 import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -30,6 +32,7 @@ public class RecordStore {
     private final HybridLogicalClock hlc;
     private final InstantSource clock;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final List<RecordListener> listeners = new CopyOnWriteArrayList<>();
 
     public RecordStore(RocksStorage storage, NodeProperties properties, NodeIdentity identity, InstantSource clock) {
         this.storage = storage;
@@ -44,13 +47,29 @@ public class RecordStore {
 
     /** The stored record, or {@link Record#EMPTY}. */
     public Record read(byte[] key) {
-        byte[] bytes = storage.get(key);
+        byte[] bytes = storage.get(StorageKeys.of(key));
         return bytes == null ? Record.EMPTY : RecordCodec.decode(bytes);
     }
 
     /** The stored record in its binary form, or {@code null}: the replica read path needs no decode. */
     public byte[] readEncoded(byte[] key) {
-        return storage.get(key);
+        return storage.get(StorageKeys.of(key));
+    }
+
+    /** Observers of every change to a stored record (the Merkle trees), called under the key's lock. */
+    public void addListener(RecordListener listener) {
+        listeners.add(listener);
+    }
+
+    private void store(byte[] key, Record before, Record after) {
+        if (after == null) {
+            storage.delete(StorageKeys.of(key));
+        } else {
+            storage.put(StorageKeys.of(key), RecordCodec.encode(after));
+        }
+        for (RecordListener listener : listeners) {
+            listener.changed(key, before, after == null ? Record.EMPTY : after);
+        }
     }
 
     /**
@@ -64,7 +83,7 @@ public class RecordStore {
                 hlc.observe(sibling.timestamp());
             }
             Record written = versioning.write(local, mutation, identity.actor(), hlc.now(), clock.millis());
-            storage.put(key, RecordCodec.encode(written));
+            store(key, local, written);
             return written;
         });
     }
@@ -75,7 +94,7 @@ public class RecordStore {
             Record local = read(key);
             Record merged = versioning.merge(local, incoming);
             if (!merged.equals(local)) {
-                storage.put(key, RecordCodec.encode(merged));
+                store(key, local, merged);
             }
             for (Sibling sibling : incoming.siblings()) {
                 hlc.observe(sibling.timestamp());
@@ -93,7 +112,7 @@ public class RecordStore {
             Record local = read(key);
             long now = clock.millis();
             if (!local.isEmpty() && local.isDeadAt(now) && local.diedAtMillis() < purgeBeforeMillis) {
-                storage.delete(key);
+                store(key, local, null);
                 return true;
             }
             return false;

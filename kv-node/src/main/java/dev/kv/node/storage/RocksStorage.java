@@ -121,6 +121,19 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
+    /** Visits records with storage keys in {@code [from, to)}, in order, until {@code visitor} returns false. */
+    public void forEachInRange(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
+        try (RocksIterator iterator = db.newIterator(records)) {
+            for (iterator.seek(from); iterator.isValid(); iterator.next()) {
+                byte[] key = iterator.key();
+                if ((to != null && java.util.Arrays.compareUnsigned(key, to) >= 0) || !visitor.test(key,
+                        iterator.value())) {
+                    return;
+                }
+            }
+        }
+    }
+
     /** Hints live in their own column family so that a hint backlog never slows record reads. */
     public void putHint(byte[] key, byte[] value) {
         try {

@@ -1,0 +1,93 @@
+package dev.kv.gateway.replica;
+
+import dev.kv.gateway.config.ResilienceProperties;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * A circuit breaker and a bulkhead per node around every replica call (see {@link ResilienceProperties}). Answers
+ * that are the request's fault (4xx) count as successes: the node is healthy. Metrics are published under
+ * resilience4j's names ({@code resilience4j_circuitbreaker_state}, ...), tagged by node.
+ */
+@Component
+public class ReplicaGuard {
+
+    private final CircuitBreakerRegistry breakers;
+    private final BulkheadRegistry bulkheads;
+
+    public ReplicaGuard(ResilienceProperties properties, MeterRegistry registry) {
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(properties.slidingWindow())
+                .minimumNumberOfCalls(properties.minimumCalls())
+                .failureRateThreshold(properties.failureRateThreshold())
+                .slowCallDurationThreshold(properties.slowCallThreshold())
+                .slowCallRateThreshold(properties.slowCallRateThreshold())
+                .waitDurationInOpenState(properties.openWait())
+                .permittedNumberOfCallsInHalfOpenState(properties.halfOpenCalls())
+                .build());
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(properties.maxConcurrentCalls())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(registry);
+    }
+
+    /** Runs the call if the node's bulkhead and breaker allow it; otherwise fails at once, saying why. */
+    public <T> CompletableFuture<T> call(String nodeId, Supplier<CompletableFuture<T>> call) {
+        Bulkhead bulkhead = bulkheads.bulkhead(nodeId);
+        if (!bulkhead.tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(new ReplicaException(nodeId, 0, "bulkhead full ("
+                    + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " calls in flight)", null));
+        }
+        CircuitBreaker breaker = breakers.circuitBreaker(nodeId);
+        if (!breaker.tryAcquirePermission()) {
+            bulkhead.onComplete();
+            return CompletableFuture.failedFuture(new ReplicaException(nodeId, 0, "circuit breaker open", null));
+        }
+        long start = breaker.getCurrentTimestamp();
+        CompletableFuture<T> running;
+        try {
+            running = call.get();
+        } catch (RuntimeException e) {
+            bulkhead.onComplete();
+            breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
+            return CompletableFuture.failedFuture(e);
+        }
+        return running.whenComplete((answer, failure) -> {
+            bulkhead.onComplete();
+            long elapsed = breaker.getCurrentTimestamp() - start;
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause == null || (cause instanceof ReplicaException replica && replica.isClientError())) {
+                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+            } else {
+                breaker.onError(elapsed, breaker.getTimestampUnit(), cause);
+            }
+        });
+    }
+
+    /** Whether calls to the node are currently let through normally (breaker closed). */
+    public boolean isClosed(String nodeId) {
+        return breakers.find(nodeId).map(b -> b.getState() == CircuitBreaker.State.CLOSED).orElse(true);
+    }
+
+    public String state(String nodeId) {
+        return breakers.find(nodeId).map(b -> b.getState().name().toLowerCase(java.util.Locale.ROOT))
+                .orElse("closed");
+    }
+}

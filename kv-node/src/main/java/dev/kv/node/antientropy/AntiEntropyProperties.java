@@ -1,0 +1,31 @@
+package dev.kv.node.antientropy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * Merkle-tree anti-entropy.
+ *
+ * @param enabled      run exchanges in the background (manual repair works either way)
+ * @param interval     pause between two background exchanges (each with one peer over one range), with jitter
+ * @param cycle        every (range, peer) pair is exchanged at least once per cycle; tombstones must outlive it
+ * @param depth        tree depth; 16^depth leaves (3: 4096)
+ * @param rate         bytes of records moved per second at most
+ * @param timeout      per call to a peer
+ * @param batchKeys    keys per pull or push request
+ * @param treeRebuild  how often trees are rebuilt from disk (they are kept current incrementally in between)
+ */
+@ConfigurationProperties("kv.antientropy")
+public record AntiEntropyProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5s") Duration interval,
+        @DefaultValue("10m") Duration cycle,
+        @DefaultValue("3") int depth,
+        @DefaultValue("8MB") DataSize rate,
+        @DefaultValue("5s") Duration timeout,
+        @DefaultValue("500") int batchKeys,
+        @DefaultValue("1h") Duration treeRebuild) {
+}

@@ -1,0 +1,167 @@
+package dev.kv.node.antientropy;
+
+import dev.kv.core.membership.Liveness;
+import dev.kv.core.membership.Membership;
+import dev.kv.node.config.NodeProperties;
+import dev.kv.node.expiry.ExpiryProperties;
+import dev.kv.node.gossip.GossipService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Schedules exchanges: in the background one (range, peer) pair per interval (with jitter), round-robin so every pair
+ * comes up once per cycle; on demand (a repair) every pair of every range, or of one, at once. Keeps the last result
+ * of each pair and the progress of the running repair.
+ */
+@Component
+public class AntiEntropyService {
+
+    private static final Logger log = LoggerFactory.getLogger(AntiEntropyService.class);
+
+    /** A (range, peer) pair to exchange. */
+    record Pair(String range, String peer) {
+    }
+
+    /**
+     * A repair started on demand.
+     *
+     * @param id        increasing number
+     * @param range     the range asked for, or {@code all}
+     * @param total     pairs to exchange
+     * @param done      pairs exchanged so far
+     * @param startedAt epoch millis
+     * @param finished  whether every pair is done
+     */
+    public record RepairProgress(long id, String range, int total, int done, long startedAt, boolean finished) {
+    }
+
+    private final MerkleTrees trees;
+    private final Exchanger exchanger;
+    private final GossipService gossip;
+    private final AntiEntropyProperties properties;
+    private final InstantSource clock;
+    private final String self;
+    private final Map<Pair, ExchangeResult> results = new ConcurrentHashMap<>();
+    private final AtomicInteger cursor = new AtomicInteger();
+    private final AtomicReference<RepairProgress> repair = new AtomicReference<>();
+    private final ExecutorService repairs = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("repair")
+            .factory());
+    private final SplittableRandom random = new SplittableRandom();
+    private volatile long nextBackgroundMillis;
+
+    AntiEntropyService(MerkleTrees trees, Exchanger exchanger, GossipService gossip, AntiEntropyProperties properties,
+                       ExpiryProperties expiry, NodeProperties node, InstantSource clock) {
+        if (expiry.tombstoneGrace().compareTo(properties.cycle()) <= 0) {
+            throw new IllegalStateException("kv.expiry.tombstone-grace (" + expiry.tombstoneGrace()
+                    + ") must be longer than kv.antientropy.cycle (" + properties.cycle() + "): a tombstone purged"
+                    + " before every replica pair was compared could let a deleted value come back");
+        }
+        this.trees = trees;
+        this.exchanger = exchanger;
+        this.gossip = gossip;
+        this.properties = properties;
+        this.clock = clock;
+        this.self = node.id();
+    }
+
+    @Scheduled(fixedDelayString = "${kv.antientropy.tick:1s}")
+    void background() {
+        if (!properties.enabled() || gossip.membership() == null || clock.millis() < nextBackgroundMillis) {
+            return;
+        }
+        long jitter = properties.interval().toMillis() / 4;
+        nextBackgroundMillis = clock.millis() + properties.interval().toMillis()
+                + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0);
+        trees.refreshIfStale(properties.treeRebuild().toMillis());
+        List<Pair> pairs = livePairs(null);
+        if (!pairs.isEmpty()) {
+            run(pairs.get(Math.floorMod(cursor.getAndIncrement(), pairs.size())));
+        }
+    }
+
+    /** Starts exchanging every pair of every range (or of {@code range}) now; answers the repair's progress. */
+    public synchronized RepairProgress startRepair(String range) {
+        RepairProgress running = repair.get();
+        if (running != null && !running.finished()) {
+            return running;
+        }
+        trees.refreshIfStale(properties.treeRebuild().toMillis());
+        List<Pair> pairs = livePairs(range);
+        RepairProgress progress = new RepairProgress(running == null ? 1 : running.id() + 1,
+                range == null ? "all" : range, pairs.size(), 0, clock.millis(), pairs.isEmpty());
+        repair.set(progress);
+        repairs.submit(() -> {
+            for (Pair pair : pairs) {
+                run(pair);
+                repair.updateAndGet(p -> new RepairProgress(p.id(), p.range(), p.total(), p.done() + 1,
+                        p.startedAt(), p.done() + 1 == p.total()));
+            }
+            log.info("repair {} finished: {} exchanges", progress.id(), pairs.size());
+        });
+        return progress;
+    }
+
+    public RepairProgress repair() {
+        return repair.get();
+    }
+
+    public List<ExchangeResult> results() {
+        List<ExchangeResult> all = new ArrayList<>(results.values());
+        all.sort((a, b) -> a.range().equals(b.range()) ? a.peer().compareTo(b.peer()) : a.range().compareTo(b.range()));
+        return all;
+    }
+
+    public Map<String, List<String>> ranges() {
+        return trees.ranges();
+    }
+
+    private void run(Pair pair) {
+        Membership membership = gossip.membership();
+        String address = membership.members(clock.millis()).stream()
+                .filter(m -> m.state().nodeId().equals(pair.peer())).map(m -> m.state().address())
+                .findFirst().orElse(null);
+        if (address == null) {
+            return;
+        }
+        ExchangeResult result = exchanger.exchange(pair.range(), pair.peer(), address);
+        results.put(pair, result);
+        if ("repaired".equals(result.outcome()) || "failed".equals(result.outcome())) {
+            log.info("anti-entropy {} with {}: {} ({} keys compared, {} repaired, {} bytes){}", pair.range(),
+                    pair.peer(), result.outcome(), result.keysCompared(), result.keysRepaired(), result.bytesMoved(),
+                    result.error() == null ? "" : ": " + result.error());
+        }
+    }
+
+    private List<Pair> livePairs(String onlyRange) {
+        Membership membership = gossip.membership();
+        if (membership == null) {
+            return List.of();
+        }
+        long now = clock.millis();
+        List<Pair> pairs = new ArrayList<>();
+        for (Map.Entry<String, List<String>> range : trees.ranges().entrySet()) {
+            if (onlyRange != null && !onlyRange.equals(range.getKey())) {
+                continue;
+            }
+            for (String peer : range.getValue()) {
+                if (!peer.equals(self) && membership.liveness(peer, now) == Liveness.ALIVE) {
+                    pairs.add(new Pair(range.getKey(), peer));
+                }
+            }
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.kv.node.antientropy;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Operator control of anti-entropy on this node (protected by the cluster secret like the internal API).
+ *
+ * <pre>
+ * POST /admin/v1/repair[?range=R]  start exchanging every range (or R) with every live replica now → 202 progress
+ * GET  /admin/v1/repair            ranges, the last exchange per range and peer, the running repair's progress
+ * </pre>
+ */
+@RestController
+class RepairController {
+
+    private final AntiEntropyService service;
+
+    RepairController(AntiEntropyService service) {
+        this.service = service;
+    }
+
+    /**
+     * The repair state of this node.
+     *
+     * @param ranges    each range this node replicates, with its replicas
+     * @param exchanges the last exchange of each (range, peer) pair
+     * @param repair    the last repair started on demand, with its progress
+     */
+    record RepairStatus(Map<String, List<String>> ranges, List<ExchangeResult> exchanges,
+                        AntiEntropyService.RepairProgress repair) {
+    }
+
+    @PostMapping("/admin/v1/repair")
+    ResponseEntity<AntiEntropyService.RepairProgress> start(@RequestParam(required = false) String range) {
+        return ResponseEntity.accepted().body(service.startRepair(range));
+    }
+
+    @GetMapping("/admin/v1/repair")
+    RepairStatus status() {
+        return new RepairStatus(service.ranges(), service.results(), service.repair());
+    }
+}
