@@ -2,10 +2,12 @@ package dev.kv.gateway;
 
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
+import dev.kv.gateway.support.FakeReplicas;
 import dev.kv.gateway.support.GatewayTest;
 import dev.kv.gateway.support.Misbehaviour;
 import dev.kv.gateway.support.Versions;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -150,6 +152,45 @@ class WritePathTest extends GatewayTest {
                 postRequestedFor(urlPathEqualTo(COORDINATE_PATH)).withQueryParam("key", equalTo(encodeKey(key)))
                         .withRequestBody(binaryEqualTo(value))
                         .withHeader("X-KV-Content-Type", equalTo("application/octet-stream")));
+    }
+
+    @Test
+    void aReplicaThatFailsToTakeItsCopyGetsAHintKeptByALiveHomeReplica() {
+        String key = uniqueKey("hinted");
+        Record written = Versions.put(Record.EMPTY, "v1", "n1:1");
+        replicas.stubWritesEverywhere(key, written);
+        List<String> home = replicas.preferenceList(key);
+        String failing = home.get(2);
+        replicas.stub(failing, FakeReplicas.replicaMerge(key), problem(500, "disk on fire"));
+        for (String id : home) {
+            replicas.stub(id, FakeReplicas.hint(key), FakeReplicas.merged());
+        }
+
+        HttpResponse<byte[]> response = put("/v1/kv/" + key + "?w=2", "v1");
+
+        assertThat(response.statusCode()).as(text(response)).isEqualTo(204);
+        byte[] encoded = RecordCodec.encode(written);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> replicas.server(home.get(0)).verify(1,
+                putRequestedFor(urlPathEqualTo(FakeReplicas.HINTS_PATH)).withQueryParam("target", equalTo(failing))
+                        .withQueryParam("key", equalTo(encodeKey(key))).withRequestBody(binaryEqualTo(encoded))));
+    }
+
+    @Test
+    void aHintKeptByAHomeReplicaNeverCountsTowardW() {
+        String key = uniqueKey("sloppy-no-standin");
+        Record written = Versions.put(Record.EMPTY, "v1", "n1:1");
+        replicas.stubWritesEverywhere(key, written);
+        List<String> home = replicas.preferenceList(key);
+        replicas.stub(home.get(2), FakeReplicas.replicaMerge(key), problem(500, "down"));
+        for (String id : home) {
+            replicas.stub(id, FakeReplicas.hint(key), FakeReplicas.merged());
+        }
+
+        HttpResponse<byte[]> response = put("/v1/kv/" + key + "?w=3&sloppy=true", "v1");
+
+        JsonNode problem = assertProblem(response, 503);
+        assertThat(problem.path("answered").asInt()).isEqualTo(2);
+        assertThat(problem.path("needed").asInt()).isEqualTo(3);
     }
 
     private static void awaitMerged(String key, Record record, String... ids) {

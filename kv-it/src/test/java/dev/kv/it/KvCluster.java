@@ -1,5 +1,7 @@
 package dev.kv.it;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -51,21 +53,27 @@ public final class KvCluster implements AutoCloseable {
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
         List<Integer> ports = freePorts(config.nodeCount + 1);
+        // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
+        String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
         List<String> gatewayArguments = new ArrayList<>(List.of(
                 "--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode, "--kv.cluster.secret=" + secret,
-                "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms"));
+                "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
+                "--kv.gateway.seeds=" + seeds));
+        gatewayArguments.addAll(config.gatewayArguments);
         for (int i = 0; i < config.nodeCount; i++) {
             String id = "n" + (i + 1);
             int port = ports.get(i);
             Path data = dataRoot.resolve(id);
-            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, List.of(
+            List<String> nodeArguments = new ArrayList<>(List.of(
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
                     "--kv.cluster.secret=" + secret, "--kv.expiry.tombstone-grace=1h",
-                    "--kv.expiry.sweep-interval=1m"), logDirectory.resolve(id + ".log"), http);
+                    "--kv.expiry.sweep-interval=1m", "--kv.gossip.seeds=" + seeds));
+            nodeArguments.addAll(config.nodeArguments);
+            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments,
+                    logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, secret));
-            gatewayArguments.add("--kv.gateway.nodes[" + i + "]=" + id + "=http://127.0.0.1:" + port);
         }
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), ports.getLast(), gatewayArguments,
                 logDirectory.resolve("gateway.log"), http);
@@ -140,14 +148,21 @@ public final class KvCluster implements AutoCloseable {
         awaitGatewaySeesAllNodesUp();
     }
 
-    /** Waits until the gateway's health probe reports every member up, so it tries coordinators in ring order. */
+    /**
+     * Waits until the gateway's view (learned from gossip) has every node alive, so it tries coordinators in ring
+     * order.
+     */
     public void awaitGatewaySeesAllNodesUp() {
-        await("the gateway sees all nodes up").atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> gateway.cluster().get("members").valueStream()
-                        .allMatch(m -> m.get("status").asString().equals("up")));
+        await("the gateway sees all nodes alive").atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode members = gateway.cluster().get("members");
+                    return members.size() == nodes.size() && members.valueStream()
+                            .allMatch(m -> m.get("status").asString().equals("alive")
+                                    && !m.get("circuitBreaker").asString().equals("open"));
+                });
     }
 
-    /** Waits until the gateway's probe has noticed that {@code node} is down. */
+    /** Waits until the gateway's view (gossip's judgement) has {@code node} down. */
     public void awaitGatewaySeesDown(KvNode node) {
         await("the gateway sees " + node.id() + " down").atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> gateway.cluster().get("members").valueStream()
@@ -228,8 +243,30 @@ public final class KvCluster implements AutoCloseable {
         private int nodeCount = 3;
         private String conflictMode = "vector-clock";
         private Duration replicaTimeout = Duration.ofMillis(500);
+        private final List<String> nodeArguments = new ArrayList<>();
+        private final List<String> gatewayArguments = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Extra {@code --name=value} arguments for every node. */
+        public Builder nodeArguments(String... arguments) {
+            nodeArguments.addAll(List.of(arguments));
+            return this;
+        }
+
+        /** Extra {@code --name=value} arguments for the gateway. */
+        public Builder gatewayArguments(String... arguments) {
+            gatewayArguments.addAll(List.of(arguments));
+            return this;
+        }
+
+        /**
+         * Switches off the mechanisms that repair replicas by themselves (hinted handoff, anti-entropy), for tests
+         * that must see read repair alone at work.
+         */
+        public Builder withoutBackgroundRepair() {
+            return nodeArguments("--kv.hints.enabled=false", "--kv.antientropy.enabled=false");
         }
 
         public Builder nodes(int count) {

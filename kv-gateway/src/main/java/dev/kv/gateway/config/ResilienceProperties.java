@@ -11,6 +11,7 @@ import java.time.Duration;
  * for timeouts; after {@code openWait} a few trial calls decide whether it closes again. The bulkhead caps calls in
  * flight to one node, so a paused node cannot pile up the gateway's connections and memory.
  *
+ * @param circuitBreakerEnabled whether breakers are used at all (tests of single requests switch them off)
  * @param failureRateThreshold percentage of failed calls that opens the breaker
  * @param slowCallThreshold    a call slower than this counts as slow
  * @param slowCallRateThreshold percentage of slow calls that opens the breaker
@@ -22,6 +23,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("kv.gateway.resilience")
 public record ResilienceProperties(
+        @DefaultValue("true") boolean circuitBreakerEnabled,
         @DefaultValue("50") float failureRateThreshold,
         @DefaultValue("300ms") Duration slowCallThreshold,
         @DefaultValue("80") float slowCallRateThreshold,

@@ -159,45 +159,62 @@ public class ReplicaClient {
         return builder;
     }
 
+    /**
+     * One guarded call: the node's breaker and bulkhead see the whole outcome (a 5xx or an unreadable answer is a
+     * failure, a 4xx the request's fault), and the call is timed by node, call and outcome.
+     */
     private <T> CompletableFuture<T> send(NodeAddress node, String call, HttpRequest request,
                                           Function<HttpResponse<byte[]>, T> handler) {
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> attempt = attempt(node, request);
-        if (!call.equals("coordinate")) {
-            // Reads, merges and hints are idempotent: one immediate retry covers a pooled connection that the node
-            // closed (a restart, say). A coordinate is not retried here; the writer fails over to the next replica.
-            attempt = attempt.exceptionallyCompose(failure -> isStaleConnection(failure) ? attempt(node, request)
-                    : CompletableFuture.failedFuture(failure));
-        }
-        return attempt
-                .handle((response, failure) -> {
-                    String outcome = "ok";
-                    try {
-                        if (failure != null) {
-                            ReplicaException translated = translate(node, failure);
-                            outcome = translated.getMessage().startsWith("circuit") ? "circuit_open"
-                                    : translated.getMessage().startsWith("bulkhead") ? "bulkhead_full" : "unreachable";
-                            throw translated;
-                        }
-                        try {
-                            return handler.apply(response);
-                        } catch (CorruptDataException e) {
-                            outcome = "garbage";
-                            throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e);
-                        } catch (ReplicaException e) {
-                            outcome = e.isClientError() ? "rejected" : "failed";
-                            throw e;
-                        }
-                    } finally {
-                        Timer.builder("kv.replica.calls").tag("node", node.id()).tag("call", call)
-                                .tag("outcome", outcome).register(registry)
-                                .record(Duration.ofNanos(System.nanoTime() - start));
-                    }
-                });
+        boolean idempotentWrite = call.equals("merge") || call.equals("hint");
+        return guard.call(node.id(), () -> {
+            CompletableFuture<HttpResponse<byte[]>> attempt = exchange(request);
+            if (idempotentWrite) {
+                // Merges and hints are idempotent: one immediate retry covers a pooled connection that the node
+                // closed (a restart, say). The JDK client already retries GETs; a coordinate is never retried here,
+                // the writer fails over to the next replica instead.
+                attempt = attempt.exceptionallyCompose(failure -> isStaleConnection(failure) ? exchange(request)
+                        : CompletableFuture.failedFuture(failure));
+            }
+            return attempt.handle((response, failure) -> {
+                if (failure != null) {
+                    throw translate(node, failure);
+                }
+                try {
+                    return handler.apply(response);
+                } catch (CorruptDataException e) {
+                    throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e);
+                }
+            });
+        }).whenComplete((answer, failure) -> Timer.builder("kv.replica.calls").tag("node", node.id())
+                .tag("call", call).tag("outcome", outcome(failure)).register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - start)));
     }
 
-    private CompletableFuture<HttpResponse<byte[]>> attempt(NodeAddress node, HttpRequest request) {
-        return guard.call(node.id(), () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
+    private CompletableFuture<HttpResponse<byte[]>> exchange(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String outcome(Throwable failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (!(cause instanceof ReplicaException replica)) {
+            return "error";
+        }
+        String reason = replica.getMessage();
+        if (reason.startsWith("circuit")) {
+            return "circuit_open";
+        } else if (reason.startsWith("bulkhead")) {
+            return "bulkhead_full";
+        } else if (replica.isClientError()) {
+            return "rejected";
+        } else if (replica.status() > 0) {
+            return "failed";
+        }
+        return reason.startsWith("unreadable") ? "garbage" : "unreachable";
     }
 
     private static boolean isStaleConnection(Throwable failure) {

@@ -27,8 +27,10 @@ public class ReplicaGuard {
 
     private final CircuitBreakerRegistry breakers;
     private final BulkheadRegistry bulkheads;
+    private final boolean breakersEnabled;
 
     public ReplicaGuard(ResilienceProperties properties, MeterRegistry registry) {
+        this.breakersEnabled = properties.circuitBreakerEnabled();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(properties.slidingWindow())
@@ -38,6 +40,7 @@ public class ReplicaGuard {
                 .slowCallRateThreshold(properties.slowCallRateThreshold())
                 .waitDurationInOpenState(properties.openWait())
                 .permittedNumberOfCallsInHalfOpenState(properties.halfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.maxConcurrentCalls())
@@ -53,6 +56,9 @@ public class ReplicaGuard {
         if (!bulkhead.tryAcquirePermission()) {
             return CompletableFuture.failedFuture(new ReplicaException(nodeId, 0, "bulkhead full ("
                     + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " calls in flight)", null));
+        }
+        if (!breakersEnabled) {
+            return call.get().whenComplete((answer, failure) -> bulkhead.onComplete());
         }
         CircuitBreaker breaker = breakers.circuitBreaker(nodeId);
         if (!breaker.tryAcquirePermission()) {
@@ -81,9 +87,15 @@ public class ReplicaGuard {
         });
     }
 
-    /** Whether calls to the node are currently let through normally (breaker closed). */
-    public boolean isClosed(String nodeId) {
-        return breakers.find(nodeId).map(b -> b.getState() == CircuitBreaker.State.CLOSED).orElse(true);
+    /** Whether calls to the node are let through (breaker closed, or half-open and taking trial calls). */
+    public boolean admitsCalls(String nodeId) {
+        return breakers.find(nodeId).map(b -> b.getState() == CircuitBreaker.State.CLOSED
+                || b.getState() == CircuitBreaker.State.HALF_OPEN).orElse(true);
+    }
+
+    /** Closes the node's breaker and forgets its history. */
+    public void reset(String nodeId) {
+        breakers.find(nodeId).ifPresent(CircuitBreaker::reset);
     }
 
     public String state(String nodeId) {

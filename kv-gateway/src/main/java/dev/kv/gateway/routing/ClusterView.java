@@ -67,13 +67,25 @@ public class ClusterView {
         this.snapshot = new Snapshot(bootstrap, TokenRing.of(bootstrap.keySet(), virtualNodes), null, 0);
     }
 
-    /** Replaces the view with what a node reported. */
+    /**
+     * Replaces the view with what a node reported. A member that restarted (new generation) or came back (down to
+     * alive) has its circuit breaker closed: the breaker's history belongs to the process gossip has just seen
+     * replaced or recovered, and keeping it open would turn the recovered node away for another wait period.
+     */
     public void update(List<Member> members, String observer, long nowMillis) {
         Map<String, Member> byId = new LinkedHashMap<>();
+        Snapshot current = snapshot;
         for (Member member : members) {
             byId.put(member.id(), member);
+            Member before = current.members().get(member.id());
+            boolean restarted = before != null && before.generation() != 0
+                    && before.generation() != member.generation();
+            boolean recovered = before != null && "down".equals(before.liveness())
+                    && "alive".equals(member.liveness());
+            if (restarted || recovered) {
+                guard.reset(member.id());
+            }
         }
-        Snapshot current = snapshot;
         TokenRing ring = current.members().keySet().equals(byId.keySet()) ? current.ring()
                 : TokenRing.of(byId.keySet(), virtualNodes);
         snapshot = new Snapshot(byId, ring, observer, nowMillis);
@@ -95,7 +107,7 @@ public class ClusterView {
      */
     public boolean isUsable(String nodeId) {
         Member member = snapshot.members().get(nodeId);
-        return member != null && !"down".equals(member.liveness()) && guard.isClosed(nodeId);
+        return member != null && !"down".equals(member.liveness()) && guard.admitsCalls(nodeId);
     }
 
     /** The replicas in preference order, usable ones first. */

@@ -171,17 +171,6 @@ class ApiValidationTest extends GatewayTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PUT, sloppy=true", "DELETE, sloppy=true", "PUT, consistency=eventual&sloppy=TRUE"})
-    void aSloppyQuorumIs501AndNothingIsStored(String method, String query) {
-        String key = uniqueKey("sloppy");
-
-        HttpResponse<byte[]> response = send(method, "/v1/kv/" + key + "?" + query, body(method, "value"));
-
-        assertThat(assertProblem(response, 501).path("detail").asString()).contains("sloppy");
-        assertThat(replicas.writesFor(key::equals)).isEmpty();
-    }
-
-    @ParameterizedTest
     @ValueSource(strings = {";;;", "text/", "application/json, /"})
     void aMalformedAcceptHeaderIs400NamingItNotA500(String accept) {
         String key = uniqueKey("badaccept");

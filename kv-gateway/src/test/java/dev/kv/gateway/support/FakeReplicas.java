@@ -46,6 +46,7 @@ public final class FakeReplicas {
     public static final String REPLICA_PATH = "/internal/v1/replica";
     public static final String COORDINATE_PATH = "/internal/v1/coordinate";
     public static final String INFO_PATH = "/internal/v1/info";
+    public static final String HINTS_PATH = "/internal/v1/hints";
     public static final String OCTET_STREAM = "application/octet-stream";
 
     private static final FakeReplicas SHARED = new FakeReplicas();
@@ -116,6 +117,10 @@ public final class FakeReplicas {
 
     public static MappingBuilder replicaMerge(String key) {
         return put(urlPathEqualTo(REPLICA_PATH)).withQueryParam("key", equalTo(encodeKey(key)));
+    }
+
+    public static MappingBuilder hint(String key) {
+        return put(urlPathEqualTo(HINTS_PATH)).withQueryParam("key", equalTo(encodeKey(key)));
     }
 
     public static MappingBuilder coordinate(String key) {

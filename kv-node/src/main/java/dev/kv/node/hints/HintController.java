@@ -27,14 +27,20 @@ import java.util.Map;
 class HintController {
 
     private final HintStore hints;
+    private final HintProperties properties;
 
-    HintController(HintStore hints) {
+    HintController(HintStore hints, HintProperties properties) {
         this.hints = hints;
+        this.properties = properties;
     }
 
     @PutMapping(value = "/internal/v1/hints", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<?> store(@RequestParam("target") String target, @RequestParam("key") String key,
                             @RequestBody byte[] record) {
+        if (!properties.enabled()) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ProblemDetail.forStatusAndDetail(
+                    HttpStatus.SERVICE_UNAVAILABLE, "hinted handoff is disabled on this node"));
+        }
         byte[] keyBytes;
         try {
             keyBytes = Base64.getUrlDecoder().decode(key);

@@ -9,6 +9,8 @@ import java.time.Duration;
 /**
  * Hinted handoff on the holder's side.
  *
+ * @param enabled          whether this node accepts hints (off: writes for down replicas wait for read repair and
+ *                         anti-entropy)
  * @param window           a hint older than this is dropped (counted) instead of delivered; anti-entropy covers it
  * @param maxStorage       total hint bytes this node keeps; beyond it new hints are refused
  * @param deliveryInterval how often pending hints are checked for delivery
@@ -17,6 +19,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("kv.hints")
 public record HintProperties(
+        @DefaultValue("true") boolean enabled,
         @DefaultValue("3h") Duration window,
         @DefaultValue("256MB") DataSize maxStorage,
         @DefaultValue("1s") Duration deliveryInterval,
