@@ -132,10 +132,17 @@ public final class KvCluster implements AutoCloseable {
         awaitGatewaySeesAllNodesUp();
     }
 
+    /** kill -9 of the gateway, then a start with the same configuration; waits until it is ready. */
+    public void restartGateway() {
+        gatewayProcess.kill();
+        gatewayProcess.launch();
+        gatewayProcess.awaitReady();
+    }
+
     /**
      * Starts every node that is not running (after a test killed it) and waits until the gateway sees all of them
      * up again, so the next test begins with a whole cluster. Data written while a node was down stays missing on it
-     * (no hinted handoff or anti-entropy yet), which is why every test uses keys of its own.
+     * unless hinted handoff or anti-entropy brings it, which is why every test uses keys of its own.
      */
     public void heal() {
         List<KvNode> stopped = nodes.stream().filter(n -> !n.isRunning()).toList();

@@ -129,6 +129,48 @@ public final class KvNode {
         return RecordCodec.decode(response.body());
     }
 
+    /** SIGSTOP: the process stays, holds its sockets, and answers nothing until {@link #resume()}. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT. */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code /internal/v1/cluster}: this node's gossip view. */
+    public JsonNode clusterView() {
+        return getJson("internal/v1/cluster");
+    }
+
+    /** {@code /internal/v1/hints}: hints this node holds, by target. */
+    public JsonNode hints() {
+        return getJson("internal/v1/hints");
+    }
+
+    private JsonNode getJson(String path) {
+        HttpResponse<byte[]> response = send(request(path).GET());
+        if (response.statusCode() != 200) {
+            throw unexpected(path, response);
+        }
+        return JSON.readTree(response.body());
+    }
+
     /** {@code /internal/v1/info}: node id, generation, actor, uptime, keys, disk. */
     public JsonNode info() {
         HttpResponse<byte[]> response = send(request("internal/v1/info").GET());

@@ -44,7 +44,9 @@ final class WriteStream implements Runnable {
                     acknowledgedCount.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
-                    failures.merge("HTTP " + reply.status(), 1, Integer::sum);
+                    String detail = reply.isProblem() ? " " + reply.json().path("detail").asString() : "";
+                    failures.merge("HTTP " + reply.status() + detail.replaceAll("[0-9a-f]{8}-\\d+", "K"), 1,
+                            Integer::sum);
                 }
             } catch (RuntimeException e) {
                 // Not acknowledged: the write may or may not have been stored, and that is allowed.
@@ -55,8 +57,13 @@ final class WriteStream implements Runnable {
     }
 
     void awaitAcknowledged(int count) {
-        await("the stream reaching " + count + " acknowledged writes").atMost(phaseTimeout)
-                .pollInterval(Duration.ofMillis(50)).until(() -> acknowledgedCount.get() >= count);
+        try {
+            await("the stream reaching " + count + " acknowledged writes").atMost(phaseTimeout)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> acknowledgedCount.get() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the stream reached " + acknowledgedCount.get() + " of " + count
+                    + " acknowledged writes; " + attempted.get() + " attempted, failures " + failures, e);
+        }
     }
 
     void stop() {

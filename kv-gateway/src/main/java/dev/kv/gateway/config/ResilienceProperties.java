@@ -13,7 +13,8 @@ import java.time.Duration;
  *
  * @param circuitBreakerEnabled whether breakers are used at all (tests of single requests switch them off)
  * @param failureRateThreshold percentage of failed calls that opens the breaker
- * @param slowCallThreshold    a call slower than this counts as slow
+ * @param slowCallThreshold    a call slower than this counts as slow; above the replica timeout by default, so only
+ *                             failures and timeouts open a breaker (a busy node that still answers stays in use)
  * @param slowCallRateThreshold percentage of slow calls that opens the breaker
  * @param slidingWindow        calls the rates are computed over
  * @param minimumCalls         calls needed before the rates are judged
@@ -25,7 +26,7 @@ import java.time.Duration;
 public record ResilienceProperties(
         @DefaultValue("true") boolean circuitBreakerEnabled,
         @DefaultValue("50") float failureRateThreshold,
-        @DefaultValue("300ms") Duration slowCallThreshold,
+        @DefaultValue("1s") Duration slowCallThreshold,
         @DefaultValue("80") float slowCallRateThreshold,
         @DefaultValue("20") int slidingWindow,
         @DefaultValue("5") int minimumCalls,

@@ -28,6 +28,11 @@ public class ReplicaException extends RuntimeException {
         return status >= 400 && status < 500;
     }
 
+    /** Whether the node answered with a refusal of its own choosing rather than failing (see {@link ReplicaGuard}). */
+    public boolean answeredDeliberately() {
+        return status >= 400 && status != 500;
+    }
+
     /** Short form for quorum failure details: {@code n2: timeout after 500 ms}. */
     public String describe() {
         return nodeId + ": " + getMessage();

@@ -18,8 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * A circuit breaker and a bulkhead per node around every replica call (see {@link ResilienceProperties}). Answers
- * that are the request's fault (4xx) count as successes: the node is healthy. Metrics are published under
+ * A circuit breaker and a bulkhead per node around every replica call (see {@link ResilienceProperties}). Only
+ * silence (no connection, a timeout, an unreadable answer) and internal errors (500) count as failures; a node that
+ * refuses a request on purpose (a 4xx, hints disabled or full: 503, 507) is healthy, and must not be cut off for it. Metrics are published under
  * resilience4j's names ({@code resilience4j_circuitbreaker_state}, ...), tagged by node.
  */
 @Component
@@ -79,7 +80,7 @@ public class ReplicaGuard {
             long elapsed = breaker.getCurrentTimestamp() - start;
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (cause == null || (cause instanceof ReplicaException replica && replica.isClientError())) {
+            if (cause == null || (cause instanceof ReplicaException replica && replica.answeredDeliberately())) {
                 breaker.onSuccess(elapsed, breaker.getTimestampUnit());
             } else {
                 breaker.onError(elapsed, breaker.getTimestampUnit(), cause);
