@@ -121,16 +121,7 @@ public class ReplicaClient {
 
     /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
     public CompletableFuture<byte[]> postJson(NodeAddress node, String path) {
-        HttpRequest request = request(node, path).POST(HttpRequest.BodyPublishers.noBody()).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
-            if (failure != null) {
-                throw translate(node, failure);
-            }
-            if (response.statusCode() / 100 != 2) {
-                throw unexpected(node, response);
-            }
-            return response.body();
-        });
+        return unguarded(node, request(node, path).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /**
@@ -138,12 +129,15 @@ public class ReplicaClient {
      * refreshes must keep working while a breaker is open, and they say nothing about the data path's health.
      */
     public CompletableFuture<byte[]> getJson(NodeAddress node, String path) {
-        HttpRequest request = request(node, path).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+        return unguarded(node, request(node, path).GET().build());
+    }
+
+    private CompletableFuture<byte[]> unguarded(NodeAddress node, HttpRequest request) {
+        return exchange(request).handle((response, failure) -> {
             if (failure != null) {
                 throw translate(node, failure);
             }
-            if (response.statusCode() != 200) {
+            if (response.statusCode() / 100 != 2) {
                 throw unexpected(node, response);
             }
             return response.body();
@@ -160,8 +154,8 @@ public class ReplicaClient {
     }
 
     /**
-     * One guarded call: the node's breaker and bulkhead see the whole outcome (a 5xx or an unreadable answer is a
-     * failure, a 4xx the request's fault), and the call is timed by node, call and outcome.
+     * One guarded call: the node's breaker and bulkhead see the whole outcome (see {@link ReplicaGuard} for what
+     * counts as a failure), and the call is timed by node, call and outcome.
      */
     private <T> CompletableFuture<T> send(NodeAddress node, String call, HttpRequest request,
                                           Function<HttpResponse<byte[]>, T> handler) {
