@@ -17,6 +17,8 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +43,7 @@ public class QuorumWriter {
     private final ReplicaClient client;
     private final Duration decisionTimeout;
     private final MeterRegistry registry;
+    private static final int HINT_HOLDER_ATTEMPTS = 2;
 
     QuorumWriter(ClusterView view, ReplicaClient client, GatewayProperties properties, MeterRegistry registry) {
         this.view = view;
@@ -94,24 +97,41 @@ public class QuorumWriter {
     /**
      * Leaves a hint for a replica that did not take its copy. The returned future succeeds only when the hint counts
      * toward W (sloppy request, distinct stand-in); otherwise the hint is still stored but the copy counts as failed.
+     * A holder that fails to take the hint is replaced by the next candidate once, so one slow holder does not lose it.
      */
     private CompletableFuture<Void> handOff(byte[] key, byte[] encoded, NodeAddress replica, QuorumSpec spec,
                                             Throwable failure) {
+        return leaveHint(key, encoded, replica, Set.of(), HINT_HOLDER_ATTEMPTS)
+                .handle((placement, hintFailure) -> {
+                    if (hintFailure == null && spec.sloppy() && placement.countsTowardQuorum()) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return CompletableFuture.<Void>failedFuture(failure);
+                })
+                .thenCompose(outcome -> outcome);
+    }
+
+    private CompletableFuture<SloppyPlacement.Placement> leaveHint(byte[] key, byte[] encoded, NodeAddress replica,
+                                                                   Set<String> excluded, int attempts) {
         SloppyPlacement.Placement placement = SloppyPlacement.placements(view.ring(), key, view.replicationFactor(),
-                id -> !id.equals(replica.id()) && view.isUsable(id)).get(replica.id());
+                id -> !id.equals(replica.id()) && !excluded.contains(id) && view.isUsable(id)).get(replica.id());
         NodeAddress holder = placement == null ? null : view.address(placement.holder());
         if (holder == null) {
-            return CompletableFuture.failedFuture(failure);
+            return CompletableFuture.failedFuture(new ReplicaException(replica.id(), 0, "no live hint holder", null));
         }
-        CompletableFuture<Void> hint = client.hint(holder, replica.id(), key, encoded)
+        return client.hint(holder, replica.id(), key, encoded)
                 .whenComplete((ok, hintFailure) -> Counter.builder("kv.hints.sent")
                         .description("hints the gateway left for replicas that did not take their copy")
-                        .tag("outcome", hintFailure == null ? "stored" : "failed").register(registry).increment());
-        if (spec.sloppy() && placement.countsTowardQuorum()) {
-            return hint.exceptionallyCompose(hintFailure -> CompletableFuture.failedFuture(failure));
-        }
-        return hint.handle((ok, hintFailure) -> null)
-                .thenCompose(ignored -> CompletableFuture.failedFuture(failure));
+                        .tag("outcome", hintFailure == null ? "stored" : "failed").register(registry).increment())
+                .thenApply(ok -> placement)
+                .exceptionallyCompose(hintFailure -> {
+                    if (attempts <= 1) {
+                        return CompletableFuture.failedFuture(hintFailure);
+                    }
+                    Set<String> tried = new HashSet<>(excluded);
+                    tried.add(holder.id());
+                    return leaveHint(key, encoded, replica, tried, attempts - 1);
+                });
     }
 
     static ReplicaException unwrap(CompletionException e) {
