@@ -26,10 +26,12 @@ public final class GatewayClient {
 
     private final HttpClient http;
     private final URI base;
+    private final String clusterSecret;
 
-    GatewayClient(HttpClient http, URI base) {
+    GatewayClient(HttpClient http, URI base, String clusterSecret) {
         this.http = http;
         this.base = base;
+        this.clusterSecret = clusterSecret;
     }
 
     public URI baseUri() {
@@ -77,6 +79,24 @@ public final class GatewayClient {
         List<String> ids = new ArrayList<>();
         reply.json().valueStream().forEach(id -> ids.add(id.asString()));
         return ids;
+    }
+
+    /** {@code POST /admin/v1/repair} with the cluster secret: starts anti-entropy on every live node. */
+    public JsonNode startRepair() {
+        return admin("POST", 202);
+    }
+
+    /** {@code GET /admin/v1/repair} with the cluster secret: every node's anti-entropy status. */
+    public JsonNode repairStatus() {
+        return admin("GET", 200);
+    }
+
+    private JsonNode admin(String method, int expected) {
+        Reply reply = raw(method, "/admin/v1/repair").header("X-KV-Cluster-Secret", clusterSecret).send();
+        if (reply.status() != expected) {
+            throw new IllegalStateException(method + " /admin/v1/repair: " + reply);
+        }
+        return reply.json();
     }
 
     public JsonNode cluster() {

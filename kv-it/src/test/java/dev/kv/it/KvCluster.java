@@ -77,7 +77,7 @@ public final class KvCluster implements AutoCloseable {
         }
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), ports.getLast(), gatewayArguments,
                 logDirectory.resolve("gateway.log"), http);
-        this.gateway = new GatewayClient(http, gatewayProcess.baseUri());
+        this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), secret);
     }
 
     public static Builder builder() {

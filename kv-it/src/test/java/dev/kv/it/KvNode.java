@@ -1,5 +1,6 @@
 package dev.kv.it;
 
+import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
 import tools.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One storage node of a {@link KvCluster}: its process (kill, start, restart on the same port and data directory)
@@ -169,6 +173,38 @@ public final class KvNode {
             throw unexpected(path, response);
         }
         return JSON.readTree(response.body());
+    }
+
+    /** {@code GET /admin/v1/repair}: this node's ranges with their tree roots, last exchanges, repair progress. */
+    public JsonNode repairStatus() {
+        return getJson("admin/v1/repair");
+    }
+
+    /** {@code POST /admin/v1/repair}: exchanges every range with every live replica now; answers the progress. */
+    public JsonNode startRepair() {
+        HttpResponse<byte[]> response = send(request("admin/v1/repair").POST(HttpRequest.BodyPublishers.noBody()));
+        if (response.statusCode() != 202) {
+            throw unexpected("repair", response);
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** The root hash of each range's Merkle tree on this node, by range. */
+    public Map<String, String> treeRoots() {
+        Map<String, String> roots = new TreeMap<>();
+        repairStatus().get("ranges").valueStream()
+                .forEach(r -> roots.put(r.get("range").asString(), r.get("root").asString()));
+        return roots;
+    }
+
+    /** Merges a batch of records at once through the anti-entropy push endpoint (bulk loading for tests). */
+    public void push(List<RecordBatchCodec.KeyedRecord> records) {
+        HttpResponse<byte[]> response = send(request("internal/v1/merkle/push")
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(RecordBatchCodec.encode(records))));
+        if (response.statusCode() != 204) {
+            throw unexpected("push", response);
+        }
     }
 
     /** {@code /internal/v1/info}: node id, generation, actor, uptime, keys, disk. */

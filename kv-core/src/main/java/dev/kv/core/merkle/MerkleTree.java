@@ -37,6 +37,11 @@ public final class MerkleTree {
         return leaves.length;
     }
 
+    /** How many nodes {@code level} has (0 is the root: one). */
+    public int nodeCount(int level) {
+        return (int) Math.pow(FANOUT, level);
+    }
+
     /** The leaf covering a token: the token's high bits, with the signed token space shifted to unsigned order. */
     public int leafOf(long token) {
         int bits = Integer.numberOfTrailingZeros(leaves.length);

@@ -79,13 +79,17 @@ public class AntiEntropyService {
 
     @Scheduled(fixedDelayString = "${kv.antientropy.tick:1s}")
     void background() {
-        if (!properties.enabled() || gossip.membership() == null || clock.millis() < nextBackgroundMillis) {
+        if (gossip.membership() == null) {
+            return;
+        }
+        // Trees are kept even with background exchanges off: peers and manual repairs compare against them.
+        trees.refreshIfStale();
+        if (!properties.enabled() || clock.millis() < nextBackgroundMillis) {
             return;
         }
         long jitter = properties.interval().toMillis() / 4;
         nextBackgroundMillis = clock.millis() + properties.interval().toMillis()
                 + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0);
-        trees.refreshIfStale(properties.treeRebuild().toMillis());
         List<Pair> pairs = livePairs(null);
         if (!pairs.isEmpty()) {
             run(pairs.get(Math.floorMod(cursor.getAndIncrement(), pairs.size())));
@@ -98,7 +102,7 @@ public class AntiEntropyService {
         if (running != null && !running.finished()) {
             return running;
         }
-        trees.refreshIfStale(properties.treeRebuild().toMillis());
+        trees.refreshIfStale();
         List<Pair> pairs = livePairs(range);
         RepairProgress progress = new RepairProgress(running == null ? 1 : running.id() + 1,
                 range == null ? "all" : range, pairs.size(), 0, clock.millis(), pairs.isEmpty());
@@ -124,7 +128,7 @@ public class AntiEntropyService {
         return all;
     }
 
-    public Map<String, List<String>> ranges() {
+    public List<MerkleTrees.RangeTree> ranges() {
         return trees.ranges();
     }
 
@@ -139,9 +143,9 @@ public class AntiEntropyService {
         ExchangeResult result = exchanger.exchange(pair.range(), pair.peer(), address);
         results.put(pair, result);
         if ("repaired".equals(result.outcome()) || "failed".equals(result.outcome())) {
-            log.info("anti-entropy {} with {}: {} ({} keys compared, {} repaired, {} bytes){}", pair.range(),
-                    pair.peer(), result.outcome(), result.keysCompared(), result.keysRepaired(), result.bytesMoved(),
-                    result.error() == null ? "" : ": " + result.error());
+            log.info("anti-entropy {} with {}: {} ({} keys compared, {} repaired, {} record bytes, {} bytes in all){}",
+                    pair.range(), pair.peer(), result.outcome(), result.keysCompared(), result.keysRepaired(),
+                    result.bytesMoved(), result.bytesExchanged(), result.error() == null ? "" : ": " + result.error());
         }
     }
 
@@ -152,13 +156,13 @@ public class AntiEntropyService {
         }
         long now = clock.millis();
         List<Pair> pairs = new ArrayList<>();
-        for (Map.Entry<String, List<String>> range : trees.ranges().entrySet()) {
-            if (onlyRange != null && !onlyRange.equals(range.getKey())) {
+        for (MerkleTrees.RangeTree range : trees.ranges()) {
+            if (onlyRange != null && !onlyRange.equals(range.range())) {
                 continue;
             }
-            for (String peer : range.getValue()) {
+            for (String peer : range.replicas()) {
                 if (!peer.equals(self) && membership.liveness(peer, now) == Liveness.ALIVE) {
-                    pairs.add(new Pair(range.getKey(), peer));
+                    pairs.add(new Pair(range.range(), peer));
                 }
             }
         }

@@ -9,10 +9,11 @@ package dev.kv.node.antientropy;
  * @param keysCompared  keys whose digests were compared (only those in differing leaves)
  * @param keysRepaired  keys that differed and were pulled and pushed
  * @param bytesMoved    record bytes sent and received
+ * @param bytesExchanged every message body sent and received: tree hashes, key digests and records
  * @param finishedAt    epoch millis
  * @param durationMs    how long it took
  * @param error         why it failed, if it did
  */
 public record ExchangeResult(String range, String peer, String outcome, long keysCompared, long keysRepaired,
-                             long bytesMoved, long finishedAt, long durationMs, String error) {
+                             long bytesMoved, long bytesExchanged, long finishedAt, long durationMs, String error) {
 }

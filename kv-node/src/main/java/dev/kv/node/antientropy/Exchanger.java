@@ -1,7 +1,9 @@
 package dev.kv.node.antientropy;
 
+import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.merkle.ByteRateLimiter;
+import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.record.Record;
 import dev.kv.node.peer.PeerClient;
@@ -36,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Merging is a join, so deletes and expiries (tombstones) dominate the older versions on both sides and nothing
- * deleted comes back. Record transfers are throttled to the configured bytes per second.
+ * deleted comes back. Every message is throttled to the configured bytes per second.
  */
 @Component
 class Exchanger {
@@ -63,46 +65,50 @@ class Exchanger {
     }
 
     ExchangeResult exchange(String range, String peer, String peerAddress) {
-        long start = clock.millis();
+        Session session = new Session(range, peer, peerAddress, clock.millis());
         try {
             MerkleTree tree = trees.tree(range);
             if (tree == null) {
-                return result(range, peer, "skipped", 0, 0, 0, start, "this node no longer replicates the range");
+                return session.result("skipped", 0, 0, "this node no longer replicates the range");
             }
             int[] nodes = {0};
             for (int level = 0; level < tree.depth() && nodes.length > 0; level++) {
-                MerkleMessages.ChildrenResponse theirs = call(peerAddress, "/internal/v1/merkle/children",
+                MerkleMessages.ChildrenResponse theirs = session.call("/internal/v1/merkle/children",
                         new MerkleMessages.ChildrenRequest(range, level, nodes), MerkleMessages.ChildrenResponse.class);
                 if (!theirs.known()) {
-                    return result(range, peer, "skipped", 0, 0, 0, start, peer + " does not replicate the range yet");
+                    return session.result("skipped", 0, 0, peer + " does not replicate the range yet");
                 }
-                nodes = MerkleTree.differingChildren(nodes, tree.children(level, nodes), theirs.hashes());
+                long[] hashes = theirs.unpacked();
+                if (hashes.length != nodes.length * MerkleTree.FANOUT) {
+                    return session.result("failed", 0, 0, peer + " answered " + hashes.length + " hashes for "
+                            + nodes.length + " nodes (tree depths differ?)");
+                }
+                nodes = MerkleTree.differingChildren(nodes, tree.children(level, nodes), hashes);
             }
             if (nodes.length == 0) {
-                return result(range, peer, "in-sync", 0, 0, 0, start, null);
+                return session.result("in-sync", 0, 0, null);
             }
-            return repairLeaves(range, peer, peerAddress, nodes, start);
+            return repairLeaves(session, nodes);
         } catch (Exception e) {
-            return result(range, peer, "failed", 0, 0, 0, start, e.toString());
+            return session.result("failed", 0, 0, e.toString());
         }
     }
 
-    private ExchangeResult repairLeaves(String range, String peer, String peerAddress, int[] leaves, long start)
-            throws Exception {
+    private ExchangeResult repairLeaves(Session session, int[] leaves) throws Exception {
         Map<ByteBuffer, Long> mine = new HashMap<>();
-        for (MerkleTrees.KeyDigest digest : trees.digests(range, leaves)) {
+        for (KeyDigest digest : trees.digests(session.range, leaves)) {
             mine.put(ByteBuffer.wrap(digest.key()), digest.digest());
         }
-        MerkleMessages.DigestsResponse theirs = call(peerAddress, "/internal/v1/merkle/digests",
-                new MerkleMessages.DigestsRequest(range, leaves), MerkleMessages.DigestsResponse.class);
+        List<KeyDigest> theirs = KeyDigestCodec.decode(session.send("/internal/v1/merkle/digests",
+                "application/json", json.writeValueAsBytes(new MerkleMessages.DigestsRequest(session.range, leaves))));
         Set<ByteBuffer> compared = new LinkedHashSet<>(mine.keySet());
         Set<ByteBuffer> differing = new LinkedHashSet<>();
         Set<ByteBuffer> theirsPresent = new LinkedHashSet<>();
-        for (int i = 0; i < theirs.keys().size(); i++) {
-            ByteBuffer key = ByteBuffer.wrap(Base64.getUrlDecoder().decode(theirs.keys().get(i)));
+        for (KeyDigest digest : theirs) {
+            ByteBuffer key = ByteBuffer.wrap(digest.key());
             compared.add(key);
             theirsPresent.add(key);
-            if (!Long.valueOf(theirs.digests()[i]).equals(mine.get(key))) {
+            if (!Long.valueOf(digest.digest()).equals(mine.get(key))) {
                 differing.add(key);
             }
         }
@@ -111,38 +117,32 @@ class Exchanger {
                 differing.add(key);
             }
         }
-        long bytes = 0;
         List<ByteBuffer> keys = new ArrayList<>(differing);
         for (int from = 0; from < keys.size(); from += properties.batchKeys()) {
             List<ByteBuffer> batch = keys.subList(from, Math.min(keys.size(), from + properties.batchKeys()));
-            bytes += pullAndMerge(peerAddress, batch.stream().filter(theirsPresent::contains).toList());
-            bytes += push(peerAddress, batch.stream().filter(mine::containsKey).toList());
+            pullAndMerge(session, batch.stream().filter(theirsPresent::contains).toList());
+            push(session, batch.stream().filter(mine::containsKey).toList());
         }
         count("kv.antientropy.keys.compared", compared.size());
         count("kv.antientropy.keys.repaired", differing.size());
-        count("kv.antientropy.bytes.moved", bytes);
-        return result(range, peer, differing.isEmpty() ? "in-sync" : "repaired", compared.size(), differing.size(),
-                bytes, start, null);
+        return session.result(differing.isEmpty() ? "in-sync" : "repaired", compared.size(), differing.size(), null);
     }
 
-    private long pullAndMerge(String peerAddress, List<ByteBuffer> keys) throws Exception {
+    private void pullAndMerge(Session session, List<ByteBuffer> keys) throws Exception {
         if (keys.isEmpty()) {
-            return 0;
+            return;
         }
         List<String> encoded = keys.stream()
                 .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(k))).toList();
-        HttpResponse<byte[]> response = peers.post(peerAddress, "/internal/v1/merkle/pull", "application/json",
-                json.writeValueAsBytes(new MerkleMessages.PullRequest(encoded)), properties.timeout())
-                .get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-        expectSuccess(response);
-        throttle(response.body().length);
-        for (RecordBatchCodec.KeyedRecord keyed : RecordBatchCodec.decode(response.body())) {
+        byte[] records = session.send("/internal/v1/merkle/pull", "application/json",
+                json.writeValueAsBytes(new MerkleMessages.PullRequest(encoded)));
+        session.recordBytes += records.length;
+        for (RecordBatchCodec.KeyedRecord keyed : RecordBatchCodec.decode(records)) {
             store.merge(keyed.key(), keyed.record());
         }
-        return response.body().length;
     }
 
-    private long push(String peerAddress, List<ByteBuffer> keys) throws Exception {
+    private void push(Session session, List<ByteBuffer> keys) throws Exception {
         List<RecordBatchCodec.KeyedRecord> records = new ArrayList<>();
         for (ByteBuffer key : keys) {
             Record record = store.read(bytes(key));
@@ -151,13 +151,11 @@ class Exchanger {
             }
         }
         if (records.isEmpty()) {
-            return 0;
+            return;
         }
         byte[] batch = RecordBatchCodec.encode(records);
-        throttle(batch.length);
-        expectSuccess(peers.put(peerAddress, "/internal/v1/merkle/push", batch, properties.timeout())
-                .get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS));
-        return batch.length;
+        session.recordBytes += batch.length;
+        session.send("/internal/v1/merkle/push", "application/octet-stream", batch);
     }
 
     /** Waits as long as the byte budget demands, on the JDK's delayed executor rather than a sleeping thread. */
@@ -166,20 +164,6 @@ class Exchanger {
         if (delay > 0) {
             CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
                     .join();
-        }
-    }
-
-    private <T> T call(String peerAddress, String path, Object request, Class<T> answer) throws Exception {
-        HttpResponse<byte[]> response = peers.post(peerAddress, path, "application/json",
-                json.writeValueAsBytes(request), properties.timeout())
-                .get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-        expectSuccess(response);
-        return json.readValue(response.body(), answer);
-    }
-
-    private static void expectSuccess(HttpResponse<byte[]> response) {
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("peer answered HTTP " + response.statusCode());
         }
     }
 
@@ -193,10 +177,52 @@ class Exchanger {
         Counter.builder(name).register(registry).increment(amount);
     }
 
-    private ExchangeResult result(String range, String peer, String outcome, long compared, long repaired,
-                                  long bytes, long start, String error) {
-        Counter.builder("kv.antientropy.exchanges").tag("outcome", outcome).register(registry).increment();
-        long now = clock.millis();
-        return new ExchangeResult(range, peer, outcome, compared, repaired, bytes, now, now - start, error);
+    /**
+     * One exchange in progress: where it goes and what it has cost. Every message body both ways (tree hashes, key
+     * digests, records) counts towards the traffic and the byte rate limit; records are also counted on their own.
+     */
+    private final class Session {
+
+        private final String range;
+        private final String peer;
+        private final String address;
+        private final long start;
+        private long recordBytes;
+        private long wireBytes;
+
+        private Session(String range, String peer, String address, long start) {
+            this.range = range;
+            this.peer = peer;
+            this.address = address;
+            this.start = start;
+        }
+
+        <T> T call(String path, Object request, Class<T> answer) throws Exception {
+            return json.readValue(send(path, "application/json", json.writeValueAsBytes(request)), answer);
+        }
+
+        /** POSTs (PUT for a push) a body, throttled, and answers the peer's body; anything but 2xx fails. */
+        byte[] send(String path, String contentType, byte[] body) throws Exception {
+            throttle(body.length);
+            var call = path.endsWith("/push")
+                    ? peers.put(address, path, body, properties.timeout())
+                    : peers.post(address, path, contentType, body, properties.timeout());
+            HttpResponse<byte[]> response = call.get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(peer + " answered HTTP " + response.statusCode() + " to " + path);
+            }
+            throttle(response.body().length);
+            wireBytes += body.length + response.body().length;
+            return response.body();
+        }
+
+        ExchangeResult result(String outcome, long compared, long repaired, String error) {
+            Counter.builder("kv.antientropy.exchanges").tag("outcome", outcome).register(registry).increment();
+            count("kv.antientropy.bytes.moved", recordBytes);
+            count("kv.antientropy.bytes.exchanged", wireBytes);
+            long now = clock.millis();
+            return new ExchangeResult(range, peer, outcome, compared, repaired, recordBytes, wireBytes, now,
+                    now - start, error);
+        }
     }
 }

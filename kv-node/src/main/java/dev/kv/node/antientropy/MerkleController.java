@@ -1,7 +1,9 @@
 package dev.kv.node.antientropy;
 
+import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.merkle.MerkleTree;
+import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.Record;
 import dev.kv.node.storage.RecordStore;
 import org.springframework.http.MediaType;
@@ -19,8 +21,8 @@ import java.util.List;
  * The answering side of a Merkle exchange (the flow is described in {@link Exchanger}).
  *
  * <pre>
- * POST /internal/v1/merkle/children  {range, level, nodes} → {known, hashes}   16 child hashes per node
- * POST /internal/v1/merkle/digests   {range, leaves}       → {keys, digests}   keys and version digests
+ * POST /internal/v1/merkle/children  {range, level, nodes} → {known, hashes}   16 child hashes per node, packed
+ * POST /internal/v1/merkle/digests   {range, leaves}       → key digests       binary, {@link KeyDigestCodec}
  * POST /internal/v1/merkle/pull      {keys}                → record batch      binary
  * PUT  /internal/v1/merkle/push      record batch          → 204               merged like any replica write
  * </pre>
@@ -38,36 +40,56 @@ class MerkleController {
 
     @PostMapping("/internal/v1/merkle/children")
     MerkleMessages.ChildrenResponse children(@RequestBody MerkleMessages.ChildrenRequest request) {
+        if (request.level() == 0) {
+            trees.refreshIfStale(); // an exchange starts: answer from trees of the current ring
+        }
         MerkleTree tree = trees.tree(request.range());
         if (tree == null || request.level() < 0 || request.level() >= tree.depth()) {
-            return new MerkleMessages.ChildrenResponse(false, new long[0]);
+            return new MerkleMessages.ChildrenResponse(false, new byte[0]);
         }
-        return new MerkleMessages.ChildrenResponse(true, tree.children(request.level(), request.nodes()));
+        requireWithin(request.nodes(), tree.nodeCount(request.level()), "node");
+        return MerkleMessages.ChildrenResponse.of(tree.children(request.level(), request.nodes()));
     }
 
-    @PostMapping("/internal/v1/merkle/digests")
-    MerkleMessages.DigestsResponse digests(@RequestBody MerkleMessages.DigestsRequest request) {
-        List<MerkleTrees.KeyDigest> digests = trees.digests(request.range(), request.leaves());
-        List<String> keys = new ArrayList<>(digests.size());
-        long[] values = new long[digests.size()];
-        for (int i = 0; i < digests.size(); i++) {
-            keys.add(Base64.getUrlEncoder().withoutPadding().encodeToString(digests.get(i).key()));
-            values[i] = digests.get(i).digest();
+    @PostMapping(value = "/internal/v1/merkle/digests", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    byte[] digests(@RequestBody MerkleMessages.DigestsRequest request) {
+        MerkleTree tree = trees.tree(request.range());
+        if (tree != null) {
+            requireWithin(request.leaves(), tree.leafCount(), "leaf");
         }
-        return new MerkleMessages.DigestsResponse(keys, values);
+        return KeyDigestCodec.encode(trees.digests(request.range(), request.leaves()));
     }
 
     @PostMapping(value = "/internal/v1/merkle/pull", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     byte[] pull(@RequestBody MerkleMessages.PullRequest request) {
+        if (request.keys().size() > RecordBatchCodec.BATCH_RECORDS_MAX) {
+            throw new InvalidParameterException("keys", "at most " + RecordBatchCodec.BATCH_RECORDS_MAX + " keys per pull");
+        }
         List<RecordBatchCodec.KeyedRecord> records = new ArrayList<>();
         for (String encoded : request.keys()) {
-            byte[] key = Base64.getUrlDecoder().decode(encoded);
+            byte[] key = decodeKey(encoded);
             Record record = store.read(key);
             if (!record.isEmpty() || !record.clock().isEmpty()) {
                 records.add(new RecordBatchCodec.KeyedRecord(key, record));
             }
         }
         return RecordBatchCodec.encode(records);
+    }
+
+    private static byte[] decodeKey(String encoded) {
+        try {
+            return Base64.getUrlDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("keys", "key is not base64url: " + e.getMessage());
+        }
+    }
+
+    private static void requireWithin(int[] indexes, int count, String what) {
+        for (int index : indexes) {
+            if (index < 0 || index >= count) {
+                throw new InvalidParameterException(what, what + " " + index + " is outside 0.." + (count - 1));
+            }
+        }
     }
 
     @PutMapping(value = "/internal/v1/merkle/push", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)

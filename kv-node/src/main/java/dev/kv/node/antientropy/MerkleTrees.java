@@ -1,6 +1,7 @@
 package dev.kv.node.antientropy;
 
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.record.Record;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,35 +29,43 @@ import java.util.TreeSet;
 /**
  * One Merkle tree per range this node replicates (a range is a replica set: all token ranges whose preference list
  * is the same N nodes), kept current by every write through {@link RecordListener} and rebuilt from disk when the
- * ring changes or periodically. A rebuild races concurrent writes; a tree that is slightly off costs an exchange some
- * needless comparisons or defers a repair to the next rebuild, never correctness, because exchanges compare the
- * records' real digests read from disk before moving anything.
+ * ring changes or periodically.
+ *
+ * <p>A rebuild must not lose a write that lands while it scans, or the rebuilt tree would disagree with the disk until
+ * the next rebuild. So it takes a point-in-time view of the store and starts recording changes in the same instant
+ * (with every key's lock held, which takes microseconds), scans the view, then, under the lock that changes go
+ * through, applies the recorded changes to the new trees and swaps them in. Each change is thus counted exactly once.
  */
 @Component
 public class MerkleTrees implements RecordListener {
 
     private static final Logger log = LoggerFactory.getLogger(MerkleTrees.class);
 
-    /** A key in a leaf with its version digest. */
-    public record KeyDigest(byte[] key, long digest) {
+    private record State(TokenRing ring, Map<String, MerkleTree> trees, long builtAtMillis) {
     }
 
-    private record State(TokenRing ring, Map<String, MerkleTree> trees, long builtAtMillis) {
+    private record Change(byte[] key, Record before, Record after) {
     }
 
     private final RingView rings;
     private final RocksStorage storage;
+    private final RecordStore store;
     private final String self;
     private final int depth;
+    private final long maxAgeMillis;
     private final InstantSource clock;
+    private final Object changes = new Object();
     private volatile State state;
+    private List<Change> recording;
 
     MerkleTrees(RingView rings, RocksStorage storage, RecordStore store, NodeProperties node,
                 AntiEntropyProperties properties, InstantSource clock) {
         this.rings = rings;
         this.storage = storage;
+        this.store = store;
         this.self = node.id();
         this.depth = properties.depth();
+        this.maxAgeMillis = properties.treeRebuild().toMillis();
         this.clock = clock;
         this.state = new State(TokenRing.of(List.of(), 1), Map.of(), 0);
         store.addListener(this);
@@ -63,15 +73,23 @@ public class MerkleTrees implements RecordListener {
 
     @Override
     public void changed(byte[] key, Record before, Record after) {
-        State current = state;
-        MerkleTree tree = current.trees().get(rings.rangeOf(current.ring(), key));
+        synchronized (changes) {
+            apply(state, key, before, after);
+            if (recording != null) {
+                recording.add(new Change(key, before, after));
+            }
+        }
+    }
+
+    private void apply(State target, byte[] key, Record before, Record after) {
+        MerkleTree tree = target.trees().get(rings.rangeOf(target.ring(), key));
         if (tree != null) {
             tree.update(TokenRing.tokenOf(key), RecordDigest.of(key, before), RecordDigest.of(key, after));
         }
     }
 
-    /** Rebuilds when the ring changed since the last build or the trees are older than {@code maxAgeMillis}. */
-    public void refreshIfStale(long maxAgeMillis) {
+    /** Rebuilds when the ring changed since the last build or the trees are older than the rebuild interval. */
+    public synchronized void refreshIfStale() {
         TokenRing ring = rings.ring();
         State current = state;
         if (current.ring() != ring || clock.millis() - current.builtAtMillis() > maxAgeMillis) {
@@ -79,31 +97,56 @@ public class MerkleTrees implements RecordListener {
         }
     }
 
-    public synchronized void rebuild(TokenRing ring) {
+    private void rebuild(TokenRing ring) {
         long start = clock.millis();
         Map<String, MerkleTree> trees = new HashMap<>();
         for (String range : rangesOf(ring)) {
             trees.put(range, new MerkleTree(depth));
         }
+        State built = new State(ring, trees, start);
         long[] keys = {0};
-        storage.forEach((storageKey, value) -> {
-            byte[] key = StorageKeys.userKey(storageKey);
-            MerkleTree tree = trees.get(rings.rangeOf(ring, key));
-            if (tree != null) {
-                tree.update(StorageKeys.token(storageKey), 0, RecordDigest.of(key, RecordCodec.decode(value)));
-                keys[0]++;
+        try (RocksStorage.Scan scan = store.withAllKeysLocked(() -> {
+            synchronized (changes) {
+                recording = new ArrayList<>();
             }
-            return true;
-        });
-        state = new State(ring, trees, clock.millis());
+            return storage.openScan();
+        })) {
+            scan.forEach((storageKey, value) -> {
+                byte[] key = StorageKeys.userKey(storageKey);
+                apply(built, key, Record.EMPTY, RecordCodec.decode(value));
+                keys[0]++;
+                return true;
+            });
+        } finally {
+            synchronized (changes) {
+                if (recording != null) {
+                    for (Change change : recording) {
+                        apply(built, change.key(), change.before(), change.after());
+                    }
+                    recording = null;
+                }
+                state = built;
+            }
+        }
         log.info("Merkle trees rebuilt: {} ranges, {} keys, {} ms", trees.size(), keys[0], clock.millis() - start);
     }
 
-    /** The ranges of the current ring that include this node, with their replicas. */
-    public Map<String, List<String>> ranges() {
-        Map<String, List<String>> result = new TreeMap<>();
-        for (String range : state.trees().keySet()) {
-            result.put(range, List.of(range.split("\\+")));
+    /**
+     * A range this node replicates, as its tree sees it now.
+     *
+     * @param range    the range's name (its replicas joined by '+')
+     * @param replicas the nodes that replicate it
+     * @param root     the tree's root hash in hex: replicas holding the same versions of the same keys agree on it
+     */
+    public record RangeTree(String range, List<String> replicas, String root) {
+    }
+
+    /** The ranges of the current ring that include this node, in name order, with their replicas and roots. */
+    public List<RangeTree> ranges() {
+        List<RangeTree> result = new ArrayList<>();
+        for (Map.Entry<String, MerkleTree> tree : new TreeMap<>(state.trees()).entrySet()) {
+            result.add(new RangeTree(tree.getKey(), List.of(tree.getKey().split("\\+")),
+                    HexFormat.of().toHexDigits(tree.getValue().root())));
         }
         return result;
     }

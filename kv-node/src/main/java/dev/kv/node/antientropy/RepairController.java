@@ -1,5 +1,8 @@
 package dev.kv.node.antientropy;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -7,7 +10,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Operator control of anti-entropy on this node (protected by the cluster secret like the internal API).
@@ -29,16 +31,21 @@ class RepairController {
     /**
      * The repair state of this node.
      *
-     * @param ranges    each range this node replicates, with its replicas
+     * @param ranges    each range this node replicates, with its replicas and its tree's root
      * @param exchanges the last exchange of each (range, peer) pair
      * @param repair    the last repair started on demand, with its progress
      */
-    record RepairStatus(Map<String, List<String>> ranges, List<ExchangeResult> exchanges,
+    record RepairStatus(List<MerkleTrees.RangeTree> ranges, List<ExchangeResult> exchanges,
                         AntiEntropyService.RepairProgress repair) {
     }
 
     @PostMapping("/admin/v1/repair")
-    ResponseEntity<AntiEntropyService.RepairProgress> start(@RequestParam(required = false) String range) {
+    ResponseEntity<?> start(@RequestParam(required = false) String range) {
+        if (range != null && service.ranges().stream().noneMatch(r -> r.range().equals(range))) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "this node does not replicate range '"
+                            + range + "'; GET /admin/v1/repair lists its ranges"));
+        }
         return ResponseEntity.accepted().body(service.startRepair(range));
     }
 

@@ -119,6 +119,24 @@ public class RecordStore {
         });
     }
 
+    /**
+     * Runs {@code action} while no record can change: every key's lock is held. For taking a view of the store and
+     * starting to follow its changes at one instant (a Merkle rebuild); keep the action short.
+     */
+    public <T> T withAllKeysLocked(Supplier<T> action) {
+        int locked = 0;
+        try {
+            for (; locked < LOCK_STRIPES; locked++) {
+                locks[locked].lock();
+            }
+            return action.get();
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                locks[i].unlock();
+            }
+        }
+    }
+
     private <T> T underLock(byte[] key, Supplier<T> action) {
         ReentrantLock lock = locks[(int) ((Murmur3.hash64(key) & Long.MAX_VALUE) % LOCK_STRIPES)];
         lock.lock();

@@ -121,6 +121,38 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
+    /**
+     * A scan over every record as of now: RocksDB pins a consistent view when the iterator is created, so writes
+     * that commit after this call are not seen however long the scan takes. Close it when done.
+     */
+    public Scan openScan() {
+        return new Scan(db.newIterator(records));
+    }
+
+    /** A point-in-time scan of the records, in key order. */
+    public static final class Scan implements AutoCloseable {
+
+        private final RocksIterator iterator;
+
+        private Scan(RocksIterator iterator) {
+            this.iterator = iterator;
+        }
+
+        /** Visits every record of the view until {@code visitor} returns false. */
+        public void forEach(BiPredicate<byte[], byte[]> visitor) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                if (!visitor.test(iterator.key(), iterator.value())) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            iterator.close();
+        }
+    }
+
     /** Visits records with storage keys in {@code [from, to)}, in order, until {@code visitor} returns false. */
     public void forEachInRange(byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
         try (RocksIterator iterator = db.newIterator(records)) {

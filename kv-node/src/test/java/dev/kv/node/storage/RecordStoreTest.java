@@ -80,6 +80,38 @@ class RecordStoreTest {
     }
 
     @Test
+    void aNodeRestartedOnAnOldCopyOfItsDataNeverReissuesADot(@TempDir Path backup) throws Exception {
+        try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
+            new RecordStore(storage, properties(dataDir), new NodeIdentity(properties(dataDir), storage, clock), clock)
+                    .coordinate(bytes("k"), Mutation.put(bytes("v1"), "", 0, null));
+        }
+        copyDirectory(dataDir, backup);
+        Sibling second;
+        try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
+            RecordStore store = new RecordStore(storage, properties(dataDir),
+                    new NodeIdentity(properties(dataDir), storage, clock), clock);
+            second = store.coordinate(bytes("k"), Mutation.put(bytes("v2"), "", 0, null)).siblings().getFirst();
+        }
+        now.addAndGet(-60_000); // the restored machine's clock is even behind: the epoch must still move on
+        try (RocksStorage storage = new RocksStorage(properties(backup))) {
+            RecordStore store = new RecordStore(storage, properties(backup),
+                    new NodeIdentity(properties(backup), storage, clock), clock);
+            Sibling third = store.coordinate(bytes("k"), Mutation.put(bytes("v3"), "", 0, null)).siblings()
+                    .getFirst();
+
+            assertThat(third.dot()).isNotEqualTo(second.dot());
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) throws Exception {
+        try (var files = java.nio.file.Files.list(from)) {
+            for (Path file : files.toList()) {
+                java.nio.file.Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    @Test
     void deadRecordsArePurgedOnlyAfterTheGracePeriod() throws Exception {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
             RecordStore store = new RecordStore(storage, properties(dataDir),
