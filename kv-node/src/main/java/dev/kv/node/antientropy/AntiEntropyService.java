@@ -77,7 +77,7 @@ public class AntiEntropyService {
         this.self = node.id();
     }
 
-    @Scheduled(fixedDelayString = "${kv.antientropy.tick:1s}")
+    @Scheduled(fixedDelayString = "${kv.antientropy.tick:200ms}")
     void background() {
         if (gossip.membership() == null) {
             return;
@@ -87,10 +87,13 @@ public class AntiEntropyService {
         if (!properties.enabled() || clock.millis() < nextBackgroundMillis) {
             return;
         }
-        long jitter = properties.interval().toMillis() / 4;
-        nextBackgroundMillis = clock.millis() + properties.interval().toMillis()
-                + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0);
         List<Pair> pairs = livePairs(null);
+        // One pair per interval, faster when there are too many pairs for each to come up once per cycle (with a
+        // quarter of the cycle to spare for slow exchanges).
+        long pause = Math.min(properties.interval().toMillis(),
+                properties.cycle().toMillis() * 3 / 4 / Math.max(1, pairs.size()));
+        long jitter = pause / 4;
+        nextBackgroundMillis = clock.millis() + pause + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0);
         if (!pairs.isEmpty()) {
             run(pairs.get(Math.floorMod(cursor.getAndIncrement(), pairs.size())));
         }
