@@ -11,18 +11,23 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.URI;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Refreshes the {@link ClusterView} once per interval from {@code GET /internal/v1/cluster} of one node: a random
- * live member, or the seeds when none answers. Also collects each live member's {@code /internal/v1/info} (keys,
- * disk, uptime) for the cluster page.
+ * Refreshes the {@link ClusterView} once per interval from {@code GET /internal/v1/cluster} of every live member (or
+ * the seeds when none answers), merged per member by freshness: the observer that has heard the latest state of a
+ * member (highest generation, then heartbeat version) judges it. One observer alone can be behind (a peer that has
+ * not yet gossiped with a node that just restarted still calls it down), and the view must not flap with the
+ * observer polled. Also collects each live member's {@code /internal/v1/info} (keys, disk, uptime) for the cluster
+ * page.
  */
 @Component
 public class MembershipPoller {
@@ -43,14 +48,9 @@ public class MembershipPoller {
 
     @Scheduled(fixedDelayString = "${kv.gateway.view-refresh:1s}")
     public void refresh() {
-        for (NodeAddress candidate : candidates()) {
-            try {
-                byte[] body = client.getJson(candidate, "internal/v1/cluster").get(2, TimeUnit.SECONDS);
-                apply(JSON.readTree(body));
-                break;
-            } catch (Exception e) {
-                log.debug("cluster view from {} unavailable: {}", candidate.baseUri(), e.toString());
-            }
+        List<NodeAddress> live = liveMembers();
+        if (!applyFreshest(live)) {
+            applyFreshest(seeds(live));
         }
         for (ClusterView.Member member : view.members()) {
             if (!"down".equals(member.liveness())) {
@@ -60,36 +60,30 @@ public class MembershipPoller {
         }
     }
 
-    public Map<String, Object> info(String nodeId) {
-        return infos.getOrDefault(nodeId, Map.of());
-    }
-
-    private List<NodeAddress> candidates() {
-        List<NodeAddress> live = new ArrayList<>();
-        for (ClusterView.Member member : view.members()) {
-            if (!"down".equals(member.liveness())) {
-                live.add(member.address());
+    /** Asks every observer at once; merges the answers that arrive within the bound; false if none did. */
+    private boolean applyFreshest(List<NodeAddress> observers) {
+        Map<NodeAddress, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
+        for (NodeAddress observer : observers) {
+            calls.put(observer, client.getJson(observer, "internal/v1/cluster"));
+        }
+        Map<String, JsonNode> freshest = new TreeMap<>();
+        List<String> answered = new ArrayList<>();
+        for (Map.Entry<NodeAddress, CompletableFuture<byte[]>> call : calls.entrySet()) {
+            try {
+                JsonNode body = JSON.readTree(call.getValue().get(2, TimeUnit.SECONDS));
+                answered.add(body.get("observer").asString());
+                for (JsonNode member : body.get("members")) {
+                    freshest.merge(member.get("id").asString(), member, MembershipPoller::fresher);
+                }
+            } catch (Exception e) {
+                log.debug("cluster view from {} unavailable: {}", call.getKey().baseUri(), e.toString());
             }
         }
-        Collections.shuffle(live);
-        Set<URI> seen = new LinkedHashSet<>();
-        List<NodeAddress> result = new ArrayList<>();
-        for (NodeAddress address : live) {
-            if (seen.add(address.baseUri())) {
-                result.add(address);
-            }
+        if (freshest.isEmpty()) {
+            return false;
         }
-        for (URI seed : view.seeds()) {
-            if (seen.add(seed)) {
-                result.add(new NodeAddress("seed", seed));
-            }
-        }
-        return result;
-    }
-
-    private void apply(JsonNode body) {
         List<ClusterView.Member> members = new ArrayList<>();
-        for (JsonNode member : body.get("members")) {
+        for (JsonNode member : freshest.values()) {
             String address = member.get("address").asString();
             members.add(new ClusterView.Member(
                     new NodeAddress(member.get("id").asString(), URI.create(address.endsWith("/") ? address
@@ -97,9 +91,48 @@ public class MembershipPoller {
                     member.get("liveness").asString(), member.get("phi").asDouble(),
                     member.get("generation").asLong(), member.get("status").asString()));
         }
-        if (!members.isEmpty()) {
-            view.update(members, body.get("observer").asString(), clock.millis());
+        view.update(members, String.join(",", answered), clock.millis());
+        return true;
+    }
+
+    /** The state heard more recently: higher generation, then higher heartbeat version; a node on itself wins ties. */
+    private static JsonNode fresher(JsonNode a, JsonNode b) {
+        int byGeneration = Long.compare(a.get("generation").asLong(), b.get("generation").asLong());
+        if (byGeneration != 0) {
+            return byGeneration > 0 ? a : b;
         }
+        int byVersion = Long.compare(a.path("version").asLong(0), b.path("version").asLong(0));
+        if (byVersion != 0) {
+            return byVersion > 0 ? a : b;
+        }
+        return b.path("local").asBoolean(false) ? b : a;
+    }
+
+    public Map<String, Object> info(String nodeId) {
+        return infos.getOrDefault(nodeId, Map.of());
+    }
+
+    private List<NodeAddress> liveMembers() {
+        Set<URI> seen = new LinkedHashSet<>();
+        List<NodeAddress> result = new ArrayList<>();
+        for (ClusterView.Member member : view.members()) {
+            if (!"down".equals(member.liveness()) && seen.add(member.address().baseUri())) {
+                result.add(member.address());
+            }
+        }
+        return result;
+    }
+
+    private List<NodeAddress> seeds(List<NodeAddress> alreadyAsked) {
+        Set<URI> asked = new LinkedHashSet<>();
+        alreadyAsked.forEach(a -> asked.add(a.baseUri()));
+        List<NodeAddress> result = new ArrayList<>();
+        for (URI seed : view.seeds()) {
+            if (asked.add(seed)) {
+                result.add(new NodeAddress("seed", seed));
+            }
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")
