@@ -43,11 +43,13 @@ final class Runner {
         }
         long lastDone = 0;
         while (!finished(workers, 1000)) {
+            stats.drain();
             long now = done.get();
             out.printf("load  %5.0fs  %,d / %,d records (%.0f%%)  %,d rec/s  errors %,d%n", seconds(start),
                     now, options.records(), 100.0 * now / options.records(), now - lastDone, stats.errorCount());
             lastDone = now;
         }
+        stats.drain();
         double seconds = seconds(start);
         out.printf("load  done: %,d records of %,d bytes in %.1f s, %,.0f rec/s, errors %,d%n", options.records(),
                 options.valueSize(), seconds, options.records() / seconds, stats.errorCount());
