@@ -27,6 +27,11 @@ import java.util.List;
  * @param valueMax           the largest value accepted (413 above it)
  * @param replicaTimeout     how long one call to one replica may take before it counts as failed
  * @param viewRefresh        how often the gateway refreshes its cluster view from a node
+ * @param readFanout         {@code quorum}: a read asks R replicas (usable ones first) and another for each that
+ *                           fails, as Cassandra does; {@code all}: it asks every replica and repairs the ones beyond
+ *                           R in the background, as Riak does (DESIGN §4), at N/R times the replica calls
+ * @param speculativeRead    with {@code quorum} fan-out, a read still undecided after this long asks one more
+ *                           replica, so a slow replica costs this rather than the replica timeout ({@code 0}: never)
  */
 @Validated
 @ConfigurationProperties("kv.gateway")
@@ -39,7 +44,12 @@ public record GatewayProperties(
         @DefaultValue(QuorumSpec.STRONG) String defaultConsistency,
         @DefaultValue("1MB") DataSize valueMax,
         @DefaultValue("500ms") Duration replicaTimeout,
-        @DefaultValue("1s") Duration viewRefresh) {
+        @DefaultValue("1s") Duration viewRefresh,
+        @DefaultValue(QUORUM_FANOUT) String readFanout,
+        @DefaultValue("50ms") Duration speculativeRead) {
+
+    public static final String QUORUM_FANOUT = "quorum";
+    public static final String ALL_FANOUT = "all";
 
     public GatewayProperties {
         if (seeds.isEmpty() && nodes.isEmpty()) {
@@ -48,9 +58,16 @@ public record GatewayProperties(
         }
         QuorumSpec.preset(defaultConsistency, replicationFactor);
         ConflictMode.parse(conflictMode);
+        if (!QUORUM_FANOUT.equals(readFanout) && !ALL_FANOUT.equals(readFanout)) {
+            throw new IllegalArgumentException("kv.gateway.read-fanout must be quorum or all, not '" + readFanout + "'");
+        }
         if (valueMax.toBytes() < 0 || valueMax.toBytes() > Limits.VALUE_BYTES_HARD_MAX) {
             throw new IllegalArgumentException("kv.gateway.value-max must be at most " + Limits.VALUE_BYTES_HARD_MAX);
         }
+    }
+
+    public boolean readsAskEveryReplica() {
+        return ALL_FANOUT.equals(readFanout);
     }
 
     public ConflictMode mode() {

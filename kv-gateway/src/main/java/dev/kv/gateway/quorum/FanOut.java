@@ -95,6 +95,10 @@ final class FanOut<T> {
         }
     }
 
+    boolean isDecided() {
+        return decided.isDone();
+    }
+
     synchronized Map<String, T> answers() {
         return new LinkedHashMap<>(answers);
     }
