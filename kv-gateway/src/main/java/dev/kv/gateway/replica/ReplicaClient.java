@@ -4,8 +4,11 @@ import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
 import dev.kv.gateway.config.GatewayProperties;
+import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -15,20 +18,16 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * Calls the nodes' internal API asynchronously, so a quorum fan-out costs no thread per replica. Every call has a
+ * Calls the nodes' internal API asynchronously (over {@link NodeTransport}), so a quorum fan-out costs no platform
+ * thread per replica. Every call has a
  * timeout; every failure becomes a {@link ReplicaException} that says what happened; every call is timed by node,
  * call and outcome. Connections are kept alive and reused (the nodes never close them after N requests).
  */
@@ -38,28 +37,24 @@ public class ReplicaClient {
     static final String SECRET_HEADER = "X-KV-Cluster-Secret";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http;
+    private final NodeTransport http;
     private final Duration timeout;
     private final String secret;
     private final MeterRegistry registry;
     private final ReplicaGuard guard;
 
     public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
-                         MeterRegistry registry, ReplicaGuard guard) {
+                         MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience) {
         this.timeout = properties.replicaTimeout();
         this.secret = secret;
         this.registry = registry;
         this.guard = guard;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls());
     }
 
     /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
     public CompletableFuture<Record> read(NodeAddress node, byte[] key) {
-        HttpRequest request = request(node, "internal/v1/replica?key=" + encodeKey(key)).GET().build();
+        NodeTransport.Request request = request(node, "internal/v1/replica?key=" + encodeKey(key)).GET();
         return send(node, "read", request, response -> switch (response.statusCode()) {
             case 200 -> RecordCodec.decode(response.body());
             case 404 -> Record.EMPTY;
@@ -69,9 +64,9 @@ public class ReplicaClient {
 
     /** Sends a record for the replica to merge into its own (replication and repair). */
     public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord) {
-        HttpRequest request = request(node, "internal/v1/replica?key=" + encodeKey(key))
+        NodeTransport.Request request = request(node, "internal/v1/replica?key=" + encodeKey(key))
                 .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(encodedRecord)).build();
+                .PUT(encodedRecord);
         return send(node, "merge", request, response -> {
             if (response.statusCode() != 204 && response.statusCode() != 200) {
                 throw unexpected(node, response);
@@ -87,7 +82,7 @@ public class ReplicaClient {
         if (write.ttlSeconds() != null) {
             path.append("&ttl=").append(write.ttlSeconds());
         }
-        HttpRequest.Builder builder = request(node, path.toString())
+        NodeTransport.Request builder = request(node, path.toString())
                 .header("Content-Type", "application/octet-stream");
         if (write.contentType() != null) {
             builder.header("X-KV-Content-Type", write.contentType());
@@ -95,7 +90,7 @@ public class ReplicaClient {
         if (write.context() != null) {
             builder.header("X-KV-Context", write.context());
         }
-        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(write.value())).build();
+        NodeTransport.Request request = builder.POST(write.value());
         return send(node, "coordinate", request, response -> {
             if (response.statusCode() != 200) {
                 throw unexpected(node, response);
@@ -106,11 +101,11 @@ public class ReplicaClient {
 
     /** Leaves a hint for {@code target} (a down replica) with {@code holder}. */
     public CompletableFuture<Void> hint(NodeAddress holder, String target, byte[] key, byte[] encodedRecord) {
-        HttpRequest request = request(holder, "internal/v1/hints?target="
+        NodeTransport.Request request = request(holder, "internal/v1/hints?target="
                 + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8)
                 + "&key=" + encodeKey(key))
                 .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(encodedRecord)).build();
+                .PUT(encodedRecord);
         return send(holder, "hint", request, response -> {
             if (response.statusCode() != 204 && response.statusCode() != 200) {
                 throw unexpected(holder, response);
@@ -121,7 +116,7 @@ public class ReplicaClient {
 
     /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
     public CompletableFuture<byte[]> postJson(NodeAddress node, String path) {
-        return unguarded(node, request(node, path).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return unguarded(node, request(node, path).POST(null));
     }
 
     /**
@@ -129,10 +124,10 @@ public class ReplicaClient {
      * refreshes must keep working while a breaker is open, and they say nothing about the data path's health.
      */
     public CompletableFuture<byte[]> getJson(NodeAddress node, String path) {
-        return unguarded(node, request(node, path).GET().build());
+        return unguarded(node, request(node, path).GET());
     }
 
-    private CompletableFuture<byte[]> unguarded(NodeAddress node, HttpRequest request) {
+    private CompletableFuture<byte[]> unguarded(NodeAddress node, NodeTransport.Request request) {
         return exchange(request).handle((response, failure) -> {
             if (failure != null) {
                 throw translate(node, failure);
@@ -144,9 +139,8 @@ public class ReplicaClient {
         });
     }
 
-    private HttpRequest.Builder request(NodeAddress node, String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(node.baseUri().resolve(URI.create(path)))
-                .timeout(timeout);
+    private NodeTransport.Request request(NodeAddress node, String path) {
+        NodeTransport.Request builder = new NodeTransport.Request(node.baseUri().resolve(URI.create(path)));
         if (!secret.isEmpty()) {
             builder.header(SECRET_HEADER, secret);
         }
@@ -157,19 +151,13 @@ public class ReplicaClient {
      * One guarded call: the node's breaker and bulkhead see the whole outcome (see {@link ReplicaGuard} for what
      * counts as a failure), and the call is timed by node, call and outcome.
      */
-    private <T> CompletableFuture<T> send(NodeAddress node, String call, HttpRequest request,
-                                          Function<HttpResponse<byte[]>, T> handler) {
+    private <T> CompletableFuture<T> send(NodeAddress node, String call, NodeTransport.Request request,
+                                          Function<NodeTransport.Response, T> handler) {
         long start = System.nanoTime();
-        boolean idempotentWrite = call.equals("merge") || call.equals("hint");
         return guard.call(node.id(), () -> {
-            CompletableFuture<HttpResponse<byte[]>> attempt = exchange(request);
-            if (idempotentWrite) {
-                // Merges and hints are idempotent: one immediate retry covers a pooled connection that the node
-                // closed (a restart, say). The JDK client already retries GETs; a coordinate is never retried here,
-                // the writer fails over to the next replica instead.
-                attempt = attempt.exceptionallyCompose(failure -> isStaleConnection(failure) ? exchange(request)
-                        : CompletableFuture.failedFuture(failure));
-            }
+            // Reads, merges and hints (GET, PUT) are idempotent and retried once by the transport when a pooled
+            // connection turns out closed; a coordinate (POST) never is: the writer fails over to the next replica.
+            CompletableFuture<NodeTransport.Response> attempt = exchange(request);
             return attempt.handle((response, failure) -> {
                 if (failure != null) {
                     throw translate(node, failure);
@@ -185,8 +173,13 @@ public class ReplicaClient {
                 .record(Duration.ofNanos(System.nanoTime() - start)));
     }
 
-    private CompletableFuture<HttpResponse<byte[]>> exchange(HttpRequest request) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    private CompletableFuture<NodeTransport.Response> exchange(NodeTransport.Request request) {
+        return http.exchange(request);
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
     }
 
     private static String outcome(Throwable failure) {
@@ -211,13 +204,6 @@ public class ReplicaClient {
         return reason.startsWith("unreadable") ? "garbage" : "unreachable";
     }
 
-    private static boolean isStaleConnection(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        return cause instanceof IOException && !(cause instanceof HttpTimeoutException)
-                && !(cause instanceof ConnectException);
-    }
-
     private ReplicaException translate(NodeAddress node, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -225,9 +211,9 @@ public class ReplicaClient {
             return replica;
         }
         String reason;
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             reason = "connect timeout after " + timeout.toMillis() + " ms";
-        } else if (cause instanceof HttpTimeoutException) {
+        } else if (cause instanceof SocketTimeoutException) {
             reason = "timeout after " + timeout.toMillis() + " ms";
         } else if (cause instanceof ConnectException) {
             reason = "connection refused";
@@ -239,7 +225,7 @@ public class ReplicaClient {
         return new ReplicaException(node.id(), 0, reason, cause);
     }
 
-    private static ReplicaException unexpected(NodeAddress node, HttpResponse<byte[]> response) {
+    private static ReplicaException unexpected(NodeAddress node, NodeTransport.Response response) {
         String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
         String detail = extractDetail(body);
         return new ReplicaException(node.id(), response.statusCode(), "HTTP " + response.statusCode()

@@ -1,0 +1,124 @@
+package dev.kv.gateway.replica;
+
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * HTTP/1.1 to the nodes: Apache HttpClient 5 (classic, pooled keep-alive connections), each call a blocking exchange
+ * on its own virtual thread, so a fan-out still costs no platform thread per replica. It replaced the JDK's
+ * asynchronous {@code HttpClient}, whose selector hand-offs and connection-pool bookkeeping were the top of the
+ * gateway's CPU profile (docs/benchmarks.md). Idempotent requests (GET, PUT) are retried once at once when a pooled
+ * connection turns out to be closed (a node restart); POSTs (coordinate) never are.
+ */
+final class NodeTransport implements AutoCloseable {
+
+    /** A request to a node, built fluently. */
+    static final class Request {
+
+        private final URI uri;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private String method = "GET";
+        private byte[] body;
+
+        Request(URI uri) {
+            this.uri = uri;
+        }
+
+        Request header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        Request GET() {
+            method = "GET";
+            return this;
+        }
+
+        Request PUT(byte[] content) {
+            method = "PUT";
+            body = content;
+            return this;
+        }
+
+        Request POST(byte[] content) {
+            method = "POST";
+            body = content;
+            return this;
+        }
+
+        URI uri() {
+            return uri;
+        }
+    }
+
+    /** What a node answered. */
+    record Response(int statusCode, byte[] body) {
+    }
+
+    private final CloseableHttpClient client;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+    NodeTransport(Duration timeout, int connectionsPerNode) {
+        Timeout limit = Timeout.ofMilliseconds(timeout.toMillis());
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(connectionsPerNode).setMaxConnTotal(connectionsPerNode * 16)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit)
+                                .setSocketTimeout(limit).setValidateAfterInactivity(TimeValue.ofSeconds(2)).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(limit)
+                        .setConnectionRequestTimeout(limit).build())
+                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ZERO_MILLISECONDS))
+                .disableCookieManagement().disableRedirectHandling().disableContentCompression()
+                .disableAuthCaching().build();
+    }
+
+    CompletableFuture<Response> exchange(Request request) {
+        return CompletableFuture.supplyAsync(() -> execute(request), calls);
+    }
+
+    private Response execute(Request request) {
+        HttpUriRequestBase message = new HttpUriRequestBase(request.method, request.uri);
+        request.headers.forEach(message::setHeader);
+        if (request.body != null) {
+            message.setEntity(new ByteArrayEntity(request.body, ContentType.APPLICATION_OCTET_STREAM));
+        }
+        try {
+            return client.execute(message, response -> new Response(response.getCode(),
+                    response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity())));
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+        try {
+            client.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
