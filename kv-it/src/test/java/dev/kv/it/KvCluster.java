@@ -69,7 +69,7 @@ public final class KvCluster implements AutoCloseable {
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
                     "--kv.cluster.secret=" + secret, "--kv.expiry.tombstone-grace=1h",
-                    "--kv.expiry.sweep-interval=1m", "--kv.gossip.seeds=" + seeds));
+                    "--kv.gossip.seeds=" + seeds));
             nodeArguments.addAll(config.nodeArguments);
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments,
                     logDirectory.resolve(id + ".log"), http);

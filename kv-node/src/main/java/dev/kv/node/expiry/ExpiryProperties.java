@@ -10,10 +10,13 @@ import java.time.Duration;
  *
  * @param tombstoneGrace how long a tombstone (or an expired record) is kept after it died before it may be purged;
  *                       it must outlast every repair path that could still bring an older version back
- * @param sweepInterval  how often the node scans its records for purgeable ones
+ * @param sweepInterval  how often the sweep scans its next slice of records
+ * @param sweepBatch     records per slice: the sweep walks the whole store a slice at a time, so a pass over N
+ *                       records takes N / batch intervals and never stalls the node with a full scan
  */
 @ConfigurationProperties("kv.expiry")
 public record ExpiryProperties(
         @DefaultValue("1h") Duration tombstoneGrace,
-        @DefaultValue("1m") Duration sweepInterval) {
+        @DefaultValue("1s") Duration sweepInterval,
+        @DefaultValue("2000") int sweepBatch) {
 }

@@ -20,20 +20,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Removes records that are entirely deleted or expired once the grace period has passed since they died. Until
  * then they stay as tombstones, which is what stops read repair and replication from bringing an older version back.
- * Scans in key order and purges under the record lock after re-checking, so it never races a write.
+ * Walks the store in key order one slice per interval (a cursor remembers where it stopped), so the cost is spread
+ * evenly instead of a full scan every so often stalling requests; purges under the record lock after re-checking, so
+ * it never races a write.
  */
 @Component
 public class TombstoneSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(TombstoneSweeper.class);
-    private static final int PURGE_BATCH_MAX = 10_000;
 
     private final RocksStorage storage;
     private final RecordStore records;
     private final ExpiryProperties properties;
     private final InstantSource clock;
     private final Counter purged;
-    private final AtomicLong lastScanned = new AtomicLong();
+    private final AtomicLong lastPassScanned = new AtomicLong();
+    private byte[] cursor;
+    private long passScanned;
+    private long passPurged;
 
     public TombstoneSweeper(RocksStorage storage, RecordStore records, ExpiryProperties properties,
                             InstantSource clock, MeterRegistry registry) {
@@ -43,33 +47,50 @@ public class TombstoneSweeper {
         this.clock = clock;
         this.purged = Counter.builder("kv.expiry.purged").description("dead records purged after the grace period")
                 .register(registry);
-        registry.gauge("kv.expiry.last.scanned", lastScanned);
+        registry.gauge("kv.expiry.last.scanned", lastPassScanned);
     }
 
-    @Scheduled(initialDelayString = "${kv.expiry.sweep-interval:1m}", fixedDelayString = "${kv.expiry.sweep-interval:1m}")
-    public void sweep() {
+    @Scheduled(initialDelayString = "${kv.expiry.sweep-interval:1s}", fixedDelayString = "${kv.expiry.sweep-interval:1s}")
+    void sweep() {
+        sweepSlice();
+    }
+
+    /** Scans the next slice; answers whether that completed a pass over the whole store. */
+    public synchronized boolean sweepSlice() {
         long now = clock.millis();
         long purgeBefore = now - properties.tombstoneGrace().toMillis();
         List<byte[]> candidates = new ArrayList<>();
-        long[] scanned = {0};
-        storage.forEach((key, value) -> {
+        byte[][] last = {null};
+        int[] scanned = {0};
+        storage.forEachInRange(cursor == null ? new byte[0] : cursor, null, (key, value) -> {
+            if (scanned[0] == properties.sweepBatch()) {
+                last[0] = key; // the first key of the next slice
+                return false;
+            }
             scanned[0]++;
             Record record = RecordCodec.decode(value);
             if (record.isDeadAt(now) && record.diedAtMillis() < purgeBefore) {
                 candidates.add(StorageKeys.userKey(key));
             }
-            return candidates.size() < PURGE_BATCH_MAX;
+            return true;
         });
-        int count = 0;
         for (byte[] key : candidates) {
             if (records.purgeIfDead(key, purgeBefore)) {
-                count++;
+                passPurged++;
+                purged.increment();
             }
         }
-        purged.increment(count);
-        lastScanned.set(scanned[0]);
-        if (count > 0) {
-            log.info("expiry sweep: scanned {} records, purged {}", scanned[0], count);
+        passScanned += scanned[0];
+        cursor = last[0];
+        if (cursor != null) {
+            return false;
         }
+        lastPassScanned.set(passScanned);
+        if (passPurged > 0) {
+            log.info("expiry sweep pass: scanned {} records, purged {}", passScanned, passPurged);
+        }
+        passScanned = 0;
+        passPurged = 0;
+        return true;
     }
 }
