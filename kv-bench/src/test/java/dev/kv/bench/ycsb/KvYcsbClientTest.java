@@ -97,6 +97,28 @@ class KvYcsbClientTest {
     }
 
     @Test
+    void siblingsReadAsTheUnionOfTheirFieldsAndTheNextUpdateResolvesThemWithThe300sContext() {
+        String envelope = "{\"key\":\"usertable/user3\",\"context\":\"ctx-300\",\"siblings\":["
+                + "{\"value\":\"" + java.util.Base64.getEncoder().encodeToString(
+                        FieldCodec.encode(Map.of("field0", "left".getBytes()))) + "\"},"
+                + "{\"value\":\"" + java.util.Base64.getEncoder().encodeToString(
+                        FieldCodec.encode(Map.of("field1", "right".getBytes()))) + "\"}]}";
+        gateway.stubFor(get(urlPathEqualTo("/v1/kv/usertable/user3")).willReturn(aResponse().withStatus(300)
+                .withHeader("Content-Type", "application/json").withHeader("X-KV-Context", "ctx-300")
+                .withBody(envelope)));
+        gateway.stubFor(put(urlPathEqualTo("/v1/kv/usertable/user3")).willReturn(aResponse().withStatus(204)));
+        Map<String, ByteIterator> result = new HashMap<>();
+
+        assertThat(client.read("usertable", "user3", null, result)).isEqualTo(Status.OK);
+        assertThat(result).containsOnlyKeys("field0", "field1");
+        assertThat(client.update("usertable", "user3", fields("field2", "new"))).isEqualTo(Status.OK);
+
+        var request = gateway.findAll(putRequestedFor(urlPathEqualTo("/v1/kv/usertable/user3"))).getFirst();
+        assertThat(request.getHeader("X-KV-Context")).isEqualTo("ctx-300");
+        assertThat(FieldCodec.decode(request.getBody())).containsOnlyKeys("field0", "field1", "field2");
+    }
+
+    @Test
     void insertAndDeleteUseTheExplicitQuorumsAndTtlWhenGiven() throws DBException {
         Properties properties = new Properties();
         properties.setProperty("kv.w", "3");
