@@ -1,0 +1,35 @@
+package dev.kv.admin.repair;
+
+import dev.kv.admin.upstream.Upstream;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Anti-entropy for the page: every node's exchanges and repair progress, and a button to start a repair. */
+@RestController
+class RepairController {
+
+    private final Upstream upstream;
+
+    RepairController(Upstream upstream) {
+        this.upstream = upstream;
+    }
+
+    @GetMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> status() {
+        return relay(upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/repair"));
+    }
+
+    @PostMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> start() {
+        return relay(upstream.gatewayAdmin(HttpMethod.POST, "/admin/v1/repair"));
+    }
+
+    private static ResponseEntity<byte[]> relay(Upstream.Answer answer) {
+        String type = answer.headers().getOrDefault("content-type", MediaType.APPLICATION_JSON_VALUE);
+        return ResponseEntity.status(answer.status()).contentType(MediaType.parseMediaType(type)).body(answer.body());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kv.admin.upstream;
+
+import dev.kv.admin.AdminProperties;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.Map;
+
+/**
+ * The services the dashboard reads: the gateway's public API, its admin API and the nodes' internal API (the last two
+ * with the cluster secret, which only this backend holds; the browser never sees it). Every call has a timeout; a
+ * service that cannot be reached becomes an {@link UpstreamException}, which the page shows as such.
+ */
+@Component
+public class Upstream {
+
+    private static final String SECRET_HEADER = "X-KV-Cluster-Secret";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * What a service answered.
+     *
+     * @param status  HTTP status
+     * @param body    the body, possibly empty
+     * @param headers the headers the dashboard cares about (context, expiry, siblings), by lower-case name
+     */
+    public record Answer(int status, byte[] body, Map<String, String> headers) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private final RestClient client;
+    private final URI gateway;
+    private final String secret;
+
+    Upstream(RestClient.Builder builder, AdminProperties properties, @Value("${kv.cluster.secret:}") String secret) {
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(properties.timeout()).build());
+        factory.setReadTimeout(properties.timeout());
+        this.client = builder.requestFactory(factory).build();
+        this.gateway = URI.create(properties.gatewayUrl().toString().replaceAll("/$", ""));
+        this.secret = secret;
+    }
+
+    public URI gateway() {
+        return gateway;
+    }
+
+    /** A call to the gateway's public API; any status is an answer. */
+    public Answer gateway(HttpMethod method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+        return exchange(method, URI.create(gateway + pathAndQuery), headers, body, false);
+    }
+
+    /** A call to the gateway's admin API, with the cluster secret. */
+    public Answer gatewayAdmin(HttpMethod method, String pathAndQuery) {
+        return exchange(method, URI.create(gateway + pathAndQuery), Map.of(), null, true);
+    }
+
+    /** A GET of a node's internal API, with the cluster secret. */
+    public Answer node(URI nodeBase, String pathAndQuery) {
+        return exchange(HttpMethod.GET, URI.create(nodeBase.toString().replaceAll("/$", "") + pathAndQuery),
+                Map.of(), null, true);
+    }
+
+    private Answer exchange(HttpMethod method, URI uri, Map<String, String> headers, byte[] body, boolean internal) {
+        try {
+            RestClient.RequestBodySpec request = client.method(method).uri(uri);
+            headers.forEach(request::header);
+            if (internal && !secret.isEmpty()) {
+                request.header(SECRET_HEADER, secret);
+            }
+            if (body != null) {
+                request.body(body);
+            }
+            return request.exchange((req, response) -> {
+                Map<String, String> kept = new java.util.TreeMap<>();
+                for (String name : new String[] {"content-type", "x-kv-context", "x-kv-expires-at", "x-kv-siblings",
+                        "etag"}) {
+                    String value = response.getHeaders().getFirst(name);
+                    if (value != null) {
+                        kept.put(name, value);
+                    }
+                }
+                return new Answer(response.getStatusCode().value(), response.getBody().readAllBytes(), kept);
+            });
+        } catch (RestClientException e) {
+            throw new UpstreamException(uri.getScheme() + "://" + uri.getAuthority(), e);
+        }
+    }
+}
