@@ -38,6 +38,7 @@ public final class KvCluster implements AutoCloseable {
     private final HttpClient http;
     private final List<KvNode> nodes = new ArrayList<>();
     private final KvProcess gatewayProcess;
+    private final KvProcess dashboardProcess;
     private final GatewayClient gateway;
     private boolean closed;
 
@@ -52,11 +53,12 @@ public final class KvCluster implements AutoCloseable {
         byte[] secretBytes = new byte[16];
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
-        List<Integer> ports = freePorts(config.nodeCount + 1);
+        List<Integer> ports = freePorts(config.nodeCount + 2);
+        int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
         List<String> gatewayArguments = new ArrayList<>(List.of(
-                "--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
+                "--server.port=" + gatewayPort, "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode, "--kv.cluster.secret=" + secret,
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
                 "--kv.gateway.seeds=" + seeds));
@@ -75,8 +77,12 @@ public final class KvCluster implements AutoCloseable {
                     logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, secret));
         }
-        this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), ports.getLast(), gatewayArguments,
+        this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), gatewayPort, gatewayArguments,
                 logDirectory.resolve("gateway.log"), http);
+        this.dashboardProcess = !config.dashboard ? null : new KvProcess("dashboard", jar("kv.admin.jar"),
+                ports.getLast(), List.of("--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
+                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort, "--kv.cluster.secret=" + secret),
+                logDirectory.resolve("dashboard.log"), http);
         this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), secret);
     }
 
@@ -86,6 +92,14 @@ public final class KvCluster implements AutoCloseable {
 
     public GatewayClient gateway() {
         return gateway;
+    }
+
+    /** The dashboard's base URL; only for a cluster built {@link Builder#withDashboard() with the dashboard}. */
+    public java.net.URI dashboardUri() {
+        if (dashboardProcess == null) {
+            throw new IllegalStateException("this cluster was built without the dashboard");
+        }
+        return dashboardProcess.baseUri();
     }
 
     /** The node at {@code index} (0-based: {@code node(0)} is {@code n1}). */
@@ -115,6 +129,9 @@ public final class KvCluster implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         nodes.forEach(n -> files.add(n.logFile()));
         files.add(gatewayProcess.logFile());
+        if (dashboardProcess != null) {
+            files.add(dashboardProcess.logFile());
+        }
         return files;
     }
 
@@ -122,13 +139,22 @@ public final class KvCluster implements AutoCloseable {
     public void mark(String text) {
         nodes.forEach(n -> n.process().mark(text));
         gatewayProcess.mark(text);
+        if (dashboardProcess != null) {
+            dashboardProcess.mark(text);
+        }
     }
 
     private void start() {
         nodes.forEach(n -> n.process().launch());
         gatewayProcess.launch();
+        if (dashboardProcess != null) {
+            dashboardProcess.launch();
+        }
         nodes.forEach(n -> n.process().awaitReady());
         gatewayProcess.awaitReady();
+        if (dashboardProcess != null) {
+            dashboardProcess.awaitReady();
+        }
         awaitGatewaySeesAllNodesUp();
     }
 
@@ -185,8 +211,14 @@ public final class KvCluster implements AutoCloseable {
         }
         closed = true;
         try {
+            if (dashboardProcess != null) {
+                dashboardProcess.requestStop();
+            }
             gatewayProcess.requestStop();
             nodes.forEach(n -> n.process().requestStop());
+            if (dashboardProcess != null) {
+                dashboardProcess.awaitStopped();
+            }
             gatewayProcess.awaitStopped();
             nodes.forEach(n -> n.process().awaitStopped());
         } finally {
@@ -252,6 +284,7 @@ public final class KvCluster implements AutoCloseable {
         private Duration replicaTimeout = Duration.ofMillis(500);
         private final List<String> nodeArguments = new ArrayList<>();
         private final List<String> gatewayArguments = new ArrayList<>();
+        private boolean dashboard;
 
         private Builder() {
         }
@@ -274,6 +307,12 @@ public final class KvCluster implements AutoCloseable {
          */
         public Builder withoutBackgroundRepair() {
             return nodeArguments("--kv.hints.enabled=false", "--kv.antientropy.enabled=false");
+        }
+
+        /** Starts the dashboard (kv-admin-ui) too, pointed at the gateway, with the cluster secret. */
+        public Builder withDashboard() {
+            this.dashboard = true;
+            return this;
         }
 
         public Builder nodes(int count) {
