@@ -103,13 +103,22 @@ class ApiError extends Error {
 
 const REQUEST_TIMEOUT_MS = 10000;
 
+// With a login configured, changes must carry the CSRF token the backend put in the XSRF-TOKEN cookie (another
+// site can make the browser send the login, but cannot read the cookie).
+function withCsrf(method, headers) {
+  if (method === 'GET') return headers;
+  const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
+  if (!cookie) return headers;
+  return { ...(headers || {}), 'X-XSRF-TOKEN': decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) };
+}
+
 async function api(method, url, { body, headers } = {}) {
   // A hung backend must not freeze a poller forever.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
   let response;
   try {
-    response = await fetch(url, { method, body, headers, signal: abort.signal, cache: 'no-store' });
+    response = await fetch(url, { method, body, headers: withCsrf(method, headers), signal: abort.signal, cache: 'no-store' });
   } catch (e) {
     const timedOut = e && e.name === 'AbortError';
     throw new ApiError(timedOut ? 'Request timed out' : 'Dashboard unreachable',
@@ -170,6 +179,9 @@ const state = {
   started: null,        // POST /api/repair answer, shown until the GET catches up
   context: null,        // X-KV-Context of the last read, sent back on put/delete
   contextKey: null,     // the key that context belongs to
+  traffic: null,        // last /api/traffic answer, for the cards and the error table
+  trafficSamples: [],   // up to TRAFFIC_SAMPLES answers with an interval, oldest first, for the charts
+  trafficOps: ['get', 'put', 'delete'], // operations seen, in colour order
   linksLoaded: false,
 };
 
@@ -501,6 +513,179 @@ function drawMarker(lookup) {
     svgEl('title', { text: `${lookup.key} → token ${lookup.token}` }),
     svgEl('line', { x1: x0, y1: y0, x2: x1, y2: y1 }),
     svgEl('circle', { cx, cy, r: 6 })));
+}
+
+// ==== Traffic: request rates, latencies and errors, sampled once a second while the tab is open ====================
+
+const TRAFFIC_SAMPLES = 120;   // samples kept in memory: about two minutes at one a second
+const TRAFFIC_WINDOW_S = 120;  // the x axis spans at least this many seconds
+const TRAFFIC_GAP_MS = 5000;   // a longer pause between two samples (a failed poll, a backend restart) breaks the lines
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+const CHART_FONT = 11;
+
+const rateFormats = [new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }),
+  new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 })];
+const fmtRate = (n) => (typeof n === 'number' && Number.isFinite(n) ? rateFormats[Math.abs(n) < 10 ? 0 : 1].format(n) : '–');
+const fmtLatency = (ms) => (typeof ms === 'number' && Number.isFinite(ms) ? `${fmtRate(ms)} ms` : '–');
+const axisFormat = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 2 });
+
+/** Operations keep the colour of their first appearance (get, put, delete first), like nodes do. */
+const opColor = (op) => PALETTE[Math.max(0, state.trafficOps.indexOf(op)) % PALETTE.length];
+const opSwatch = (op) => el('span', { class: 'swatch', style: { background: opColor(op) }, 'aria-hidden': 'true' });
+
+async function pollTraffic() {
+  try {
+    addTrafficSample(await api('GET', '/api/traffic'));
+    $('traffic-error').hidden = true;
+    setTrafficStale(false);
+    renderTraffic();
+  } catch (e) {
+    showInlineError('traffic-error', e);
+    setTrafficStale(Boolean(state.traffic)); // the charts stay, visibly no longer current
+    if (!state.traffic) setEmptyRow($('traffic-errors-table').tBodies[0], 2, 'No traffic data.');
+  }
+}
+
+const setTrafficStale = (stale) => ['traffic-cards', 'rate-legend', 'chart-rate', 'latency-legend', 'chart-latency',
+  'traffic-errors-table']
+  .forEach((id) => $(id).classList.toggle('stale', stale));
+
+function addTrafficSample(sample) {
+  sample.operations = sample.operations || [];
+  sample.errors = sample.errors || [];
+  state.traffic = sample;
+  for (const o of sample.operations) if (!state.trafficOps.includes(o.op)) state.trafficOps.push(o.op);
+  const samples = state.trafficSamples;
+  const last = samples[samples.length - 1];
+  // Older history would only squash the new data into a corner (tab left long ago, backend clock jumped back).
+  if (last && (sample.at < last.at || sample.at - last.at > TRAFFIC_WINDOW_S * 1000)) samples.length = 0;
+  else if (last && sample.at === last.at) samples.pop();
+  if (!(sample.intervalSeconds > 0)) return; // first sample after a backend start: zeros over no interval
+  samples.push(sample);
+  if (samples.length > TRAFFIC_SAMPLES) samples.splice(0, samples.length - TRAFFIC_SAMPLES);
+}
+
+function renderTraffic() {
+  const s = state.traffic;
+  const rate = (field) => (s ? fmtRate(s[field]) : null);
+  const total = s ? s.operations.reduce((sum, o) => sum + (o.rate || 0), 0) : null;
+  const errors = s ? s.errors.reduce((sum, e) => sum + (e.rate || 0), 0) : null;
+  setText('traffic-total', s ? fmtRate(total) : null);
+  setText('traffic-ops', s ? s.operations.map((o) => `${o.op} ${fmtRate(o.rate)}`).join(' · ') : '');
+  setText('traffic-errors', s ? fmtRate(errors) : null);
+  setText('traffic-quorum', rate('quorumFailures'));
+  setText('traffic-read-repairs', rate('readRepairs'));
+  setText('traffic-hints-stored', rate('hintsStored'));
+  setText('traffic-hints-delivered', rate('hintsDelivered'));
+  $('traffic-errors').classList.toggle('st-down', errors > 0);
+  $('traffic-quorum').classList.toggle('st-down', s?.quorumFailures > 0);
+  setText('traffic-caption', !s ? 'Waiting for the first sample…' : !(s.intervalSeconds > 0)
+    ? 'First sample since the backend started: rates follow with the next one.'
+    : `Last sample ${new Date(s.at).toLocaleTimeString()} over ${s.intervalSeconds.toFixed(1)} s · ${state.trafficSamples.length} samples kept`);
+  renderTrafficLegends(s);
+  renderTrafficErrors(s);
+  drawTrafficCharts();
+}
+
+function renderTrafficLegends(s) {
+  const current = (op) => s?.operations.find((o) => o.op === op) || {};
+  const latencyPair = (o) => (o.p50Ms == null && o.p99Ms == null ? '–' : `${fmtLatency(o.p50Ms)} · ${fmtLatency(o.p99Ms)}`);
+  $('rate-legend').replaceChildren(...state.trafficOps.map((op) => el('li', { 'data-op': op }, opSwatch(op),
+    el('span', { class: 'op', text: op }), `${fmtRate(current(op).rate)} /s`)));
+  const lineKey = (dashed, label) => el('li', {}, svgEl('svg', { class: 'line-key', viewBox: '0 0 24 8', 'aria-hidden': 'true' },
+    svgEl('line', { x1: 1, y1: 4, x2: 23, y2: 4, 'stroke-dasharray': dashed ? '5 4' : null })), label);
+  $('latency-legend').replaceChildren(...state.trafficOps.map((op) => el('li', { 'data-op': op }, opSwatch(op),
+    el('span', { class: 'op', text: op }), latencyPair(current(op)))),
+  lineKey(false, 'p50'), lineKey(true, 'p99'));
+}
+
+function renderTrafficErrors(s) {
+  const tbody = $('traffic-errors-table').tBodies[0];
+  const tone = (kind) => (/^5/.test(kind) ? 'tag-bad' : /^4/.test(kind) ? 'tag-warn' : '');
+  const rows = (s?.errors || []).filter((e) => e.rate > 0).sort((a, b) => b.rate - a.rate)
+    .map((e) => el('tr', { 'data-kind': e.kind },
+      el('td', {}, el('span', { class: `tag ${tone(String(e.kind))}`, text: statusLabel(e.kind) })),
+      el('td', { class: 'num', text: `${fmtRate(e.rate)} /s` })));
+  if (rows.length) tbody.replaceChildren(...rows);
+  else setEmptyRow(tbody, 2, s ? 'No errors in the last second' : 'Loading…');
+}
+
+function drawTrafficCharts() {
+  const samples = state.trafficSamples;
+  const latest = samples.length ? samples[samples.length - 1].at : 0;
+  const series = (op, field, dashed) => ({ op, field, dashed,
+    points: samples.map((s) => [(latest - s.at) / 1000, s.operations.find((o) => o.op === op)?.[field] ?? null]) });
+  const empty = samples.length ? 'No requests in this window' : 'Waiting for samples…';
+  drawTimeChart($('chart-rate'), state.trafficOps.map((op) => series(op, 'rate', false)), 'req/s', empty);
+  drawTimeChart($('chart-latency'), state.trafficOps.flatMap((op) => [series(op, 'p50Ms', false), series(op, 'p99Ms', true)]),
+    'ms', empty);
+}
+
+/** 0 and a few round steps (1, 2 or 5 × 10ⁿ) up to at least max. */
+function niceTicks(max, count) {
+  const raw = (max > 0 ? max : 1) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].find((f) => f * magnitude >= raw - 1e-12) * magnitude;
+  const ticks = [];
+  for (let i = 0; ticks.length === 0 || ticks[ticks.length - 1] < max - 1e-9; i++) ticks.push(Number((i * step).toPrecision(12)));
+  return ticks.length > 1 ? ticks : [0, step];
+}
+
+/** Runs of consecutive non-null points; a null or a long pause starts a new run, which draws as a gap. */
+function pointRuns(points) {
+  const runs = [];
+  let run = null, prevAge = 0;
+  for (const [age, value] of points) {
+    if (typeof value !== 'number') { run = null; continue; }
+    if (!run || (prevAge - age) * 1000 > TRAFFIC_GAP_MS) runs.push(run = []);
+    run.push([age, value]);
+    prevAge = age;
+  }
+  return runs;
+}
+
+/**
+ * A line chart over "seconds ago". The viewBox is the SVG's own pixel width, redrawn on resize, so text stays
+ * 11 px on a phone instead of shrinking with the chart.
+ */
+function drawTimeChart(svg, series, unit, emptyText) {
+  const width = Math.max(280, Math.round(svg.getBoundingClientRect().width) || 640);
+  const height = width < 560 ? 220 : 240;
+  const m = { left: 44, right: 16, top: 26, bottom: 36 };
+  const w = width - m.left - m.right, h = height - m.top - m.bottom;
+  const all = series.flatMap((s) => s.points);
+  const values = all.map((p) => p[1]).filter((v) => typeof v === 'number');
+  const yTicks = niceTicks(Math.max(0, ...values), 4);
+  const yMax = yTicks[yTicks.length - 1];
+  const span = Math.max(TRAFFIC_WINDOW_S, ...all.map((p) => p[0]));
+  const rawStep = span / Math.max(2, Math.min(8, Math.floor(w / 60)));
+  const xStep = TIME_STEPS.find((s) => s >= rawStep) || Math.ceil(rawStep / 3600) * 3600;
+  const xMax = Math.ceil(span / xStep) * xStep;
+  const x = (age) => m.left + w * (1 - age / xMax);
+  const y = (v) => m.top + h * (1 - v / yMax);
+  const text = (props, value) => svgEl('text', { 'font-size': CHART_FONT, ...props, text: value });
+
+  const grid = yTicks.map((t) => svgEl('g', { class: 'tick' },
+    svgEl('line', { class: t === 0 ? 'axis-line' : 'grid', x1: m.left, x2: m.left + w, y1: y(t), y2: y(t) }),
+    text({ x: m.left - 6, y: y(t) + 4, 'text-anchor': 'end' }, axisFormat.format(t))));
+  const xTicks = [];
+  for (let t = 0; t <= xMax; t += xStep) {
+    xTicks.push(svgEl('g', { class: 'tick' }, svgEl('line', { class: 'axis-line', x1: x(t), x2: x(t), y1: m.top + h, y2: m.top + h + 4 }),
+      text({ x: x(t), y: m.top + h + 16, 'text-anchor': 'middle' }, t === 0 ? 'now' : `${t} s`)));
+  }
+  const lines = series.flatMap((s) => {
+    const runs = pointRuns(s.points);
+    const d = runs.filter((r) => r.length > 1)
+      .map((r) => r.map(([age, v], i) => `${i ? 'L' : 'M'}${x(age).toFixed(1)} ${y(v).toFixed(1)}`).join('')).join('');
+    const props = { class: 'series', stroke: opColor(s.op), 'data-op': s.op, 'data-field': s.field };
+    return [d ? svgEl('path', { ...props, d, 'stroke-dasharray': s.dashed ? '6 5' : null }, svgEl('title', { text: `${s.op} ${s.field}` })) : null,
+      ...runs.filter((r) => r.length === 1).map(([[age, v]]) => svgEl('circle', { ...props, cx: x(age), cy: y(v), r: 2.5, fill: opColor(s.op) }))];
+  });
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.replaceChildren(...grid, ...xTicks, ...lines.filter(Boolean),
+    text({ x: 4, y: 12 }, unit),
+    text({ x: m.left + w / 2, y: height - 4, 'text-anchor': 'middle' }, 'seconds ago'),
+    values.length ? null : text({ class: 'chart-empty', x: m.left + w / 2, y: m.top + h / 2, 'text-anchor': 'middle' }, emptyText));
 }
 
 // ==== Anti-entropy ==================================================================================================
@@ -867,10 +1052,12 @@ function siblingItem(s) {
 const clusterPoller = new Poller(pollCluster, 1000);
 const ringPoller = new Poller(pollRing, 10000);
 const repairPoller = new Poller(pollRepair, 2000);
+const trafficPoller = new Poller(pollTraffic, 1000);
 
 const VIEWS = {
   overview: { enter() {}, leave() {} },
   ring: { enter: () => { renderLegend(); ringPoller.start(); }, leave: () => ringPoller.stop() },
+  traffic: { enter: () => { renderTraffic(); trafficPoller.start(); }, leave: () => trafficPoller.stop() },
   repair: { enter: () => repairPoller.start(), leave: () => repairPoller.stop() },
   keys: { enter() {}, leave() {} },
 };
@@ -893,6 +1080,7 @@ function route() {
 
 function wireEvents() {
   window.addEventListener('hashchange', route);
+  window.addEventListener('resize', () => { if (currentView === 'traffic') drawTrafficCharts(); });
   $('lookup-form').addEventListener('submit', lookupKey);
   $('repair-start').addEventListener('click', startRepair);
   $('key-form').addEventListener('submit', readKey);

@@ -11,8 +11,23 @@ import java.time.Duration;
  *
  * @param gatewayUrl base URL of a gateway
  * @param timeout    how long one call to the gateway may take
+ * @param username   with {@code password}, the dashboard asks for this login (HTTP Basic); both empty: no login,
+ *                   which is for loopback development only ({@code ./kv up})
+ * @param password   the login's password, from configuration or a Kubernetes Secret, never from code
  */
 @ConfigurationProperties("kv.admin")
 public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
-                              @DefaultValue("2s") Duration timeout) {
+                              @DefaultValue("2s") Duration timeout,
+                              @DefaultValue("") String username,
+                              @DefaultValue("") String password) {
+
+    public AdminProperties {
+        if (username.isEmpty() != password.isEmpty()) {
+            throw new IllegalArgumentException("set both kv.admin.username and kv.admin.password, or neither");
+        }
+    }
+
+    public boolean loginRequired() {
+        return !username.isEmpty();
+    }
 }

@@ -159,6 +159,46 @@ class DashboardApiTest {
         GATEWAY.verify(1, postRequestedFor(urlPathEqualTo("/admin/v1/repair")));
     }
 
+    private static String scrape(int fast, int slow, int unavailable, int repairs) {
+        return """
+                # HELP kv_requests_seconds client requests on keys
+                # TYPE kv_requests_seconds histogram
+                kv_requests_seconds_bucket{consistency="strong",op="get",outcome="ok",le="0.001"} %d.0
+                kv_requests_seconds_bucket{consistency="strong",op="get",outcome="ok",le="0.005"} %d.0
+                kv_requests_seconds_bucket{consistency="strong",op="get",outcome="ok",le="+Inf"} %d.0
+                kv_requests_seconds_count{consistency="strong",op="get",outcome="ok"} %d.0
+                kv_requests_seconds_count{consistency="strong",op="put",outcome="unavailable"} %d.0
+                kv_read_repairs_total{reason="stale"} %d.0
+                """.formatted(fast, fast + slow, fast + slow, fast + slow, unavailable, repairs);
+    }
+
+    @Test
+    void trafficIsTheRatesAndLatencyPercentilesSinceThePreviousScrape() throws Exception {
+        GATEWAY.stubFor(get(urlPathEqualTo("/actuator/prometheus")).inScenario("scrapes")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("second").willReturn(aResponse().withBody(scrape(10, 0, 1, 0))));
+        GATEWAY.stubFor(get(urlPathEqualTo("/actuator/prometheus")).inScenario("scrapes")
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withBody(scrape(10 + 98, 2, 1 + 4, 3))));
+
+        call("GET", "/api/traffic", null);
+        JsonNode traffic = call("GET", "/api/traffic", null);
+
+        double seconds = traffic.get("intervalSeconds").asDouble();
+        assertThat(seconds).isPositive();
+        JsonNode get = traffic.at("/operations/0");
+        assertThat(get.get("op").asString()).isEqualTo("get");
+        assertThat(get.get("rate").asDouble() * seconds).isCloseTo(100.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(get.get("p50Ms").asDouble()).isEqualTo(1.0);
+        assertThat(get.get("p99Ms").asDouble()).isEqualTo(5.0);
+        assertThat(traffic.at("/operations/2/p50Ms").isNull()).as("no deletes, no latency").isTrue();
+        assertThat(traffic.at("/errors/0/kind").asString()).isEqualTo("unavailable");
+        assertThat(traffic.at("/errors/0/rate").asDouble() * seconds).isCloseTo(4.0,
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(traffic.get("readRepairs").asDouble() * seconds).isCloseTo(3.0,
+                org.assertj.core.data.Offset.offset(1e-6));
+    }
+
     @Test
     void aLookupGivesTheKeysTokenAndReplicas() throws Exception {
         GATEWAY.stubFor(get(urlPathEqualTo("/v1/cluster/preference-list")).withQueryParam("key", equalTo("a b"))

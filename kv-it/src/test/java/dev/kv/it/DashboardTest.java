@@ -166,6 +166,30 @@ class DashboardTest {
     }
 
     @Test
+    void trafficChartsFollowTheRequestsTheGatewayServes() {
+        String key = uniqueKey("traffic");
+        open("traffic");
+        WriteStream stream = new WriteStream(cluster.gateway(), key, Duration.ofSeconds(30));
+        Thread writer = Thread.ofPlatform().name("traffic-writes").start(stream);
+        try {
+            waiting(Duration.ofSeconds(20)).until(d -> {
+                String total = d.findElement(By.id("traffic-total")).getText().replaceAll("[^0-9.]", "");
+                return !total.isEmpty() && Double.parseDouble(total) > 0
+                        && !d.findElements(By.cssSelector("#chart-rate path, #chart-rate polyline")).isEmpty()
+                        && !d.findElements(By.cssSelector("#chart-latency path, #chart-latency polyline")).isEmpty();
+            });
+            // A few more samples, so the screenshot shows lines rather than a first segment.
+            waiting(Duration.ofSeconds(20)).until(d -> d.findElement(By.id("traffic-caption")).getText()
+                    .matches("(?s).*\\b([6-9]|\\d{2,}) samples kept.*"));
+            screenshot("traffic");
+        } finally {
+            stream.stop();
+        }
+        assertThat(stream.failed()).isZero();
+        waiting(Duration.ofSeconds(35)).until(d -> !writer.isAlive());
+    }
+
+    @Test
     void aRepairStartedFromThePageShowsItsExchanges() {
         open("repair");
 
