@@ -40,13 +40,21 @@ final class KvProcess {
     private final List<String> arguments;
     private final Path logFile;
     private final HttpClient http;
+    private final java.util.Map<String, String> environment;
     private Process process;
 
     KvProcess(String name, Path jar, int port, List<String> arguments, Path logFile, HttpClient http) {
+        this(name, jar, port, arguments, java.util.Map.of(), logFile, http);
+    }
+
+    /** A process configured (also) through environment variables, as Kubernetes configures the services. */
+    KvProcess(String name, Path jar, int port, List<String> arguments, java.util.Map<String, String> environment,
+              Path logFile, HttpClient http) {
         this.name = name;
         this.jar = jar;
         this.port = port;
         this.arguments = List.copyOf(arguments);
+        this.environment = java.util.Map.copyOf(environment);
         this.logFile = logFile;
         this.http = http;
     }
@@ -89,8 +97,10 @@ final class KvProcess {
         command.addAll(arguments);
         mark("starting " + name + " on port " + port);
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
         }

@@ -1,0 +1,379 @@
+{{/* vim: set filetype=mustache: */}}
+
+{{/*
+Chart name, as used in the app.kubernetes.io/name label.
+*/}}
+{{- define "kv.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Base name of every object: fullnameOverride, else the release name. The longest derived name is
+<fullname>-node-headless and StatefulSet pods carry <fullname>-node-<revision hash> as a label, so the base name is
+limited to 40 characters.
+*/}}
+{{- define "kv.fullname" -}}
+{{- $name := default .Release.Name .Values.fullnameOverride | trimSuffix "-" -}}
+{{- if gt (len $name) 40 -}}
+{{- fail (printf "kv: the base name %q is longer than 40 characters; set fullnameOverride to a shorter name" $name) -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+Chart name and version, as used in the helm.sh/chart label.
+*/}}
+{{- define "kv.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Names of the objects. */}}
+{{- define "kv.node.fullname" -}}
+{{- printf "%s-node" (include "kv.fullname" .) -}}
+{{- end -}}
+
+{{- define "kv.node.headlessServiceName" -}}
+{{- printf "%s-node-headless" (include "kv.fullname" .) -}}
+{{- end -}}
+
+{{- define "kv.gateway.fullname" -}}
+{{- printf "%s-gateway" (include "kv.fullname" .) -}}
+{{- end -}}
+
+{{- define "kv.admin.fullname" -}}
+{{- printf "%s-admin" (include "kv.fullname" .) -}}
+{{- end -}}
+
+{{/*
+Selector labels: stable across upgrades (they are part of immutable selectors and volumeClaimTemplates).
+Call with (dict "context" $ "component" "node"); an empty component leaves the component label out.
+*/}}
+{{- define "kv.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kv.name" .context | quote }}
+app.kubernetes.io/instance: {{ .context.Release.Name | quote }}
+{{- if .component }}
+app.kubernetes.io/component: {{ .component | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Standard labels. Call with (dict "context" $ "component" "node").
+*/}}
+{{- define "kv.labels" -}}
+{{ include "kv.selectorLabels" . }}
+app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: kv
+app.kubernetes.io/managed-by: {{ .context.Release.Service | quote }}
+helm.sh/chart: {{ include "kv.chart" .context | quote }}
+{{- with .context.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Labels of a component's pods: the standard labels plus <component>.podLabels.
+Call with (dict "context" $ "component" "node" "values" .Values.node).
+*/}}
+{{- define "kv.podLabels" -}}
+{{ include "kv.labels" (dict "context" .context "component" .component) }}
+{{- with .values.podLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+metadata.annotations of an object: commonAnnotations plus optional extra ones (which win).
+Call with (dict "context" $ "extra" .Values.gateway.service.annotations); renders nothing when both are empty.
+*/}}
+{{- define "kv.annotations" -}}
+{{- $annotations := merge (dict) (.extra | default dict) (.context.Values.commonAnnotations | default dict) -}}
+{{- if $annotations -}}
+{{- toYaml $annotations -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Annotations of a component's pods: a checksum of the auth values (pods restart when a secret set through values
+changes; generated secrets never change, so they are left out and no upgrade restarts pods for nothing), the
+prometheus.io/* scrape annotations unless a ServiceMonitor is used, and <component>.podAnnotations.
+Call with (dict "context" $ "values" .Values.node).
+*/}}
+{{- define "kv.podAnnotations" -}}
+{{- $root := .context -}}
+checksum/auth: {{ toJson $root.Values.auth | sha256sum }}
+{{- if not $root.Values.metrics.serviceMonitor.enabled }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .values.port | quote }}
+prometheus.io/path: /actuator/prometheus
+{{- end }}
+{{- with .values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+A kv image: <image.registry>/<repository>:<image.tag or appVersion>, or @<digest> when the component sets one.
+Call with (dict "context" $ "image" .Values.node.image).
+*/}}
+{{- define "kv.image" -}}
+{{- $root := .context -}}
+{{- $ref := .image.repository -}}
+{{- with $root.Values.image.registry -}}
+{{- $ref = printf "%s/%s" (trimSuffix "/" .) $ref -}}
+{{- end -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" $ref .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $ref (default $root.Chart.AppVersion $root.Values.image.tag | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The image of the Helm test pod.
+*/}}
+{{- define "kv.tests.image" -}}
+{{- $image := .Values.tests.image -}}
+{{- if $image.registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" $image.registry) $image.repository ($image.tag | toString) -}}
+{{- else -}}
+{{- printf "%s:%s" $image.repository ($image.tag | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+imagePullSecrets of a pod spec (entries may be names or {name: ...} objects); empty when there are none.
+*/}}
+{{- define "kv.imagePullSecrets" -}}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  {{- if kindIs "map" . }}
+  - name: {{ .name | quote }}
+  {{- else }}
+  - name: {{ . | quote }}
+  {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Name of the ServiceAccount the pods use.
+*/}}
+{{- define "kv.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "kv.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Name of the Secret with the keys cluster-secret, admin-username and admin-password.
+*/}}
+{{- define "kv.secretName" -}}
+{{- if .Values.auth.existingSecret -}}
+{{- .Values.auth.existingSecret -}}
+{{- else -}}
+{{- printf "%s-secret" (include "kv.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The env entry KV_CLUSTER_SECRET, read from the Secret (never written in plain text).
+*/}}
+{{- define "kv.env.clusterSecret" -}}
+- name: KV_CLUSTER_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "kv.secretName" . | quote }}
+      key: cluster-secret
+{{- end -}}
+
+{{/*
+Gossip seeds: the stable DNS names of the first two node pods (fewer when there are fewer nodes), as
+host:port entries separated by commas. Used by the nodes (KV_GOSSIP_SEEDS) and the gateways (KV_GATEWAY_SEEDS).
+*/}}
+{{- define "kv.seeds" -}}
+{{- $fullname := include "kv.fullname" . -}}
+{{- $headless := include "kv.node.headlessServiceName" . -}}
+{{- $count := min (int .Values.node.replicaCount) 2 | int -}}
+{{- $seeds := list -}}
+{{- range $i := until $count -}}
+{{- $seeds = append $seeds (printf "%s-node-%d.%s.%s.svc.%s:%d" $fullname $i $headless $.Release.Namespace $.Values.clusterDomain (int $.Values.node.port)) -}}
+{{- end -}}
+{{- join "," $seeds -}}
+{{- end -}}
+
+{{/*
+Base URL of the gateway Service, as the dashboard reaches it.
+*/}}
+{{- define "kv.gateway.url" -}}
+{{- printf "http://%s:%d" (include "kv.gateway.fullname" .) (int .Values.gateway.service.port) -}}
+{{- end -}}
+
+{{/*
+Affinity of a component's pods: <component>.affinity when set, else the podAntiAffinityPreset (soft or hard) over
+the component's pods on kubernetes.io/hostname; empty for no preset.
+Call with (dict "context" $ "component" "node" "values" .Values.node).
+*/}}
+{{- define "kv.affinity" -}}
+{{- if .values.affinity -}}
+{{- toYaml .values.affinity -}}
+{{- else if eq (.values.podAntiAffinityPreset | default "") "soft" -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "kv.selectorLabels" (dict "context" .context "component" .component) | nindent 12 }}
+{{- else if eq (.values.podAntiAffinityPreset | default "") "hard" -}}
+podAntiAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    - topologyKey: kubernetes.io/hostname
+      labelSelector:
+        matchLabels:
+          {{- include "kv.selectorLabels" (dict "context" .context "component" .component) | nindent 10 }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Scheduling fields of a pod spec: priorityClassName, affinity, nodeSelector, tolerations.
+Call with (dict "context" $ "component" "node" "values" .Values.node).
+*/}}
+{{- define "kv.scheduling" -}}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with (include "kv.affinity" . | trim) }}
+affinity:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Probes of a Spring Boot container on the actuator health groups, on the container port named http.
+Call with the component's values (.Values.node, .Values.gateway or .Values.admin).
+*/}}
+{{- define "kv.probes" -}}
+{{- with .startupProbe }}
+{{- if .enabled }}
+startupProbe:
+  httpGet:
+    path: /actuator/health/liveness
+    port: http
+  initialDelaySeconds: {{ .initialDelaySeconds }}
+  periodSeconds: {{ .periodSeconds }}
+  timeoutSeconds: {{ .timeoutSeconds }}
+  failureThreshold: {{ .failureThreshold }}
+{{- end }}
+{{- end }}
+{{- with .livenessProbe }}
+{{- if .enabled }}
+livenessProbe:
+  httpGet:
+    path: /actuator/health/liveness
+    port: http
+  initialDelaySeconds: {{ .initialDelaySeconds }}
+  periodSeconds: {{ .periodSeconds }}
+  timeoutSeconds: {{ .timeoutSeconds }}
+  failureThreshold: {{ .failureThreshold }}
+{{- end }}
+{{- end }}
+{{- with .readinessProbe }}
+{{- if .enabled }}
+readinessProbe:
+  httpGet:
+    path: /actuator/health/readiness
+    port: http
+  initialDelaySeconds: {{ .initialDelaySeconds }}
+  periodSeconds: {{ .periodSeconds }}
+  timeoutSeconds: {{ .timeoutSeconds }}
+  failureThreshold: {{ .failureThreshold }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+A duration such as 10m in milliseconds (units ms, s, m, h, d, as values.schema.json allows).
+*/}}
+{{- define "kv.durationMillis" -}}
+{{- $text := toString . -}}
+{{- $number := regexFind "^[0-9]+" $text -}}
+{{- $unit := trimPrefix $number $text -}}
+{{- $factors := dict "ms" 1 "s" 1000 "m" 60000 "h" 3600000 "d" 86400000 -}}
+{{- if not (hasKey $factors $unit) -}}
+{{- fail (printf "kv: %q is not a duration like 500ms, 5s, 10m, 3h or 1d" $text) -}}
+{{- end -}}
+{{- mul (int64 $number) (get $factors $unit) -}}
+{{- end -}}
+
+{{/*
+Checks of value combinations that values.schema.json cannot express; fails the render with a message.
+*/}}
+{{- define "kv.validateValues" -}}
+{{- $grace := include "kv.durationMillis" .Values.config.tombstoneGrace | int64 -}}
+{{- $cycle := include "kv.durationMillis" .Values.config.antiEntropy.cycle | int64 -}}
+{{- if le $grace $cycle -}}
+{{- fail (printf "kv: config.tombstoneGrace (%s) must be longer than config.antiEntropy.cycle (%s): a tombstone purged before every replica pair was compared could let a deleted value come back" (toString .Values.config.tombstoneGrace) (toString .Values.config.antiEntropy.cycle)) -}}
+{{- end -}}
+{{- if and (not .Values.auth.existingSecret) (not .Values.auth.adminUsername) -}}
+{{- fail "kv: auth.adminUsername must not be empty (the dashboard needs both a user and a password)" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+An Ingress to a component's Service (port named http).
+Call with (dict "context" $ "component" "gateway" "name" "<fullname>-gateway" "ingress" .Values.gateway.ingress).
+*/}}
+{{- define "kv.ingress" -}}
+{{- $root := .context -}}
+{{- $ingress := .ingress -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .name }}
+  namespace: {{ $root.Release.Namespace | quote }}
+  labels:
+    {{- include "kv.labels" (dict "context" $root "component" .component) | nindent 4 }}
+  {{- with (include "kv.annotations" (dict "context" $root "extra" $ingress.annotations)) }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
+spec:
+  {{- with $ingress.className }}
+  ingressClassName: {{ . | quote }}
+  {{- end }}
+  {{- if $ingress.tls }}
+  tls:
+    - secretName: {{ $ingress.tlsSecret | default (printf "%s-tls" (default .name $ingress.host)) | quote }}
+      {{- with $ingress.host }}
+      hosts:
+        - {{ . | quote }}
+      {{- end }}
+  {{- end }}
+  rules:
+    {{- if $ingress.host }}
+    - host: {{ $ingress.host | quote }}
+      http:
+    {{- else }}
+    - http:
+    {{- end }}
+        paths:
+          - path: {{ $ingress.path | quote }}
+            pathType: {{ $ingress.pathType }}
+            backend:
+              service:
+                name: {{ .name }}
+                port:
+                  name: http
+{{- end -}}
