@@ -65,6 +65,11 @@ final class HelmChart {
         return objects;
     }
 
+    /** An object as YAML, the way {@code k8s/} holds it. */
+    static String yaml(HasMetadata object) {
+        return SERIALIZATION.asYaml(object);
+    }
+
     static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> kind, String name) {
         return objects.stream().filter(kind::isInstance).map(kind::cast)
                 .filter(o -> o.getMetadata().getName().equals(name)).findFirst()

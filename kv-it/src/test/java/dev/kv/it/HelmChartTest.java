@@ -161,7 +161,7 @@ class HelmChartTest {
 
         assertThat(stored).isEqualTo(KNOWN_SECRET);
         String withoutSecret = objects.stream().filter(o -> !(o instanceof Secret))
-                .map(o -> new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asYaml(o))
+                .map(HelmChart::yaml)
                 .collect(Collectors.joining("\n"));
         assertThat(withoutSecret).doesNotContain(KNOWN_SECRET)
                 .doesNotContain(Base64.getEncoder().encodeToString(KNOWN_SECRET.getBytes(StandardCharsets.UTF_8)));
@@ -193,7 +193,7 @@ class HelmChartTest {
         String manifests = objects(rendered).stream()
                 .filter(o -> o.getMetadata().getAnnotations() == null
                         || !o.getMetadata().getAnnotations().containsKey("helm.sh/hook"))
-                .map(o -> new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asYaml(o))
+                .map(HelmChart::yaml)
                 .collect(Collectors.joining(""));
         Path file = Path.of(System.getProperty("kv.k8s", "../k8s")).resolve("kv.yaml");
         String header = "# Rendered from helm/kv with default values (auth.existingSecret=kv-secret); do not edit:\n"

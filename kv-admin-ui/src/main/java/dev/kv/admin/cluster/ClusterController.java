@@ -38,7 +38,7 @@ class ClusterController {
     ResponseEntity<?> cluster() {
         Upstream.Answer answer = upstream.gateway(HttpMethod.GET, "/v1/cluster", Map.of(), null);
         if (answer.status() != 200) {
-            return passThrough(answer);
+            return answer.relay();
         }
         JsonNode cluster = answer.json();
         for (JsonNode member : cluster.path("members")) {
@@ -72,7 +72,7 @@ class ClusterController {
     /** Every token of the ring with its owner, in ring order (the gateway's {@code /v1/cluster/ring}). */
     @GetMapping(value = "/api/ring", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> ring() {
-        return passThrough(upstream.gateway(HttpMethod.GET, "/v1/cluster/ring", Map.of(), null));
+        return upstream.gateway(HttpMethod.GET, "/v1/cluster/ring", Map.of(), null).relay();
     }
 
     /**
@@ -84,7 +84,7 @@ class ClusterController {
         Upstream.Answer replicas = upstream.gateway(HttpMethod.GET, "/v1/cluster/preference-list?key="
                 + URLEncoder.encode(key, StandardCharsets.UTF_8), Map.of(), null);
         if (replicas.status() != 200) {
-            return passThrough(replicas);
+            return replicas.relay();
         }
         long token = TokenRing.tokenOf(key.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -100,14 +100,5 @@ class ClusterController {
         String base = upstream.gateway().toString();
         return Map.of("swaggerUi", base + "/swagger-ui.html", "gatewayMetrics", base + "/actuator/prometheus",
                 "dashboardMetrics", "/actuator/prometheus");
-    }
-
-    static ResponseEntity<byte[]> passThrough(Upstream.Answer answer) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status());
-        String type = answer.headers().get("content-type");
-        if (type != null) {
-            response.contentType(MediaType.parseMediaType(type));
-        }
-        return response.body(answer.body());
     }
 }

@@ -20,16 +20,11 @@ class RepairController {
 
     @GetMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> status() {
-        return relay(upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/repair"));
+        return upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/repair").relay();
     }
 
     @PostMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> start() {
-        return relay(upstream.gatewayAdmin(HttpMethod.POST, "/admin/v1/repair"));
-    }
-
-    private static ResponseEntity<byte[]> relay(Upstream.Answer answer) {
-        String type = answer.headers().getOrDefault("content-type", MediaType.APPLICATION_JSON_VALUE);
-        return ResponseEntity.status(answer.status()).contentType(MediaType.parseMediaType(type)).body(answer.body());
+        return upstream.gatewayAdmin(HttpMethod.POST, "/admin/v1/repair").relay();
     }
 }

@@ -3,6 +3,8 @@ package dev.kv.admin.upstream;
 import dev.kv.admin.AdminProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
@@ -36,6 +38,16 @@ public class Upstream {
 
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        /** This answer passed on to the page as it came: status, body and content type. */
+        public ResponseEntity<byte[]> relay() {
+            ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+            String type = headers.get("content-type");
+            if (type != null) {
+                response.contentType(MediaType.parseMediaType(type));
+            }
+            return response.body(body);
         }
     }
 

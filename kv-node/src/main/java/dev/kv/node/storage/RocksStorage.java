@@ -110,17 +110,6 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
-    /** Visits every record in key order until {@code visitor} returns false. */
-    public void forEach(BiPredicate<byte[], byte[]> visitor) {
-        try (RocksIterator iterator = db.newIterator(records)) {
-            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                if (!visitor.test(iterator.key(), iterator.value())) {
-                    return;
-                }
-            }
-        }
-    }
-
     /**
      * A scan over every record as of now: RocksDB pins a consistent view when the iterator is created, so writes
      * that commit after this call are not seen however long the scan takes. Close it when done.

@@ -48,11 +48,13 @@ class MerkleTreesTest {
     /** The tree the store's current content should give, built from scratch. */
     private long expectedRoot(MerkleTree shape) {
         MerkleTree fresh = new MerkleTree(shape.depth());
-        storage.forEach((storageKey, value) -> {
-            byte[] key = StorageKeys.userKey(storageKey);
-            fresh.update(StorageKeys.token(storageKey), 0, RecordDigest.of(key, RecordCodec.decode(value)));
-            return true;
-        });
+        try (RocksStorage.Scan scan = storage.openScan()) {
+            scan.forEach((storageKey, value) -> {
+                byte[] key = StorageKeys.userKey(storageKey);
+                fresh.update(StorageKeys.token(storageKey), 0, RecordDigest.of(key, RecordCodec.decode(value)));
+                return true;
+            });
+        }
         return fresh.root();
     }
 
