@@ -5,6 +5,7 @@ import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.version.Dot;
 import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Map;
  * record  := FORMAT(1 byte) clock siblingCount(varint) sibling*
  * clock   := entryCount(varint) (actor(string) counter(varint) updatedAtMillis(varint))*
  * sibling := actorIndex(varint, into the clock) counter(varint) timestamp(8 bytes) expiresAtMillis(varint)
- *            flags(1 byte: bit 0 tombstone) contentType(string) value(bytes)
+ *            flags(1 byte: bit 0 tombstone, bit 1 write id follows) [writeId(8 bytes)] contentType(string) value(bytes)
  * </pre>
  *
  * Validation is paired: a record is checked by its constructor before it is encoded, and every bound is checked
@@ -32,6 +33,8 @@ public final class RecordCodec {
     private static final int FORMAT = 1;
     private static final int CONTEXT_FORMAT = 1;
     private static final int FLAG_TOMBSTONE = 1;
+    private static final int FLAG_WRITE_ID = 2;
+    private static final int FLAGS_KNOWN = FLAG_TOMBSTONE | FLAG_WRITE_ID;
     private static final int SIBLINGS_DECODED_MAX = Limits.SIBLINGS_MAX * 2;
 
     private RecordCodec() {
@@ -63,7 +66,11 @@ public final class RecordCodec {
             out.writeVarLong(sibling.dot().counter());
             out.writeLong(sibling.timestamp());
             out.writeVarLong(sibling.expiresAtMillis());
-            out.writeByte(sibling.tombstone() ? FLAG_TOMBSTONE : 0);
+            boolean hasWriteId = sibling.writeId() != WriteIds.NONE;
+            out.writeByte((sibling.tombstone() ? FLAG_TOMBSTONE : 0) | (hasWriteId ? FLAG_WRITE_ID : 0));
+            if (hasWriteId) {
+                out.writeLong(sibling.writeId());
+            }
             out.writeString(sibling.contentType());
             out.writeBytes(sibling.value());
         }
@@ -85,10 +92,14 @@ public final class RecordCodec {
             long timestamp = in.readLong();
             long expiresAt = in.readVarLong();
             int flags = in.readByte();
+            if ((flags & ~FLAGS_KNOWN) != 0) {
+                throw new CorruptDataException("unknown sibling flags " + flags);
+            }
+            long writeId = (flags & FLAG_WRITE_ID) != 0 ? in.readLong() : WriteIds.NONE;
             String contentType = in.readString(Limits.CONTENT_TYPE_BYTES_MAX, "content type");
             byte[] value = in.readBytes(Limits.VALUE_BYTES_HARD_MAX, "value");
             siblings.add(construct(() -> new Sibling(new Dot(entries.get(actor).actor(), counter), timestamp,
-                    expiresAt, (flags & FLAG_TOMBSTONE) != 0, contentType, value)));
+                    expiresAt, (flags & FLAG_TOMBSTONE) != 0, contentType, value, writeId)));
         }
         in.expectEnd();
         return construct(() -> new Record(VersionVector.of(entries), siblings));

@@ -3,6 +3,7 @@ package dev.kv.core.record;
 import dev.kv.core.Limits;
 import dev.kv.core.version.Dot;
 import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +23,11 @@ import java.util.Set;
  * survive as siblings even when the same coordinator takes both, which plain per-node vector clocks get wrong. A
  * write without a context uses the record's own clock as its context: it supersedes what the coordinator holds.
  *
- * <p>A merge keeps a sibling when both sides hold it or when the other side's clock has not seen its dot; anything
- * else was superseded on the other side. Records always travel whole (replication, hints, repair and anti-entropy
+ * <p>A merge keeps a sibling when both sides hold it or when the other side's clock has not seen it; anything else was
+ * superseded on the other side. "Seen" includes the alias dot of the sibling's client write ({@link WriteIds}): when
+ * a gateway re-attempted a write on another coordinator because the first attempt's answer never came, the two
+ * versions of that one write collapse into the re-attempt's, and a context that superseded either supersedes both.
+ * A coordinator never applies a client write that its record already holds (a retried or re-attempted write). Records always travel whole (replication, hints, repair and anti-entropy
  * ship the full record), which keeps each clock a faithful summary of the dots behind it.
  */
 public final class DottedVersioning implements Versioning {
@@ -35,24 +39,28 @@ public final class DottedVersioning implements Versioning {
             .thenComparingLong(Sibling::expiresAtMillis)
             .thenComparing(Sibling::tombstone)
             .thenComparing(Sibling::contentType)
-            .thenComparing(Sibling::value, Arrays::compare);
+            .thenComparing(Sibling::value, Arrays::compare)
+            .thenComparingLong(Sibling::writeId);
 
     private DottedVersioning() {
     }
 
     @Override
     public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis) {
+        if (local.holdsWrite(mutation.writeId())) {
+            return local;
+        }
         VersionVector context = mutation.context() != null ? mutation.context() : local.clock();
-        long counter = Math.max(local.clock().counter(actor), context.counter(actor)) + 1;
-        Dot dot = new Dot(actor, counter);
+        Dot dot = mutation.reattempt() ? WriteIds.aliasDot(mutation.writeId())
+                : new Dot(actor, Math.max(local.clock().counter(actor), context.counter(actor)) + 1);
         List<Sibling> siblings = new ArrayList<>();
         for (Sibling sibling : local.siblings()) {
-            if (!context.covers(sibling.dot())) {
+            if (!sibling.coveredBy(context)) {
                 siblings.add(sibling);
             }
         }
         siblings.add(new Sibling(dot, timestamp, mutation.expiresAtMillis(), mutation.delete(),
-                mutation.contentType(), mutation.value()));
+                mutation.contentType(), mutation.value(), mutation.writeId()));
         if (siblings.size() > Limits.SIBLINGS_MAX) {
             throw new TooManySiblingsException(siblings.size(), Limits.SIBLINGS_MAX);
         }
@@ -75,12 +83,12 @@ public final class DottedVersioning implements Versioning {
             Sibling same = inB.get(s.dot());
             if (same != null) {
                 kept.put(s.dot(), TIE_BREAK.compare(s, same) >= 0 ? s : same);
-            } else if (!b.clock().covers(s.dot())) {
+            } else if (!s.coveredBy(b.clock())) {
                 kept.put(s.dot(), s);
             }
         }
         for (Sibling t : b.siblings()) {
-            if (!kept.containsKey(t.dot()) && !a.clock().covers(t.dot())) {
+            if (!kept.containsKey(t.dot()) && !t.coveredBy(a.clock())) {
                 kept.put(t.dot(), t);
             }
         }

@@ -26,11 +26,14 @@ public final class LastWriteWins implements Versioning {
 
     @Override
     public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis) {
+        if (local.holdsWrite(mutation.writeId())) {
+            return local;
+        }
         VersionVector context = mutation.context() != null ? mutation.context() : local.clock();
         long counter = Math.max(local.clock().counter(actor), context.counter(actor)) + 1;
         Dot dot = new Dot(actor, counter);
         Sibling written = new Sibling(dot, timestamp, mutation.expiresAtMillis(), mutation.delete(),
-                mutation.contentType(), mutation.value());
+                mutation.contentType(), mutation.value(), mutation.writeId());
         Sibling winner = written;
         for (Sibling s : local.siblings()) {
             winner = ORDER.compare(s, winner) > 0 ? s : winner;

@@ -68,6 +68,22 @@ public record Record(VersionVector clock, List<Sibling> siblings) {
         return latest;
     }
 
+    /**
+     * Whether the client write {@code writeId} is already part of this record: one of its versions stands here, or
+     * the clock has seen its alias dot. A coordinator then applies it no second time.
+     */
+    public boolean holdsWrite(long writeId) {
+        if (writeId == dev.kv.core.version.WriteIds.NONE) {
+            return false;
+        }
+        for (Sibling sibling : siblings) {
+            if (sibling.writeId() == writeId) {
+                return true;
+            }
+        }
+        return clock.coversWrite(writeId);
+    }
+
     /** Two replicas hold the same version when they have seen the same history and keep the same siblings. */
     public boolean sameVersionAs(Record other) {
         if (!clock.equals(other.clock) || siblings.size() != other.siblings.size()) {

@@ -1,18 +1,28 @@
 package dev.kv.core.record;
 
 import dev.kv.core.version.Dot;
+import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One version of a key's value: the bytes and content type written, the dot of the write that created it, its hybrid
- * logical timestamp, an optional absolute expiry ({@code 0} for none) and whether it is a tombstone (a delete).
+ * logical timestamp, an optional absolute expiry ({@code 0} for none), whether it is a tombstone (a delete), and the
+ * id of the client write that made it ({@link WriteIds#NONE} for none), which every coordinator attempt of one client
+ * write shares.
  */
 public record Sibling(Dot dot, long timestamp, long expiresAtMillis, boolean tombstone, String contentType,
-                      byte[] value) {
+                      byte[] value, long writeId) {
 
     public static final long NO_EXPIRY = 0;
+
+    /** A version without a write id. */
+    public Sibling(Dot dot, long timestamp, long expiresAtMillis, boolean tombstone, String contentType,
+                   byte[] value) {
+        this(dot, timestamp, expiresAtMillis, tombstone, contentType, value, WriteIds.NONE);
+    }
 
     public Sibling {
         Objects.requireNonNull(dot, "dot");
@@ -24,6 +34,14 @@ public record Sibling(Dot dot, long timestamp, long expiresAtMillis, boolean tom
         if (expiresAtMillis < 0) {
             throw new IllegalArgumentException("expiry must not be negative");
         }
+    }
+
+    /**
+     * Whether a record or context with {@code clock} has seen this version: its own dot, or (for a version of a client
+     * write that another coordinator may also have applied) the write's alias dot.
+     */
+    public boolean coveredBy(VersionVector clock) {
+        return clock.covers(dot) || clock.coversWrite(writeId);
     }
 
     public boolean hasExpiry() {
@@ -43,17 +61,20 @@ public record Sibling(Dot dot, long timestamp, long expiresAtMillis, boolean tom
     public boolean equals(Object o) {
         return o instanceof Sibling other && dot.equals(other.dot) && timestamp == other.timestamp
                 && expiresAtMillis == other.expiresAtMillis && tombstone == other.tombstone
-                && contentType.equals(other.contentType) && Arrays.equals(value, other.value);
+                && contentType.equals(other.contentType) && Arrays.equals(value, other.value)
+                && writeId == other.writeId;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(dot, timestamp, expiresAtMillis, tombstone, contentType) * 31 + Arrays.hashCode(value);
+        return Objects.hash(dot, timestamp, expiresAtMillis, tombstone, contentType, writeId) * 31
+                + Arrays.hashCode(value);
     }
 
     @Override
     public String toString() {
         return "Sibling[" + dot + ", ts=" + timestamp + (tombstone ? ", tombstone" : ", " + value.length + " B")
-                + (hasExpiry() ? ", expires=" + expiresAtMillis : "") + "]";
+                + (hasExpiry() ? ", expires=" + expiresAtMillis : "")
+                + (writeId != WriteIds.NONE ? ", write " + WriteIds.format(writeId) : "") + "]";
     }
 }

@@ -25,11 +25,18 @@ public final class VersionVector {
     private final String[] actors;
     private final long[] counters;
     private final long[] updatedAtMillis;
+    /** Whether any entry is a write's alias ({@link WriteIds}); almost never, so coverage by alias is skipped. */
+    private final boolean hasAliases;
 
     private VersionVector(String[] actors, long[] counters, long[] updatedAtMillis) {
         this.actors = actors;
         this.counters = counters;
         this.updatedAtMillis = updatedAtMillis;
+        boolean aliases = false;
+        for (String actor : actors) {
+            aliases |= WriteIds.isAlias(actor);
+        }
+        this.hasAliases = aliases;
     }
 
     /** One entry of the vector. */
@@ -74,6 +81,11 @@ public final class VersionVector {
     /** Whether the event {@code dot} is part of the history this vector summarises. */
     public boolean covers(Dot dot) {
         return counter(dot.actor()) >= dot.counter();
+    }
+
+    /** Whether this history includes the write {@code writeId} under its alias dot ({@link WriteIds}). */
+    public boolean coversWrite(long writeId) {
+        return hasAliases && writeId != WriteIds.NONE && counter(WriteIds.aliasActor(writeId)) > 0;
     }
 
     public List<Entry> entries() {

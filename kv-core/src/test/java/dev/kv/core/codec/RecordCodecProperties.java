@@ -90,8 +90,10 @@ class RecordCodecProperties {
                 VersionVector.Entry entry = entries.get(spec.actorPick() % entries.size());
                 Dot dot = new Dot(entry.actor(), 1 + Math.floorMod(spec.counterPick(), entry.counter()));
                 if (dots.add(dot)) {
+                    // Half the siblings carry a client write id, from any 64 bits (including negative ones).
+                    long writeId = spec.actorPick() % 2 == 0 ? 0 : spec.counterPick() ^ spec.timestamp();
                     siblings.add(new Sibling(dot, spec.timestamp(), spec.expiresAt(), spec.tombstone(),
-                            spec.contentType(), spec.tombstone() ? new byte[0] : spec.value()));
+                            spec.contentType(), spec.tombstone() ? new byte[0] : spec.value(), writeId));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.kv.core.record;
 import dev.kv.core.Limits;
 import dev.kv.core.version.Dot;
 import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -255,5 +256,64 @@ class DottedVersionVectorScenariosTest {
         assertThat(resolved.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_MAX);
         assertThat(resolved.clock().counter("n1:1")).isEqualTo(2);
         assertThat(values(resolved)).containsExactly("resolved");
+    }
+
+    private Record attempt(Record local, String actor, String value, VersionVector context, long writeId,
+                           boolean reattempt) {
+        now++;
+        return DVV.write(local, Mutation.put(bytes(value), "text/plain", Sibling.NO_EXPIRY, context)
+                .asWrite(writeId, reattempt), actor, now << 16, now);
+    }
+
+    @Test
+    void aCoordinatorAppliesOneClientWriteOnlyOnceWhateverTheRetries() {
+        Record n1 = put(Record.EMPTY, N1, "v0", null);
+        Record once = attempt(n1, N1, "v1", n1.clock(), 42, false);
+
+        assertThat(attempt(once, N1, "v1", n1.clock(), 42, false)).isSameAs(once);
+        assertThat(attempt(once, N1, "v1", n1.clock(), 42, true)).isSameAs(once);
+        // Also once a later write superseded it: the re-attempt's alias dot in the clock says the write was seen.
+        Record twin = attempt(n1, N2, "v1", n1.clock(), 42, true);
+        Record overwritten = put(twin, N2, "v2", twin.clock());
+        assertThat(attempt(overwritten, N2, "v1", n1.clock(), 42, true)).isSameAs(overwritten);
+    }
+
+    @Test
+    void twinsOfOneWriteCollapseIntoTheReattemptsVersionInEitherMergeOrder() {
+        Record base = put(Record.EMPTY, N1, "v0", null);
+        Record first = attempt(base, N1, "v1", base.clock(), 7, false);
+        Record reattempt = attempt(base, N2, "v1", base.clock(), 7, true);
+
+        Record merged = DVV.merge(first, reattempt);
+
+        assertThat(merged).isEqualTo(DVV.merge(reattempt, first));
+        assertThat(merged.siblings()).extracting(Sibling::dot).containsExactly(WriteIds.aliasDot(7));
+        assertThat(merged.clock().covers(first.siblings().getFirst().dot())).isTrue();
+    }
+
+    @Test
+    void aDeleteThatSawTheReattemptAlsoSupersedesTheFirstAttemptsTwin() {
+        Record base = put(Record.EMPTY, N1, "v0", null);
+        Record paused = attempt(base, N1, "v1", base.clock(), 7, false); // applied, but its answer was lost
+        Record n2 = attempt(base, N2, "v1", base.clock(), 7, true);
+        Record deleted = delete(n2, N2, n2.clock());
+
+        assertThat(DVV.merge(paused, deleted)).isEqualTo(DVV.merge(deleted, paused));
+        assertThat(DVV.merge(paused, deleted).isDeadAt(now)).isTrue();
+        // And when the paused coordinator hears of the delete first, it does not apply the write at all.
+        assertThat(attempt(DVV.merge(base, deleted), N1, "v1", base.clock(), 7, false).isDeadAt(now)).isTrue();
+    }
+
+    @Test
+    void reattemptsOnDifferentCoordinatorsShareOneDot() {
+        Record base = put(Record.EMPTY, N1, "v0", null);
+        Record n2 = attempt(base, N2, "v1", base.clock(), 9, true);
+        Record n3 = attempt(base, N3, "v1", base.clock(), 9, true);
+
+        Record merged = DVV.merge(n2, n3);
+
+        assertThat(merged.siblings()).hasSize(1);
+        assertThat(merged.siblings().getFirst().dot()).isEqualTo(WriteIds.aliasDot(9));
+        assertThat(merged).isEqualTo(DVV.merge(n3, n2));
     }
 }

@@ -34,7 +34,7 @@ class RecordMergeProperties {
 
     @Provide
     Arbitrary<ReplicaHistory> vectorClockHistories() {
-        return ReplicaHistory.histories(ConflictMode.VECTOR_CLOCK, true, MAX_STEPS);
+        return ReplicaHistory.histories(ConflictMode.VECTOR_CLOCK, true, true, MAX_STEPS);
     }
 
     @Provide
@@ -98,9 +98,12 @@ class RecordMergeProperties {
         }
     }
 
-    /** A side supersedes a sibling when its history includes the sibling's dot but it no longer holds the sibling. */
+    /**
+     * A side supersedes a sibling when its history includes the sibling (its dot, or its client write's alias dot)
+     * but it no longer holds the sibling.
+     */
     private static boolean supersedes(Record side, Sibling sibling) {
-        return side.clock().covers(sibling.dot())
+        return sibling.coveredBy(side.clock())
                 && side.siblings().stream().noneMatch(s -> s.dot().equals(sibling.dot()));
     }
 

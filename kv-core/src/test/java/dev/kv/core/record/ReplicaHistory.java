@@ -35,7 +35,7 @@ public final class ReplicaHistory {
     private static final long START_MILLIS = 1_000;
 
     /** One event of the history. */
-    public sealed interface Step permits Write, Replicate, Wipe {
+    public sealed interface Step permits Write, Replicate, Wipe, Reattempt {
     }
 
     /** Where the client's causal context comes from. */
@@ -63,6 +63,13 @@ public final class ReplicaHistory {
     public record Replicate(int from, int to) implements Step {
     }
 
+    /**
+     * The gateway re-attempts an earlier client write (picked by index) at {@code coordinator} because the first
+     * attempt's answer never came: it takes the write's alias dot, so twin versions of one write appear.
+     */
+    public record Reattempt(int coordinator, int pick) implements Step {
+    }
+
     /** Node {@code node} loses its data and restarts as a new generation. */
     public record Wipe(int node) implements Step {
     }
@@ -81,6 +88,8 @@ public final class ReplicaHistory {
     private int refusedWrites;
     private boolean wiped;
     private long nowMillis = START_MILLIS;
+    private long nextWriteId = 1;
+    private final List<Mutation> attempted = new ArrayList<>();
 
     private ReplicaHistory(ConflictMode mode, List<Step> steps) {
         this.mode = mode;
@@ -101,14 +110,20 @@ public final class ReplicaHistory {
     }
 
     public static Arbitrary<ReplicaHistory> histories(ConflictMode mode, boolean wipes, int maxSteps) {
-        return steps(wipes).list().ofMinSize(1).ofMaxSize(maxSteps).map(steps -> run(mode, steps));
+        return histories(mode, wipes, false, maxSteps);
+    }
+
+    /** Histories that may also re-attempt writes at a second coordinator (twin versions of one client write). */
+    public static Arbitrary<ReplicaHistory> histories(ConflictMode mode, boolean wipes, boolean reattempts,
+                                                      int maxSteps) {
+        return steps(wipes, reattempts).list().ofMinSize(1).ofMaxSize(maxSteps).map(steps -> run(mode, steps));
     }
 
     public static Arbitrary<ReplicaHistory> histories(boolean wipes, int maxSteps) {
-        return Arbitraries.of(ConflictMode.class).flatMap(mode -> histories(mode, wipes, maxSteps));
+        return Arbitraries.of(ConflictMode.class).flatMap(mode -> histories(mode, wipes, true, maxSteps));
     }
 
-    static Arbitrary<Step> steps(boolean wipes) {
+    static Arbitrary<Step> steps(boolean wipes, boolean reattempts) {
         Arbitrary<Integer> replica = Arbitraries.integers().between(0, REPLICAS - 1);
         Arbitrary<Step> write = Combinators.combine(replica,
                 Arbitraries.of(ContextSource.class), Arbitraries.integers().between(0, 1000),
@@ -119,9 +134,10 @@ public final class ReplicaHistory {
         Arbitrary<Step> replicate = Combinators.combine(replica, replica).filter((from, to) -> !from.equals(to))
                 .as(Replicate::new);
         Arbitrary<Step> wipe = replica.map(Wipe::new);
-        return wipes
-                ? Arbitraries.frequencyOf(Tuple.of(12, write), Tuple.of(8, replicate), Tuple.of(1, wipe))
-                : Arbitraries.frequencyOf(Tuple.of(12, write), Tuple.of(8, replicate));
+        Arbitrary<Step> reattempt = Combinators.combine(replica, Arbitraries.integers().between(0, 1000))
+                .as(Reattempt::new);
+        return Arbitraries.frequencyOf(Tuple.of(12, write), Tuple.of(8, replicate), Tuple.of(wipes ? 1 : 0, wipe),
+                Tuple.of(reattempts ? 3 : 0, reattempt));
     }
 
     private void apply(Step step) {
@@ -130,6 +146,7 @@ public final class ReplicaHistory {
             case Write write -> write(write);
             case Replicate replicate -> store(replicate.to(),
                     versioning().merge(replicas[replicate.to()], replicas[replicate.from()]));
+            case Reattempt reattempt -> reattempt(reattempt);
             case Wipe wipe -> {
                 if (generation[wipe.node()] < MAX_GENERATION) {
                     generation[wipe.node()]++;
@@ -159,6 +176,8 @@ public final class ReplicaHistory {
                     nowMillis + 1 + write.contextPick() % 20, context);
             case DELETE -> Mutation.delete(context);
         };
+        mutation = mutation.asWrite(nextWriteId++, false);
+        attempted.add(mutation);
         long timestamp = HybridLogicalClock.pack(nowMillis + write.timestampSkew(), 0);
         Record result;
         try {
@@ -169,7 +188,8 @@ public final class ReplicaHistory {
         }
         String actor = actor(coordinator);
         Sibling mine = new Sibling(new Dot(actor, result.clock().counter(actor)), timestamp,
-                mutation.expiresAtMillis(), mutation.delete(), mutation.contentType(), mutation.value());
+                mutation.expiresAtMillis(), mutation.delete(), mutation.contentType(), mutation.value(),
+                mutation.writeId());
         if (mode == ConflictMode.VECTOR_CLOCK && !result.siblings().contains(mine)) {
             throw new AssertionError("the coordinator did not keep the version it wrote: " + mine + " in " + result);
         }
@@ -179,6 +199,20 @@ public final class ReplicaHistory {
             if (replica != coordinator && (write.replicateTo() & (1 << replica)) != 0) {
                 store(replica, versioning().merge(replicas[replica], result));
             }
+        }
+    }
+
+    private void reattempt(Reattempt reattempt) {
+        if (attempted.isEmpty()) {
+            return;
+        }
+        Mutation first = attempted.get(reattempt.pick() % attempted.size());
+        try {
+            store(reattempt.coordinator(), versioning().write(replicas[reattempt.coordinator()],
+                    first.asWrite(first.writeId(), true), actor(reattempt.coordinator()),
+                    HybridLogicalClock.pack(nowMillis, 0), nowMillis));
+        } catch (TooManySiblingsException e) {
+            refusedWrites++;
         }
     }
 

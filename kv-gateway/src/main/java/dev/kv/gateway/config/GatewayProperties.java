@@ -3,6 +3,7 @@ package dev.kv.gateway.config;
 import dev.kv.core.Limits;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.ConflictMode;
+import dev.kv.core.write.CoordinatorLease;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,6 +33,12 @@ import java.util.List;
  *                           R in the background, as Riak does (DESIGN §4), at N/R times the replica calls
  * @param speculativeRead    with {@code quorum} fan-out, a read still undecided after this long asks one more
  *                           replica, so a slow replica costs this rather than the replica timeout ({@code 0}: never)
+ * @param coordinateDeadline how long after the gateway sent a coordinate attempt the coordinator may still apply it
+ *                           (checked on the coordinator's clock; a later attempt is refused and not applied)
+ * @param maxClockSkew       by how much a node's clock may run behind the gateway's; an unanswered attempt counts as
+ *                           settled {@code coordinate-deadline + max-clock-skew} after it was sent, and only then does
+ *                           the gateway try the next coordinator (docs/design-notes.md, "One client write, one
+ *                           version")
  */
 @Validated
 @ConfigurationProperties("kv.gateway")
@@ -46,7 +53,9 @@ public record GatewayProperties(
         @DefaultValue("500ms") Duration replicaTimeout,
         @DefaultValue("1s") Duration viewRefresh,
         @DefaultValue(QUORUM_FANOUT) String readFanout,
-        @DefaultValue("50ms") Duration speculativeRead) {
+        @DefaultValue("50ms") Duration speculativeRead,
+        @DefaultValue("250ms") Duration coordinateDeadline,
+        @DefaultValue("200ms") Duration maxClockSkew) {
 
     public static final String QUORUM_FANOUT = "quorum";
     public static final String ALL_FANOUT = "all";
@@ -61,6 +70,11 @@ public record GatewayProperties(
         if (!QUORUM_FANOUT.equals(readFanout) && !ALL_FANOUT.equals(readFanout)) {
             throw new IllegalArgumentException("kv.gateway.read-fanout must be quorum or all, not '" + readFanout + "'");
         }
+        if (coordinateDeadline.isNegative() || coordinateDeadline.isZero()
+                || coordinateDeadline.compareTo(replicaTimeout) >= 0 || maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("kv.gateway.coordinate-deadline must be positive and shorter than"
+                    + " kv.gateway.replica-timeout, and kv.gateway.max-clock-skew not negative");
+        }
         if (valueMax.toBytes() < 0 || valueMax.toBytes() > Limits.VALUE_BYTES_HARD_MAX) {
             throw new IllegalArgumentException("kv.gateway.value-max must be at most " + Limits.VALUE_BYTES_HARD_MAX);
         }
@@ -68,6 +82,10 @@ public record GatewayProperties(
 
     public boolean readsAskEveryReplica() {
         return ALL_FANOUT.equals(readFanout);
+    }
+
+    public CoordinatorLease coordinatorLease() {
+        return new CoordinatorLease(coordinateDeadline, maxClockSkew);
     }
 
     public ConflictMode mode() {

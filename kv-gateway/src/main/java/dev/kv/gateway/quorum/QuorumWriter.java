@@ -5,6 +5,9 @@ import dev.kv.core.hints.SloppyPlacement;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.Record;
+import dev.kv.core.version.WriteIds;
+import dev.kv.core.write.CoordinatorLease;
+import dev.kv.core.write.WriteAttempts;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.replica.CoordinateRequest;
 import dev.kv.gateway.replica.ReplicaClient;
@@ -16,18 +19,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The write path (DESIGN §3, §4).
  *
  * <pre>
  * gateway ──coordinate──▶ first usable replica of the preference list (the next one if it fails or is too slow)
+ *         every attempt carries the client write's id and a deadline; after an attempt that may have been applied
+ *         the next waits until the first can no longer apply and takes the write's alias dot ({@link WriteAttempts})
  *         ◀── new record ─┘  the coordinator merged the client's context, took a fresh dot, stored
  * gateway ──merge(record)──▶ the other N-1 home replicas in parallel
  *         a home replica that is down (gossip, breaker) or fails gets a hint instead: the next live node beyond the
@@ -43,6 +50,8 @@ public class QuorumWriter {
     private final ReplicaClient client;
     private final Duration decisionTimeout;
     private final MeterRegistry registry;
+    private final CoordinatorLease lease;
+    private final InstantSource clock = InstantSource.system();
     private static final int HINT_HOLDER_ATTEMPTS = 2;
 
     QuorumWriter(ClusterView view, ReplicaClient client, GatewayProperties properties, MeterRegistry registry) {
@@ -50,6 +59,7 @@ public class QuorumWriter {
         this.client = client;
         this.decisionTimeout = properties.replicaTimeout().multipliedBy(2).plusMillis(250);
         this.registry = registry;
+        this.lease = properties.coordinatorLease();
     }
 
     /** Stores the write at W replicas (or stand-ins, when sloppy) and returns the coordinator's record. */
@@ -58,9 +68,12 @@ public class QuorumWriter {
         List<String> coordinatorFailures = new ArrayList<>();
         Record written = null;
         NodeAddress coordinator = null;
+        WriteAttempts attempts = new WriteAttempts(lease, WriteIds.next(ThreadLocalRandom.current()));
         for (NodeAddress candidate : view.usableFirst(replicas)) {
+            waitUntil(attempts.nextAttemptNotBefore());
+            WriteAttempts.Attempt attempt = attempts.start(clock.millis());
             try {
-                written = client.coordinate(candidate, key, request).join();
+                written = client.coordinate(candidate, key, request, attempt).join();
                 coordinator = candidate;
                 break;
             } catch (CompletionException e) {
@@ -68,6 +81,14 @@ public class QuorumWriter {
                 if (failure.isClientError()) {
                     throw new ReplicaRejectedException(failure);
                 }
+                WriteAttempts.Outcome outcome = failure.mayHaveApplied() ? WriteAttempts.Outcome.UNKNOWN
+                        : WriteAttempts.Outcome.NOT_APPLIED;
+                attempts.ended(attempt, outcome, clock.millis());
+                Counter.builder("kv.write.coordinator.failovers")
+                        .description("coordinator attempts that failed; unknown: the attempt may have been applied,"
+                                + " so the next one waited for its deadline and took the write's alias dot")
+                        .tag("outcome", outcome == WriteAttempts.Outcome.UNKNOWN ? "unknown" : "not_applied")
+                        .register(registry).increment();
                 coordinatorFailures.add(failure.describe());
             }
         }
@@ -132,6 +153,20 @@ public class QuorumWriter {
                     tried.add(holder.id());
                     return leaveHint(key, encoded, replica, tried, attempts - 1);
                 });
+    }
+
+    /** Waits (on the request's virtual thread) until an unanswered attempt can no longer be applied. */
+    private void waitUntil(long notBeforeMillis) {
+        long now = clock.millis();
+        if (notBeforeMillis <= now) {
+            return;
+        }
+        try {
+            Thread.sleep(notBeforeMillis - now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a coordinator attempt to settle", e);
+        }
     }
 
     static ReplicaException unwrap(CompletionException e) {

@@ -8,7 +8,10 @@ import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import dev.kv.core.version.WriteIds;
+import dev.kv.core.write.WriteAttempts;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -75,8 +79,12 @@ public class ReplicaClient {
         });
     }
 
-    /** Asks the replica to coordinate a client write; answers the record it stored. */
-    public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write) {
+    /**
+     * Asks the replica to coordinate one attempt of a client write; answers the record it stored. The attempt's write
+     * id, deadline and re-attempt flag travel as headers (see {@link WriteAttempts}).
+     */
+    public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write,
+                                                WriteAttempts.Attempt attempt) {
         StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(key))
                 .append("&op=").append(write.delete() ? "delete" : "put");
         if (write.ttlSeconds() != null) {
@@ -89,6 +97,11 @@ public class ReplicaClient {
         }
         if (write.context() != null) {
             builder.header("X-KV-Context", write.context());
+        }
+        builder.header("X-KV-Write-Id", WriteIds.format(attempt.writeId()))
+                .header("X-KV-Deadline", Long.toString(attempt.deadlineMillis()));
+        if (attempt.reattempt()) {
+            builder.header("X-KV-Reattempt", "true");
         }
         NodeTransport.Request request = builder.POST(write.value());
         return send(node, "coordinate", request, response -> {
@@ -165,7 +178,7 @@ public class ReplicaClient {
                 try {
                     return handler.apply(response);
                 } catch (CorruptDataException e) {
-                    throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e);
+                    throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e, true);
                 }
             });
         }).whenComplete((answer, failure) -> Timer.builder("kv.replica.calls").tag("node", node.id())
@@ -211,18 +224,24 @@ public class ReplicaClient {
             return replica;
         }
         String reason;
+        boolean reachedNode = true;
         if (cause instanceof ConnectTimeoutException) {
             reason = "connect timeout after " + timeout.toMillis() + " ms";
+            reachedNode = false;
+        } else if (cause instanceof ConnectionRequestTimeoutException) {
+            reason = "no free connection within " + timeout.toMillis() + " ms";
+            reachedNode = false;
         } else if (cause instanceof SocketTimeoutException) {
             reason = "timeout after " + timeout.toMillis() + " ms";
-        } else if (cause instanceof ConnectException) {
+        } else if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
             reason = "connection refused";
+            reachedNode = false;
         } else if (cause instanceof IOException) {
             reason = "connection failed (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
         } else {
             reason = cause.toString();
         }
-        return new ReplicaException(node.id(), 0, reason, cause);
+        return new ReplicaException(node.id(), 0, reason, cause, reachedNode);
     }
 
     private static ReplicaException unexpected(NodeAddress node, NodeTransport.Response response) {

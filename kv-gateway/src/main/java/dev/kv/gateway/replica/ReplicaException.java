@@ -9,11 +9,31 @@ public class ReplicaException extends RuntimeException {
 
     private final String nodeId;
     private final int status;
+    private final boolean reachedNode;
 
+    /** A failure that tells by its status whether the node got the request: an answer (status > 0) or none (0). */
     public ReplicaException(String nodeId, int status, String reason, Throwable cause) {
+        this(nodeId, status, reason, cause, status > 0);
+    }
+
+    /**
+     * @param reachedNode whether the request may have reached the node (for status 0: a timeout or a connection
+     *                    broken after sending, as opposed to a refused connection or a call never made)
+     */
+    public ReplicaException(String nodeId, int status, String reason, Throwable cause, boolean reachedNode) {
         super(reason, cause);
         this.nodeId = nodeId;
         this.status = status;
+        this.reachedNode = reachedNode;
+    }
+
+    /**
+     * Whether the node may have carried out the request although it failed: it did not answer after the request may
+     * have reached it, its answer was unreadable, or it failed with an internal error (500). A deliberate refusal
+     * (any other status) or a call that never reached it (refused connection, open breaker) was not carried out.
+     */
+    public boolean mayHaveApplied() {
+        return status == 500 || (status == 0 && reachedNode);
     }
 
     public String nodeId() {

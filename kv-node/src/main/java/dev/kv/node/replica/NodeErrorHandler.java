@@ -4,6 +4,7 @@ import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.key.InvalidKeyException;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.TooManySiblingsException;
+import dev.kv.node.storage.DeadlinePassedException;
 import dev.kv.node.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,14 @@ class NodeErrorHandler {
     @ExceptionHandler(TooManySiblingsException.class)
     ProblemDetail tooManySiblings(TooManySiblingsException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    /** Not applied, and the gateway must know it for sure: it may fail over at once, as a first attempt. */
+    @ExceptionHandler(DeadlinePassedException.class)
+    ProblemDetail deadlinePassed(DeadlinePassedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setType(java.net.URI.create("https://kv.dev/problems/deadline-passed"));
+        return problem;
     }
 
     @ExceptionHandler(StorageException.class)

@@ -8,6 +8,7 @@ import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  * GET  /internal/v1/replica?key=K      → 200 record | 404          replica read
  * PUT  /internal/v1/replica?key=K      record → 204                 merge a replica's record (replication, repair)
  * POST /internal/v1/coordinate?key=K&op=put|delete[&ttl=S]
- *      X-KV-Content-Type, X-KV-Context, value bytes → 200 record    coordinate a client write
+ *      X-KV-Content-Type, X-KV-Context, X-KV-Write-Id, X-KV-Deadline, X-KV-Reattempt, value bytes
+ *                                         → 200 record              coordinate a client write
+ *                                         → 503 deadline-passed     not applied: the deadline (epoch millis) passed
  * </pre>
  */
 @RestController
@@ -43,6 +46,9 @@ class ReplicaController {
 
     static final String CONTENT_TYPE_HEADER = "X-KV-Content-Type";
     static final String CONTEXT_HEADER = "X-KV-Context";
+    static final String WRITE_ID_HEADER = "X-KV-Write-Id";
+    static final String DEADLINE_HEADER = "X-KV-Deadline";
+    static final String REATTEMPT_HEADER = "X-KV-Reattempt";
     private static final MediaType RECORD = MediaType.APPLICATION_OCTET_STREAM;
 
     private final RecordStore store;
@@ -80,6 +86,9 @@ class ReplicaController {
                                       @RequestParam(value = "ttl", required = false) Long ttlSeconds,
                                       @RequestHeader(value = CONTENT_TYPE_HEADER, required = false) String contentType,
                                       @RequestHeader(value = CONTEXT_HEADER, required = false) String context,
+                                      @RequestHeader(value = WRITE_ID_HEADER, required = false) String writeId,
+                                      @RequestHeader(value = DEADLINE_HEADER, required = false) Long deadline,
+                                      @RequestHeader(value = REATTEMPT_HEADER, required = false) boolean reattempt,
                                       @RequestBody(required = false) byte[] body) {
         byte[] keyBytes = decodeKey(key);
         VersionVector causalContext = context == null || context.isBlank() ? null
@@ -93,8 +102,21 @@ class ReplicaController {
         if (mutation.value().length > Limits.VALUE_BYTES_HARD_MAX) {
             throw new InvalidParameterException("value", "value exceeds " + Limits.VALUE_BYTES_HARD_MAX + " bytes");
         }
-        Record written = timed(coordinateTimer, () -> store.coordinate(keyBytes, mutation));
+        Mutation attempt = mutation.asWrite(parseWriteId(writeId), reattempt);
+        if (attempt.reattempt() && attempt.writeId() == WriteIds.NONE) {
+            throw new InvalidParameterException(REATTEMPT_HEADER, "a re-attempt needs " + WRITE_ID_HEADER);
+        }
+        Record written = timed(coordinateTimer, () -> store.coordinate(keyBytes, attempt,
+                deadline == null ? Long.MAX_VALUE : deadline));
         return ResponseEntity.ok().contentType(RECORD).body(RecordCodec.encode(written));
+    }
+
+    private static long parseWriteId(String text) {
+        try {
+            return WriteIds.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(WRITE_ID_HEADER, WRITE_ID_HEADER + " must be 16 hex digits");
+        }
     }
 
     private long expiry(Long ttlSeconds) {

@@ -7,6 +7,7 @@ import dev.kv.core.record.Sibling;
 import dev.kv.core.record.Versioning;
 import dev.kv.core.ring.Murmur3;
 import dev.kv.core.version.HybridLogicalClock;
+import dev.kv.core.write.CoordinatorLease;
 import dev.kv.node.config.NodeProperties;
 import org.springframework.stereotype.Component;
 
@@ -72,18 +73,33 @@ public class RecordStore {
         }
     }
 
-    /**
-     * Coordinates a client write: takes a fresh dot of this node's actor and a timestamp above everything the record
-     * has seen, applies the conflict mode's write rule and stores the result, which is returned for replication.
-     */
+    /** {@link #coordinate(byte[], Mutation, long)} without a deadline (tools and tests). */
     public Record coordinate(byte[] key, Mutation mutation) {
+        return coordinate(key, mutation, Long.MAX_VALUE);
+    }
+
+    /**
+     * Coordinates a client write: takes a fresh dot of this node's actor (or the write's alias dot for a re-attempt)
+     * and a timestamp above everything the record has seen, applies the conflict mode's write rule and stores the
+     * result, which is returned for replication. A write the record already holds is not applied again. The deadline
+     * is checked on this node's clock under the key's lock, right before the version is minted.
+     *
+     * @throws DeadlinePassedException if {@code deadlineMillis} has passed; nothing was stored
+     */
+    public Record coordinate(byte[] key, Mutation mutation, long deadlineMillis) {
         return underLock(key, () -> {
+            long now = clock.millis();
+            if (!CoordinatorLease.mayApply(deadlineMillis, now)) {
+                throw new DeadlinePassedException(deadlineMillis, now);
+            }
             Record local = read(key);
             for (Sibling sibling : local.siblings()) {
                 hlc.observe(sibling.timestamp());
             }
             Record written = versioning.write(local, mutation, identity.actor(), hlc.now(), clock.millis());
-            store(key, local, written);
+            if (written != local) {
+                store(key, local, written);
+            }
             return written;
         });
     }
