@@ -216,6 +216,24 @@ public final class KvNode {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * The sum of a Prometheus metric's samples on this node ({@code /actuator/prometheus}) whose line starts with
+     * {@code name} and contains every one of {@code labels} (e.g. {@code reason="deadline"}); 0 when there is none.
+     */
+    public double metric(String name, String... labels) {
+        HttpResponse<byte[]> response = send(request("actuator/prometheus").GET());
+        if (response.statusCode() != 200) {
+            throw unexpected("prometheus", response);
+        }
+        double sum = 0;
+        for (String line : new String(response.body(), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith(name) && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** An internal call without the cluster secret (which the node must refuse). */
     public int statusWithoutSecret(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(baseUri().resolve(path))

@@ -6,6 +6,8 @@ import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.TooManySiblingsException;
 import dev.kv.node.storage.DeadlinePassedException;
 import dev.kv.node.storage.StorageException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -21,6 +23,14 @@ class NodeErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(NodeErrorHandler.class);
 
+    private final Counter refusedLate;
+
+    NodeErrorHandler(MeterRegistry registry) {
+        this.refusedLate = Counter.builder("kv.node.coordinate.refused").tag("reason", "deadline")
+                .description("coordinate attempts refused, not applied, because their deadline had passed")
+                .register(registry);
+    }
+
     @ExceptionHandler({CorruptDataException.class, InvalidKeyException.class, InvalidParameterException.class,
             MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
     ProblemDetail badRequest(Exception e) {
@@ -35,6 +45,7 @@ class NodeErrorHandler {
     /** Not applied, and the gateway must know it for sure: it may fail over at once, as a first attempt. */
     @ExceptionHandler(DeadlinePassedException.class)
     ProblemDetail deadlinePassed(DeadlinePassedException e) {
+        refusedLate.increment();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         problem.setType(java.net.URI.create("https://kv.dev/problems/deadline-passed"));
         return problem;
