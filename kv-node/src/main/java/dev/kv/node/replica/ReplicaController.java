@@ -102,10 +102,11 @@ class ReplicaController {
         if (mutation.value().length > Limits.VALUE_BYTES_HARD_MAX) {
             throw new InvalidParameterException("value", "value exceeds " + Limits.VALUE_BYTES_HARD_MAX + " bytes");
         }
-        Mutation attempt = mutation.asWrite(parseWriteId(writeId), reattempt);
-        if (attempt.reattempt() && attempt.writeId() == WriteIds.NONE) {
+        long id = parseWriteId(writeId);
+        if (reattempt && id == WriteIds.NONE) {
             throw new InvalidParameterException(REATTEMPT_HEADER, "a re-attempt needs " + WRITE_ID_HEADER);
         }
+        Mutation attempt = mutation.asWrite(id, reattempt);
         Record written = timed(coordinateTimer, () -> store.coordinate(keyBytes, attempt,
                 deadline == null ? Long.MAX_VALUE : deadline));
         return ResponseEntity.ok().contentType(RECORD).body(RecordCodec.encode(written));
