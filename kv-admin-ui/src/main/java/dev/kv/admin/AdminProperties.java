@@ -3,6 +3,8 @@ package dev.kv.admin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import org.springframework.util.unit.DataSize;
+
 import java.net.URI;
 import java.time.Duration;
 
@@ -14,12 +16,15 @@ import java.time.Duration;
  * @param username   with {@code password}, the dashboard asks for this login (HTTP Basic); both empty: no login,
  *                   which is for loopback development only ({@code ./kv up})
  * @param password   the login's password, from configuration or a Kubernetes Secret, never from code
+ * @param valueMax   the largest value the key explorer forwards, the gateways' {@code kv.gateway.value-max}; a
+ *                   larger request body is refused with 413 before it is read
  */
 @ConfigurationProperties("kv.admin")
 public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
                               @DefaultValue("2s") Duration timeout,
                               @DefaultValue("") String username,
-                              @DefaultValue("") String password) {
+                              @DefaultValue("") String password,
+                              @DefaultValue("1MB") DataSize valueMax) {
 
     public AdminProperties {
         if (username.isEmpty() != password.isEmpty()) {

@@ -2,14 +2,18 @@ package dev.kv.gateway;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 import java.time.InstantSource;
 
-/** The stateless gateway: the public API, routing, quorum coordination and read repair. */
-@SpringBootApplication
+/**
+ * The stateless gateway: the public API, routing, quorum coordination and read repair. Its only credential is the
+ * cluster secret on {@code /admin/**} ({@code security/SecurityConfiguration}): Boot's generated user is not wanted.
+ */
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class GatewayApplication {

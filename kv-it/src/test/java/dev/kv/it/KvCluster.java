@@ -40,6 +40,7 @@ public final class KvCluster implements AutoCloseable {
     private final KvProcess gatewayProcess;
     private final KvProcess dashboardProcess;
     private final GatewayClient gateway;
+    private final String secret;
     private boolean closed;
 
     private KvCluster(Builder config, String name) throws IOException {
@@ -53,13 +54,16 @@ public final class KvCluster implements AutoCloseable {
         byte[] secretBytes = new byte[16];
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
+        this.secret = secret;
+        // As ./kv up does: the secret in the environment (kv.cluster.secret), never on a command line ps shows.
+        java.util.Map<String, String> secretOnly = java.util.Map.of("KV_CLUSTER_SECRET", secret);
         List<Integer> ports = freePorts(config.nodeCount + 2);
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
         List<String> gatewayArguments = new ArrayList<>(List.of(
                 "--server.port=" + gatewayPort, "--server.address=127.0.0.1",
-                "--kv.gateway.conflict-mode=" + config.conflictMode, "--kv.cluster.secret=" + secret,
+                "--kv.gateway.conflict-mode=" + config.conflictMode,
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
                 "--kv.gateway.seeds=" + seeds));
         gatewayArguments.addAll(config.gatewayArguments);
@@ -70,20 +74,36 @@ public final class KvCluster implements AutoCloseable {
             List<String> nodeArguments = new ArrayList<>(List.of(
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
-                    "--kv.cluster.secret=" + secret, "--kv.expiry.tombstone-grace=1h",
+                    "--kv.expiry.tombstone-grace=1h",
                     "--kv.gossip.seeds=" + seeds));
             nodeArguments.addAll(config.nodeArguments);
-            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments,
+            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, secretOnly,
                     logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, secret));
         }
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), gatewayPort, gatewayArguments,
-                logDirectory.resolve("gateway.log"), http);
+                secretOnly, logDirectory.resolve("gateway.log"), http);
         this.dashboardProcess = !config.dashboard ? null : new KvProcess("dashboard", jar("kv.admin.jar"),
                 ports.getLast(), List.of("--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
-                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort, "--kv.cluster.secret=" + secret),
+                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort), secretOnly,
                 logDirectory.resolve("dashboard.log"), http);
         this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), secret);
+    }
+
+    /** The cluster secret every process was started with (for tests about the secret itself). */
+    public String clusterSecret() {
+        return secret;
+    }
+
+    /** The process ids of every running service (nodes, gateway, dashboard). */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        nodes.forEach(n -> pids.add(n.pid()));
+        pids.add(gatewayProcess.pid());
+        if (dashboardProcess != null) {
+            pids.add(dashboardProcess.pid());
+        }
+        return pids;
     }
 
     public static Builder builder() {

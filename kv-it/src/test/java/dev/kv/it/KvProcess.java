@@ -89,6 +89,8 @@ final class KvProcess {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
         List<String> command = new ArrayList<>();
+        // As ./kv up does: files the service creates (RocksDB, its data directory) are its user's alone.
+        command.addAll(List.of("sh", "-c", "umask 077 && exec \"$@\"", name));
         command.add(javaExecutable());
         command.addAll(JVM_FLAGS);
         command.add("-Dkv.it.process=" + name);

@@ -5,14 +5,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 
@@ -35,16 +38,40 @@ class SecurityConfiguration {
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                     .csrf(csrf -> csrf.disable()).build();
         }
+        AuthenticationEntryPoint loginNeeded = (request, response, e) -> {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"kv dashboard\"");
+            Problems.write(response, 401, "Unauthorized", "the dashboard needs its login");
+        };
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health/**").permitAll()
                         .anyRequest().authenticated())
-                .httpBasic(Customizer.withDefaults())
+                .httpBasic(basic -> basic.authenticationEntryPoint(loginNeeded))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(loginNeeded)
+                        .accessDeniedHandler((request, response, e) -> Problems.write(response, 403, "Forbidden",
+                                "refused: a change needs the CSRF token from the XSRF-TOKEN cookie in X-XSRF-TOKEN")))
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .addFilterAfter(new CsrfCookieFilter(), org.springframework.security.web.authentication.www
                         .BasicAuthenticationFilter.class)
                 .build();
+    }
+
+    /**
+     * Spring Security's {@link StrictHttpFirewall} (its default, spelled out) refuses every path with more than one
+     * spelling ({@code ;} parameters, {@code //}, {@code /./}, encoded {@code .} or {@code /}); the rules above match
+     * the decoded path Spring MVC routes on, so {@code /%61pi/keys} is {@code /api/keys} to both.
+     */
+    @Bean
+    HttpFirewall strictFirewall() {
+        return new StrictHttpFirewall();
+    }
+
+    /** A refused path is the caller's error: 400 with a problem, never a 500 or an HTML page. */
+    @Bean
+    RequestRejectedHandler problemOnRejectedRequest() {
+        return (request, response, e) -> Problems.write(response, 400, "Bad Request",
+                "the request was refused before routing: " + e.getMessage());
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.kv.admin.upstream;
 
 import dev.kv.admin.AdminProperties;
+import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.cluster.MemberAddress;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -24,7 +26,6 @@ import java.util.Map;
 @Component
 public class Upstream {
 
-    private static final String SECRET_HEADER = "X-KV-Cluster-Secret";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -80,8 +81,14 @@ public class Upstream {
 
     /** A GET of a node's internal API, with the cluster secret. */
     public Answer node(URI nodeBase, String pathAndQuery) {
-        return exchange(HttpMethod.GET, URI.create(nodeBase.toString().replaceAll("/$", "") + pathAndQuery),
-                Map.of(), null, true);
+        String base;
+        try {
+            // The secret goes only to a plain member address, as the nodes and the gateway accept them.
+            base = MemberAddress.validate(nodeBase.toString());
+        } catch (IllegalArgumentException e) {
+            throw new UpstreamException("node", e);
+        }
+        return exchange(HttpMethod.GET, URI.create(base + pathAndQuery), Map.of(), null, true);
     }
 
     private Answer exchange(HttpMethod method, URI uri, Map<String, String> headers, byte[] body, boolean internal) {
@@ -89,7 +96,7 @@ public class Upstream {
             RestClient.RequestBodySpec request = client.method(method).uri(uri);
             headers.forEach(request::header);
             if (internal && !secret.isEmpty()) {
-                request.header(SECRET_HEADER, secret);
+                request.header(ClusterSecret.HEADER, secret);
             }
             if (body != null) {
                 request.body(body);

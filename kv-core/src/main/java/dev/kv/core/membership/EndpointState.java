@@ -1,5 +1,7 @@
 package dev.kv.core.membership;
 
+import dev.kv.core.cluster.MemberAddress;
+
 /**
  * What gossip spreads about one node: where it is, its generation (the start time of its current process, so a
  * restart is visible as a new generation) and its heartbeat version (advanced every gossip round and on every status
@@ -10,8 +12,19 @@ package dev.kv.core.membership;
  * @param generation process start time in epoch millis
  * @param version    heartbeat version within the generation
  * @param status     what the node announces
+ * @throws IllegalArgumentException if the id or the address is malformed ({@link MemberAddress}): peers call the
+ *                                  address with the cluster secret, so a state that would make them call anything
+ *                                  else never exists
  */
 public record EndpointState(String nodeId, String address, long generation, long version, NodeStatus status) {
+
+    public EndpointState {
+        MemberAddress.validateNodeId(nodeId);
+        MemberAddress.validate(address);
+        if (status == null) {
+            throw new IllegalArgumentException("a member state needs a status");
+        }
+    }
 
     public boolean supersedes(EndpointState other) {
         return other == null || generation > other.generation

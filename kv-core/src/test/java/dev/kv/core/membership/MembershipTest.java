@@ -102,7 +102,7 @@ class MembershipTest {
     @Test
     void hearsayNeverOverwritesTheLocalState() {
         Membership n1 = start("n1", 5);
-        n1.apply(List.of(new EndpointState("n1", "http://elsewhere", 9, 99, NodeStatus.SHUTDOWN)), now);
+        n1.apply(List.of(new EndpointState("n1", "http://elsewhere:7000", 9, 99, NodeStatus.SHUTDOWN)), now);
         assertThat(n1.local().generation()).isEqualTo(5);
         assertThat(n1.local().status()).isEqualTo(NodeStatus.NORMAL);
     }

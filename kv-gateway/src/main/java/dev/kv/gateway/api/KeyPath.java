@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * Turns the raw request path after {@code /v1/kv/} into a key. The raw path is used, not the servlet container's
  * normalised one, because normalisation folds {@code a//b} into {@code a/b} and resolves {@code ..}: two different
  * keys would collide, and {@code /v1/kv/../cluster} would leave the key route. Segments that a normaliser would
- * change (empty, {@code .}, {@code ..}) are refused instead, so what the client sent is exactly what is stored.
+ * change (empty, {@code .}, {@code ..}, also followed by {@code ;} parameters) are refused instead, so what the
+ * client sent is exactly what is stored, and no spelling of a key route ever reaches another handler.
  */
 public final class KeyPath {
 
@@ -36,10 +37,13 @@ public final class KeyPath {
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             boolean trailing = i == segments.length - 1 && i > 0;
-            if ((segment.isEmpty() && !trailing && segments.length > 1) || segment.equals(".")
-                    || segment.equals("..")) {
-                throw new InvalidKeyException("the key '" + key + "' has an empty, '.' or '..' segment, which HTTP"
-                        + " path normalisation would alter; such keys are not allowed");
+            // Tomcat drops ';' parameters before it resolves dot segments, so '..;x' climbs like '..' does.
+            int parameters = segment.indexOf(';');
+            String bare = parameters < 0 ? segment : segment.substring(0, parameters);
+            if ((segment.isEmpty() && !trailing && segments.length > 1) || bare.equals(".") || bare.equals("..")) {
+                throw new InvalidKeyException("the key '" + key + "' has an empty, '.' or '..' segment (with or"
+                        + " without ';' parameters), which HTTP path normalisation would alter; such keys are not"
+                        + " allowed");
             }
         }
         Keys.validate(key);

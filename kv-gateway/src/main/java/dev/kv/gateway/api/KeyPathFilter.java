@@ -15,13 +15,19 @@ import java.io.IOException;
 /**
  * Validates the key of every request whose raw path starts with {@code /v1/kv/} before the container's normalised
  * path is used for routing, so a key can never escape its route. The parsed key is handed to the controller as a
- * request attribute.
+ * request attribute. It runs before Spring Security, whose chain (with its strict firewall, which would refuse the
+ * percent-encoded bytes keys may hold) does not apply to this route: every request it lets through is a key route by
+ * any reading of its path.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class KeyPathFilter extends OncePerRequestFilter {
 
     static final String KEY_ATTRIBUTE = "dev.kv.gateway.key";
+
+    /** Nothing may load, run, or frame a value; {@code sandbox} also strips a top-level document of its origin. */
+    public static final String VALUE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+            + "form-action 'none'; sandbox";
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -31,6 +37,10 @@ class KeyPathFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        // A value is served with the Content-Type its writer chose, on the origin of Swagger UI: a browser must
+        // neither sniff it into something else nor run or embed it as a page (the API is not for browsing).
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", VALUE_POLICY);
         try {
             request.setAttribute(KEY_ATTRIBUTE, KeyPath.parse(request.getRequestURI()));
         } catch (InvalidKeyException e) {

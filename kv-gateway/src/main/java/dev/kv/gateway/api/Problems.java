@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** RFC 9457 problems with a stable {@code type} per kind of failure. */
-final class Problems {
+public final class Problems {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -26,7 +26,7 @@ final class Problems {
     }
 
     /** For filters, which run before Spring MVC's exception handling. */
-    static void write(HttpServletResponse response, int status, String title, String detail, String kind)
+    public static void write(HttpServletResponse response, int status, String title, String detail, String kind)
             throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "urn:kv:problem:" + kind);

@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
@@ -38,7 +39,6 @@ import java.util.function.Function;
 @Component
 public class ReplicaClient {
 
-    static final String SECRET_HEADER = "X-KV-Cluster-Secret";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final NodeTransport http;
@@ -155,7 +155,7 @@ public class ReplicaClient {
     private NodeTransport.Request request(NodeAddress node, String path) {
         NodeTransport.Request builder = new NodeTransport.Request(node.baseUri().resolve(URI.create(path)));
         if (!secret.isEmpty()) {
-            builder.header(SECRET_HEADER, secret);
+            builder.header(ClusterSecret.HEADER, secret);
         }
         return builder;
     }

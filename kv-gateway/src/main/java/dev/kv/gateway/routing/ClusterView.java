@@ -1,5 +1,6 @@
 package dev.kv.gateway.routing;
 
+import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.ring.TokenRing;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.replica.ReplicaGuard;
@@ -61,7 +62,7 @@ public class ClusterView {
         }
         for (String seed : properties.seeds()) {
             String url = seed.startsWith("http://") || seed.startsWith("https://") ? seed : "http://" + seed;
-            seedUris.add(URI.create(url.endsWith("/") ? url : url + "/"));
+            seedUris.add(URI.create(MemberAddress.validate(url) + "/"));
         }
         this.seeds = List.copyOf(seedUris);
         this.snapshot = new Snapshot(bootstrap, TokenRing.of(bootstrap.keySet(), virtualNodes), null, 0);

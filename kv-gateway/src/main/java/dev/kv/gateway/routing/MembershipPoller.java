@@ -1,5 +1,6 @@
 package dev.kv.gateway.routing;
 
+import dev.kv.core.cluster.MemberAddress;
 import dev.kv.gateway.replica.ReplicaClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,9 +86,14 @@ public class MembershipPoller {
         List<ClusterView.Member> members = new ArrayList<>();
         for (JsonNode member : freshest.values()) {
             String address = member.get("address").asString();
+            String id = member.get("id").asString();
+            if (!MemberAddress.isValid(address) || !MemberAddress.NODE_ID.matcher(id).matches()) {
+                // Nodes refuse such states in gossip; one reaching us anyway is never called with the secret.
+                log.warn("cluster view: ignoring member {} with malformed address {}", id, address);
+                continue;
+            }
             members.add(new ClusterView.Member(
-                    new NodeAddress(member.get("id").asString(), URI.create(address.endsWith("/") ? address
-                            : address + "/")),
+                    new NodeAddress(id, URI.create(MemberAddress.validate(address) + "/")),
                     member.get("liveness").asString(), member.get("phi").asDouble(),
                     member.get("generation").asLong(), member.get("status").asString()));
         }

@@ -33,12 +33,17 @@ public final class RawHttp {
     private RawHttp() {
     }
 
-    public static Response send(int port, String method, String target, byte[] body) {
+    /** Also sends the given headers, as name, value pairs. */
+    public static Response send(int port, String method, String target, byte[] body, String... headers) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
+            StringBuilder extra = new StringBuilder();
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                extra.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
             String head = method + " " + target + " HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n";
+                    + extra + "Content-Length: " + body.length + "\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();

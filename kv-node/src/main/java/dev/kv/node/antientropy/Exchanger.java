@@ -6,6 +6,7 @@ import dev.kv.core.merkle.ByteRateLimiter;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.record.Record;
+import dev.kv.node.config.BodyLimits;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 @Component
 class Exchanger {
 
+    private final BodyLimits limits;
     private final MerkleTrees trees;
     private final RecordStore store;
     private final PeerClient peers;
@@ -53,7 +55,8 @@ class Exchanger {
     private final MeterRegistry registry;
 
     Exchanger(MerkleTrees trees, RecordStore store, PeerClient peers, JsonMapper json,
-              AntiEntropyProperties properties, InstantSource clock, MeterRegistry registry) {
+              AntiEntropyProperties properties, InstantSource clock, MeterRegistry registry, BodyLimits limits) {
+        this.limits = limits;
         this.trees = trees;
         this.store = store;
         this.peers = peers;
@@ -150,10 +153,23 @@ class Exchanger {
                 records.add(new RecordBatchCodec.KeyedRecord(bytes(key), record));
             }
         }
-        if (records.isEmpty()) {
+        if (!records.isEmpty()) {
+            pushWithinLimit(session, records);
+        }
+    }
+
+    /**
+     * A batch larger than the peer accepts ({@link BodyLimits#pushBytesMax()}, which one record of the largest size
+     * always fits) is split in halves until each fits, so large values never make a push fail for good.
+     */
+    private void pushWithinLimit(Session session, List<RecordBatchCodec.KeyedRecord> records) throws Exception {
+        byte[] batch = RecordBatchCodec.encode(records);
+        if (batch.length > limits.pushBytesMax() && records.size() > 1) {
+            int half = records.size() / 2;
+            pushWithinLimit(session, records.subList(0, half));
+            pushWithinLimit(session, records.subList(half, records.size()));
             return;
         }
-        byte[] batch = RecordBatchCodec.encode(records);
         session.recordBytes += batch.length;
         session.send("/internal/v1/merkle/push", "application/octet-stream", batch);
     }

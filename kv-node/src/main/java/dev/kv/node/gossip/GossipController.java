@@ -1,6 +1,7 @@
 package dev.kv.node.gossip;
 
 import dev.kv.core.membership.Membership;
+import dev.kv.core.quorum.InvalidParameterException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -49,13 +50,26 @@ class GossipController {
     record ClusterView(String observer, List<MemberView> members) {
     }
 
+    /*
+     * Members enter the view only through these two calls, which Spring Security admits only with the cluster secret
+     * (when one is configured); every state's id and address are checked as it is read (EndpointState refuses a
+     * malformed one, and the whole message is answered 400), so no peer is ever asked to call anything but a plain
+     * http[s]://host:port.
+     */
+
     @PostMapping("/internal/v1/gossip/syn")
     GossipMessages.Ack syn(@RequestBody GossipMessages.Syn syn) {
+        if (syn.from() == null || syn.digests() == null || syn.digests().contains(null)) {
+            throw new InvalidParameterException("syn", "a SYN needs its sender's state and a list of digests");
+        }
         return gossip.onSyn(syn);
     }
 
     @PostMapping("/internal/v1/gossip/ack2")
     ResponseEntity<Void> ack2(@RequestBody GossipMessages.Ack2 ack2) {
+        if (ack2.states() == null || ack2.states().contains(null)) {
+            throw new InvalidParameterException("ack2", "an ACK2 needs a list of states");
+        }
         gossip.onAck2(ack2);
         return ResponseEntity.noContent().build();
     }

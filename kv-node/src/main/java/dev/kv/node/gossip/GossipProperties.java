@@ -1,5 +1,6 @@
 package dev.kv.node.gossip;
 
+import dev.kv.core.cluster.MemberAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -27,6 +28,14 @@ public record GossipProperties(
         @DefaultValue("250ms") Duration minStdDeviation,
         @DefaultValue("500ms") Duration acceptablePause,
         @DefaultValue("500ms") Duration timeout) {
+
+    /** Seeds and the advertised address are called with the cluster secret: only plain base URLs are accepted. */
+    public GossipProperties {
+        seeds.forEach(seed -> MemberAddress.validate(toUrl(seed)));
+        if (advertiseAddress != null && !advertiseAddress.isBlank()) {
+            MemberAddress.validate(toUrl(advertiseAddress));
+        }
+    }
 
     /** Seeds as base URLs. */
     public List<String> seedUrls() {

@@ -1,5 +1,7 @@
 package dev.kv.node.peer;
 
+import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.cluster.MemberAddress;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -12,13 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
 /**
- * Node-to-node HTTP calls (gossip, hint delivery), asynchronous, with the cluster secret and a timeout on every
- * call. Connections are kept alive between rounds.
+ * Node-to-node HTTP calls (gossip, hint delivery, anti-entropy), asynchronous, with the cluster secret and a timeout
+ * on every call. Connections are kept alive between rounds. The secret goes only to plain member addresses
+ * ({@link MemberAddress}): those learned from seeds or from authenticated gossip; anything else fails the call unsent.
  */
 @Component
 public class PeerClient {
-
-    private static final String SECRET_HEADER = "X-KV-Cluster-Secret";
 
     private final HttpClient http;
     private final String secret;
@@ -32,19 +33,31 @@ public class PeerClient {
 
     public CompletableFuture<HttpResponse<byte[]>> post(String baseUrl, String path, String contentType, byte[] body,
                                                         Duration timeout) {
-        return send(request(baseUrl, path, timeout).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        try {
+            return send(request(baseUrl, path, timeout).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public CompletableFuture<HttpResponse<byte[]>> put(String baseUrl, String path, byte[] body, Duration timeout) {
-        return send(request(baseUrl, path, timeout).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        try {
+            return send(request(baseUrl, path, timeout).header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private HttpRequest.Builder request(String baseUrl, String path, Duration timeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout);
+        String base = MemberAddress.validate(baseUrl);
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("peer paths are absolute: " + path);
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (!secret.isEmpty()) {
-            builder.header(SECRET_HEADER, secret);
+            builder.header(ClusterSecret.HEADER, secret);
         }
         return builder;
     }

@@ -16,10 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -47,7 +52,7 @@ public class RocksStorage implements AutoCloseable {
 
     public RocksStorage(NodeProperties properties) throws Exception {
         directory = properties.dataDir().toAbsolutePath();
-        Files.createDirectories(directory);
+        createPrivateDirectory(directory);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2).setKeepLogFileNum(3);
         columnOptions = new ColumnFamilyOptions()
@@ -64,6 +69,27 @@ public class RocksStorage implements AutoCloseable {
         meta = handles.get(1);
         hints = handles.get(2);
         log.info("RocksDB open at {} (sync writes: {})", directory, properties.syncWrites());
+    }
+
+    /**
+     * The data directory is the node's alone, as etcd keeps its own: created {@code 0700}, and tightened to it if an
+     * earlier version or another umask left it open. RocksDB creates its files inside with the process umask, which
+     * {@code ./kv up} sets to 077 as well; the directory's mode already keeps other users out of them.
+     */
+    static void createPrivateDirectory(Path directory) throws IOException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(directory);
+            return;
+        }
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(ownerOnly));
+        }
+        // createDirectories applies the umask on top of the attribute; set the mode explicitly either way.
+        if (!Files.getPosixFilePermissions(directory).equals(ownerOnly)) {
+            Files.setPosixFilePermissions(directory, ownerOnly);
+            log.info("data directory {} restricted to its owner (0700)", directory);
+        }
     }
 
     public Path directory() {
