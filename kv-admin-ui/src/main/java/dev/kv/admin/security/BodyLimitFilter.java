@@ -1,6 +1,7 @@
 package dev.kv.admin.security;
 
 import dev.kv.admin.AdminProperties;
+import dev.kv.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,9 +36,13 @@ class BodyLimitFilter extends OncePerRequestFilter {
         long declared = request.getContentLengthLong();
         boolean unbounded = declared < 0 && request.getHeader("Transfer-Encoding") != null;
         if (declared > cap || unbounded) {
-            Problems.write(response, unbounded ? 411 : 413, unbounded ? "Length Required" : "Content Too Large",
-                    unbounded ? "send the body with a Content-Length" : "the request body is larger than the "
-                            + cap + " bytes this endpoint accepts");
+            if (unbounded) {
+                ProblemWriter.ABOUT_BLANK.write(response, 411, "length-required", "Length Required",
+                        "send the body with a Content-Length");
+            } else {
+                ProblemWriter.ABOUT_BLANK.write(response, 413, "content-too-large", "Content Too Large",
+                        "the request body is larger than the " + cap + " bytes this endpoint accepts");
+            }
             return;
         }
         chain.doFilter(request, response);

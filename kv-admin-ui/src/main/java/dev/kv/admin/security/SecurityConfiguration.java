@@ -1,10 +1,14 @@
 package dev.kv.admin.security;
 
 import dev.kv.admin.AdminProperties;
+import dev.kv.web.ProblemErrorReportConfiguration;
+import dev.kv.web.ProblemWriter;
+import dev.kv.web.security.RejectedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -24,9 +28,11 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * except for the health probes. Its page changes data (puts, deletes, repairs), and a browser resends Basic
  * credentials to a site on its own, so those requests also need the CSRF token the page reads from the
  * {@code XSRF-TOKEN} cookie and sends back as {@code X-XSRF-TOKEN}, which another site cannot. Without credentials
- * (loopback development) everything is open, and the dashboard says so at start-up.
+ * (loopback development) everything is open, and the dashboard says so at start-up. Request lines Tomcat refuses
+ * before any of this are answered as problems too ({@link ProblemErrorReportConfiguration}).
  */
 @Configuration
+@Import(ProblemErrorReportConfiguration.class)
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
@@ -40,7 +46,8 @@ class SecurityConfiguration {
         }
         AuthenticationEntryPoint loginNeeded = (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Basic realm=\"kv dashboard\"");
-            Problems.write(response, 401, "Unauthorized", "the dashboard needs its login");
+            ProblemWriter.ABOUT_BLANK.write(response, 401, "unauthorized", "Unauthorized",
+                    "the dashboard needs its login");
         };
         return http
                 .authorizeHttpRequests(requests -> requests
@@ -48,7 +55,8 @@ class SecurityConfiguration {
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(loginNeeded))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(loginNeeded)
-                        .accessDeniedHandler((request, response, e) -> Problems.write(response, 403, "Forbidden",
+                        .accessDeniedHandler((request, response, e) -> ProblemWriter.ABOUT_BLANK.write(response,
+                                403, "forbidden", "Forbidden",
                                 "refused: a change needs the CSRF token from the XSRF-TOKEN cookie in X-XSRF-TOKEN")))
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
@@ -67,11 +75,9 @@ class SecurityConfiguration {
         return new StrictHttpFirewall();
     }
 
-    /** A refused path is the caller's error: 400 with a problem, never a 500 or an HTML page. */
     @Bean
     RequestRejectedHandler problemOnRejectedRequest() {
-        return (request, response, e) -> Problems.write(response, 400, "Bad Request",
-                "the request was refused before routing: " + e.getMessage());
+        return RejectedRequests.asProblem(ProblemWriter.ABOUT_BLANK, "");
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.kv.admin.security;
 
+import dev.kv.web.testsupport.RawHttp;
+import dev.kv.web.testsupport.Spellings;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;

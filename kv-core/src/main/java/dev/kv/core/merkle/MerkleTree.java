@@ -1,5 +1,7 @@
 package dev.kv.core.merkle;
 
+import dev.kv.core.ring.Murmur3;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +105,7 @@ public final class MerkleTree {
                 for (int i = 0; i < here.length; i++) {
                     long hash = 0x9E3779B97F4A7C15L;
                     for (int c = 0; c < FANOUT; c++) {
-                        hash = mix(hash ^ below[i * FANOUT + c]);
+                        hash = Murmur3.finalMix(hash ^ below[i * FANOUT + c]);
                     }
                     here[i] = hash;
                 }
@@ -112,14 +114,5 @@ public final class MerkleTree {
             levels = computed;
         }
         return levels;
-    }
-
-    private static long mix(long k) {
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return k;
     }
 }

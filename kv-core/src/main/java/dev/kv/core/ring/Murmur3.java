@@ -52,8 +52,8 @@ public final class Murmur3 {
         h2 ^= length;
         h1 += h2;
         h2 += h1;
-        h1 = fmix(h1);
-        h2 = fmix(h2);
+        h1 = finalMix(h1);
+        h2 = finalMix(h2);
         h1 += h2;
         return h1;
     }
@@ -76,7 +76,11 @@ public final class Murmur3 {
         return k2 * C1;
     }
 
-    private static long fmix(long k) {
+    /**
+     * MurmurHash3's 64-bit finaliser ({@code fmix64}): every input bit affects every output bit. The Merkle tree folds
+     * its children's hashes with it too; like tokens, those hashes are compared across nodes and must never change.
+     */
+    public static long finalMix(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;

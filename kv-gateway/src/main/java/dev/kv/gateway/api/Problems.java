@@ -1,19 +1,18 @@
 package dev.kv.gateway.api;
 
+import dev.kv.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** RFC 9457 problems with a stable {@code type} per kind of failure. */
+/** RFC 9457 problems with a stable {@code type} per kind of failure ({@code urn:kv:problem:<kind>}). */
 public final class Problems {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Writes the problems answered outside Spring MVC, typed the same way. */
+    public static final ProblemWriter WRITER = ProblemWriter.typed("urn:kv:problem:");
 
     private Problems() {
     }
@@ -21,20 +20,13 @@ public final class Problems {
     static ProblemDetail of(int status, String title, String detail, String kind) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
         problem.setTitle(title);
-        problem.setType(URI.create("urn:kv:problem:" + kind));
+        problem.setType(URI.create(WRITER.type(kind)));
         return problem;
     }
 
     /** For filters, which run before Spring MVC's exception handling. */
     public static void write(HttpServletResponse response, int status, String title, String detail, String kind)
             throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:kv:problem:" + kind);
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+        WRITER.write(response, status, kind, title, detail);
     }
 }

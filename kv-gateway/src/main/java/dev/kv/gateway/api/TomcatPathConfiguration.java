@@ -1,6 +1,6 @@
 package dev.kv.gateway.api;
 
-import org.apache.catalina.core.StandardHost;
+import dev.kv.web.ProblemErrorReportValve;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Tomcat refuses {@code %2F} in paths with an HTML error page by default. Keys are percent-decoded by
  * {@link KeyPath}, so an encoded slash is just a slash in the key; Tomcat is told to pass it through untouched.
- * Request lines Tomcat still refuses itself are answered as problems by {@link ProblemErrorReportValve}.
+ * Request lines Tomcat still refuses itself are answered as problems by {@link GatewayErrorReportValve}.
  */
 @Configuration
 class TomcatPathConfiguration {
@@ -21,7 +21,6 @@ class TomcatPathConfiguration {
 
     @Bean
     TomcatContextCustomizer problemErrorReports() {
-        return context -> ((StandardHost) context.getParent())
-                .setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+        return ProblemErrorReportValve.installing(GatewayErrorReportValve.class);
     }
 }

@@ -3,22 +3,15 @@ package dev.kv.gateway.security;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.api.Problems;
+import dev.kv.web.security.ClusterSecretChain;
+import dev.kv.web.security.RejectedRequests;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
-import org.springframework.security.web.authentication.AuthenticationFilter;
-import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.firewall.FirewalledRequest;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -37,8 +30,8 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * requests are validated by {@code KeyPathFilter}, which runs before this chain and refuses every segment a
  * normaliser would change, so they cannot mean any other route; they skip the chain altogether (no firewall, no
  * security context, no headers work: the data path pays nothing), and {@link AdminRouteGuard} refuses any that would
- * reach an admin handler anyway. Everything is stateless: no session, no CSRF token (the header credential is never
- * sent by a browser on its own), no saved requests.
+ * reach an admin handler anyway. Everything is stateless ({@link ClusterSecretChain}): no session, no CSRF token (the
+ * header credential is never sent by a browser on its own), no saved requests.
  */
 @Configuration
 class SecurityConfiguration {
@@ -55,52 +48,11 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain adminSecurity(HttpSecurity http, @Value("${kv.cluster.secret:}") String configured)
             throws Exception {
-        ClusterSecret secret = ClusterSecret.of(configured);
-        AuthenticationEntryPoint unauthorized = (request, response, e) -> Problems.write(response, 401,
-                "Unauthorized", (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong")
-                        + " cluster secret in " + ClusterSecret.HEADER + ": the admin API is for operators",
-                "unauthorized");
         http.securityMatcher(request -> !KeyPath.isKeyRoute(request.getRequestURI()))
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .logout(logout -> logout.disable())
-                .securityContext(context -> context.securityContextRepository(
-                        new RequestAttributeSecurityContextRepository()))
                 .headers(headers -> headers.addHeaderWriter(new StaticHeadersWriter("Content-Security-Policy",
-                        PAGE_POLICY)))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler((request, response, e) -> Problems.write(response, 403, "Forbidden",
-                                "not allowed for this credential", "forbidden")));
-        if (!secret.isConfigured()) {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
-        }
-        AuthenticationFilter authentication = new AuthenticationFilter(operatorAuthentication(secret),
-                SecurityConfiguration::fromHeader);
-        authentication.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
-        authentication.setSuccessHandler((request, response, result) -> { });
-        authentication.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
-        return http.addFilterBefore(authentication, AuthorizationFilter.class)
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/admin/**").hasRole(OPERATOR)
-                        .anyRequest().permitAll())
-                .build();
-    }
-
-    private static AuthenticationManager operatorAuthentication(ClusterSecret secret) {
-        return authentication -> {
-            if (!secret.matches((String) authentication.getCredentials())) {
-                throw new BadCredentialsException("wrong cluster secret");
-            }
-            return UsernamePasswordAuthenticationToken.authenticated("operator", null,
-                    AuthorityUtils.createAuthorityList("ROLE_" + OPERATOR));
-        };
-    }
-
-    /** The header, as an unauthenticated token; no header, no attempt (the authorization rules decide). */
-    private static UsernamePasswordAuthenticationToken fromHeader(HttpServletRequest request) {
-        String presented = request.getHeader(ClusterSecret.HEADER);
-        return presented == null ? null : UsernamePasswordAuthenticationToken.unauthenticated("operator", presented);
+                        PAGE_POLICY)));
+        return new ClusterSecretChain(ClusterSecret.of(configured), OPERATOR, "the admin API is for operators",
+                Problems.WRITER).build(http, "/admin/**");
     }
 
     /** The strict firewall for every path but the key route, which {@code KeyPathFilter} has already validated. */
@@ -121,18 +73,14 @@ class SecurityConfiguration {
             }
 
             @Override
-            public jakarta.servlet.http.HttpServletResponse getFirewalledResponse(
-                    jakarta.servlet.http.HttpServletResponse response) {
+            public HttpServletResponse getFirewalledResponse(HttpServletResponse response) {
                 return strict.getFirewalledResponse(response);
             }
         };
     }
 
-    /** A refused path is the caller's error: 400 with a problem, never a 500 or an HTML page. */
     @Bean
     RequestRejectedHandler problemOnRejectedRequest() {
-        return (request, response, e) -> Problems.write(response, 400, "Bad Request",
-                "the request was refused before routing: " + e.getMessage()
-                        + " (paths must be sent in their one canonical spelling)", "invalid-request");
+        return RejectedRequests.asProblem(Problems.WRITER, RejectedRequests.CANONICAL_SPELLING_ADVICE);
     }
 }

@@ -2,8 +2,8 @@ package dev.kv.gateway.api;
 
 import dev.kv.core.record.Record;
 import dev.kv.gateway.support.GatewayTest;
-import dev.kv.gateway.support.RawHttp;
 import dev.kv.gateway.support.Versions;
+import dev.kv.web.testsupport.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -2,7 +2,8 @@ package dev.kv.gateway.security;
 
 import dev.kv.gateway.support.FakeReplicas;
 import dev.kv.gateway.support.GatewayTest;
-import dev.kv.gateway.support.RawHttp;
+import dev.kv.web.testsupport.RawHttp;
+import dev.kv.web.testsupport.Spellings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

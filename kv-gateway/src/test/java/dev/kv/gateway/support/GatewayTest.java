@@ -1,5 +1,6 @@
 package dev.kv.gateway.support;
 
+import dev.kv.web.testsupport.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

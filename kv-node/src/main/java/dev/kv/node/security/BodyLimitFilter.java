@@ -1,6 +1,7 @@
 package dev.kv.node.security;
 
 import dev.kv.node.config.BodyLimits;
+import dev.kv.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -52,8 +53,8 @@ class BodyLimitFilter extends OncePerRequestFilter {
     }
 
     private static void tooLarge(HttpServletResponse response, long cap) throws IOException {
-        Problems.write(response, 413, "Content Too Large", "the request body is larger than the " + cap
-                + " bytes this endpoint accepts");
+        ProblemWriter.ABOUT_BLANK.write(response, 413, "content-too-large", "Content Too Large",
+                "the request body is larger than the " + cap + " bytes this endpoint accepts");
     }
 
     /** A chunked body already read (within its cap), served again from memory. */

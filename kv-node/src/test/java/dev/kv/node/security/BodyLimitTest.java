@@ -1,6 +1,7 @@
 package dev.kv.node.security;
 
 import dev.kv.node.config.BodyLimits;
+import dev.kv.web.testsupport.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

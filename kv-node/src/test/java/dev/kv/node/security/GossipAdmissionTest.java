@@ -1,8 +1,9 @@
 package dev.kv.node.security;
 
+import dev.kv.web.testsupport.RawHttp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
 package dev.kv.node.security;
 
+import dev.kv.web.testsupport.RawHttp;
+import dev.kv.web.testsupport.Spellings;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

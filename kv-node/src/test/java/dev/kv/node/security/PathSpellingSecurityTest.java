@@ -2,6 +2,8 @@ package dev.kv.node.security;
 
 import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.web.testsupport.RawHttp;
+import dev.kv.web.testsupport.Spellings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -3,6 +3,7 @@ package dev.kv.node.security;
 import dev.kv.node.antientropy.AntiEntropyService;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.storage.RecordStore;
+import dev.kv.web.testsupport.RawHttp;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

@@ -1,4 +1,4 @@
-package dev.kv.admin.security;
+package dev.kv.web.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -8,13 +8,13 @@ import java.util.Map;
  * Other spellings of one path: each means the same path to a router that decodes, drops {@code ;} parameters and
  * normalises, so a check on the raw path would miss every one of them.
  */
-final class Spellings {
+public final class Spellings {
 
     private Spellings() {
     }
 
     /** The odd spellings of {@code path} (which starts with {@code /}), by name; the plain path is not among them. */
-    static Map<String, String> odd(String path) {
+    public static Map<String, String> odd(String path) {
         int slash = path.indexOf('/', 1);
         String first = slash < 0 ? path.substring(1) : path.substring(1, slash);
         String rest = slash < 0 ? "" : path.substring(slash);
@@ -35,7 +35,7 @@ final class Spellings {
     }
 
     /** Every byte as {@code %XX}. */
-    static String percent(String text) {
+    public static String percent(String text) {
         StringBuilder encoded = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             encoded.append('%').append(String.format("%02X", b & 0xff));

@@ -1,4 +1,4 @@
-package dev.kv.admin.security;
+package dev.kv.web.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,23 +14,24 @@ import java.util.Map;
 
 /**
  * Sends a request line byte for byte: {@code java.net.URI} and so every HTTP client normalise or refuse the odd path
- * spellings these tests are about. HTTP/1.1 with {@code Connection: close}; the answer is read by its
- * {@code Content-Length} or chunks, so a server that answers before the body has been sent is heard at once.
+ * spellings and malformed percent-escapes the services' tests are about. HTTP/1.1 with {@code Connection: close};
+ * the answer is read by its {@code Content-Length} or chunks (or to the end), so a server that answers before the
+ * body has been sent is heard at once.
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** The answer; header names in lower case. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        boolean isProblem() {
+        public boolean isProblem() {
             String type = header("content-type");
             return type != null && type.startsWith("application/problem+json");
         }
@@ -40,7 +41,7 @@ final class RawHttp {
     }
 
     /** Sends {@code body} with a matching {@code Content-Length}; headers as name, value pairs. */
-    static Response send(int port, String method, String target, byte[] body, String... headers) {
+    public static Response send(int port, String method, String target, byte[] body, String... headers) {
         return send(port, method, target, "Content-Length: " + body.length, body, headers);
     }
 
@@ -48,7 +49,8 @@ final class RawHttp {
      * Sends a head with {@code framing} as its body header (e.g. a {@code Content-Length} larger than what follows,
      * or {@code Transfer-Encoding: chunked}) and then exactly the bytes given.
      */
-    static Response send(int port, String method, String target, String framing, byte[] bytes, String... headers) {
+    public static Response send(int port, String method, String target, String framing, byte[] bytes,
+                                String... headers) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(20_000);
             StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -72,7 +74,7 @@ final class RawHttp {
     }
 
     /** A chunked body of the given bytes, in chunks of at most 64 KiB. */
-    static byte[] chunked(byte[] body) {
+    public static byte[] chunked(byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
         for (int from = 0; from < body.length; from += 65536) {
             int length = Math.min(65536, body.length - from);

@@ -1,0 +1,91 @@
+package dev.kv.web.security;
+
+import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.web.ProblemWriter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * A stateless security chain in which the shared cluster secret, presented in {@link ClusterSecret#HEADER} and
+ * compared in constant time, is the one credential: it grants {@code role} on the protected paths, and every other
+ * path stays open. The node protects its internal and admin APIs with it, the gateway its admin API.
+ *
+ * <p>No session, no CSRF token (a browser never sends the header on its own), no saved requests, no logout. A missing
+ * or wrong secret is a 401 problem naming which it was and who the paths are for ({@code audience}); a wrong secret
+ * fails the request at once rather than falling through to the authorization rules. Without a configured secret
+ * every path is open (loopback development): the caller decides whether to warn.
+ *
+ * @param audience completes the 401 detail, e.g. "the admin API is for operators"
+ */
+public record ClusterSecretChain(ClusterSecret secret, String role, String audience, ProblemWriter problems) {
+
+    /** The chain on {@code http}, which the caller may have narrowed or given headers already. */
+    public SecurityFilterChain build(HttpSecurity http, String... protectedPatterns) throws Exception {
+        AuthenticationEntryPoint unauthorized = (request, response, e) -> unauthorized(request, response);
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .logout(logout -> logout.disable())
+                .securityContext(context -> context.securityContextRepository(
+                        new RequestAttributeSecurityContextRepository()))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler((request, response, e) -> problems.write(response, 403, "forbidden",
+                                "Forbidden", "not allowed for this credential")));
+        if (!secret.isConfigured()) {
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+        }
+        AuthenticationFilter authentication = new AuthenticationFilter(holderOfTheSecret(), this::fromHeader);
+        authentication.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
+        authentication.setSuccessHandler((request, response, result) -> { });
+        authentication.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+        return http.addFilterBefore(authentication, AuthorizationFilter.class)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(protectedPatterns).hasRole(role)
+                        .anyRequest().permitAll())
+                .build();
+    }
+
+    private void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        problems.write(response, 401, "unauthorized", "Unauthorized",
+                (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong") + " cluster secret in "
+                        + ClusterSecret.HEADER + ": " + audience);
+    }
+
+    /** The secret alone identifies its holder; a wrong one throws, which the failure handler turns into a 401. */
+    private AuthenticationManager holderOfTheSecret() {
+        return authentication -> {
+            if (!secret.matches((String) authentication.getCredentials())) {
+                throw new BadCredentialsException("wrong cluster secret");
+            }
+            return UsernamePasswordAuthenticationToken.authenticated(principal(), null,
+                    AuthorityUtils.createAuthorityList("ROLE_" + role));
+        };
+    }
+
+    /** The header, as an unauthenticated token; no header, no attempt (the authorization rules decide). */
+    private Authentication fromHeader(HttpServletRequest request) {
+        String presented = request.getHeader(ClusterSecret.HEADER);
+        return presented == null ? null : UsernamePasswordAuthenticationToken.unauthenticated(principal(), presented);
+    }
+
+    /** The role as a name for logs and the security context ({@code CLUSTER_MEMBER} is {@code cluster-member}). */
+    private String principal() {
+        return role.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
