@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  *
  * <p>Every message (coordinate attempt, answer, replica merge, acknowledgement) takes a random delay; some are held
  * for seconds (a paused node, a full socket buffer), some answers never arrive (a node that froze or died after it
- * applied, a reset connection). Node clocks run up to {@code maxClockSkew} behind the gateway's and up to 300 ms ahead.
+ * applied, a reset connection), and a quarter of the merges are delivered a second time seconds later (a retry, or a
+ * hint delivered when the replica is back). Node clocks run up to {@code maxClockSkew} behind the gateway's and up to 300 ms ahead.
  * After the last operation every delayed message is delivered and anti-entropy merges all replicas.
  *
  * <p>The history it records is checked against what a client was promised (see {@link #violations()}), in terms of
@@ -259,6 +260,14 @@ final class WritePathSimulation {
                 continue;
             }
             int target = replica;
+            if (random.nextInt(4) == 0) {
+                // The same record again, much later: a retried merge or a hint delivered when the replica is back.
+                schedule(random.nextLong(500, 5_000), () -> {
+                    replicas[target] = versioning.merge(replicas[target], record);
+                    log("n" + (target + 1) + " merges the record sent at " + sentAt + " again (hint) -> "
+                            + replicas[target]);
+                });
+            }
             schedule(delay(), () -> {
                 replicas[target] = versioning.merge(replicas[target], record);
                 log("n" + (target + 1) + " merges the record sent at " + sentAt + " -> " + replicas[target]);
