@@ -2,6 +2,7 @@ package dev.kv.core.record;
 
 import dev.kv.core.version.Dot;
 import dev.kv.core.version.VersionVector;
+import dev.kv.core.version.WriteIds;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,7 +74,7 @@ public record Record(VersionVector clock, List<Sibling> siblings) {
      * the clock has seen its alias dot. A coordinator then applies it no second time.
      */
     public boolean holdsWrite(long writeId) {
-        if (writeId == dev.kv.core.version.WriteIds.NONE) {
+        if (writeId == WriteIds.NONE) {
             return false;
         }
         for (Sibling sibling : siblings) {

@@ -98,10 +98,10 @@ public class ReplicaClient {
         if (write.context() != null) {
             builder.header("X-KV-Context", write.context());
         }
-        builder.header("X-KV-Write-Id", WriteIds.format(attempt.writeId()))
-                .header("X-KV-Deadline", Long.toString(attempt.deadlineMillis()));
+        builder.header(WriteAttempts.WRITE_ID_HEADER, WriteIds.format(attempt.writeId()))
+                .header(WriteAttempts.DEADLINE_HEADER, Long.toString(attempt.deadlineMillis()));
         if (attempt.reattempt()) {
-            builder.header("X-KV-Reattempt", "true");
+            builder.header(WriteAttempts.REATTEMPT_HEADER, "true");
         }
         NodeTransport.Request request = builder.POST(write.value());
         return send(node, "coordinate", request, response -> {

@@ -9,6 +9,7 @@ import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.version.VersionVector;
 import dev.kv.core.version.WriteIds;
+import dev.kv.core.write.WriteAttempts;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,9 +47,9 @@ class ReplicaController {
 
     static final String CONTENT_TYPE_HEADER = "X-KV-Content-Type";
     static final String CONTEXT_HEADER = "X-KV-Context";
-    static final String WRITE_ID_HEADER = "X-KV-Write-Id";
-    static final String DEADLINE_HEADER = "X-KV-Deadline";
-    static final String REATTEMPT_HEADER = "X-KV-Reattempt";
+    private static final String WRITE_ID_HEADER = WriteAttempts.WRITE_ID_HEADER;
+    private static final String DEADLINE_HEADER = WriteAttempts.DEADLINE_HEADER;
+    private static final String REATTEMPT_HEADER = WriteAttempts.REATTEMPT_HEADER;
     private static final MediaType RECORD = MediaType.APPLICATION_OCTET_STREAM;
 
     private final RecordStore store;
