@@ -37,6 +37,9 @@ public final class KvCluster implements AutoCloseable {
     private final Path dataRoot;
     private final HttpClient http;
     private final List<KvNode> nodes = new ArrayList<>();
+    private final List<KvProcess> extraGateways = new ArrayList<>();
+    private final String seeds;
+    private final java.util.Map<String, String> environment;
     private final KvProcess gatewayProcess;
     private final KvProcess dashboardProcess;
     private final GatewayClient gateway;
@@ -61,6 +64,12 @@ public final class KvCluster implements AutoCloseable {
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
+        this.seeds = seeds;
+        this.environment = secretOnly;
+        List<String> initialMembers = new ArrayList<>();
+        for (int i = 0; i < config.nodeCount; i++) {
+            initialMembers.add("n" + (i + 1));
+        }
         List<String> gatewayArguments = new ArrayList<>(List.of(
                 "--server.port=" + gatewayPort, "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode,
@@ -75,7 +84,8 @@ public final class KvCluster implements AutoCloseable {
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
                     "--kv.expiry.tombstone-grace=1h",
-                    "--kv.gossip.seeds=" + seeds));
+                    "--kv.gossip.seeds=" + seeds,
+                    "--kv.membership.initial-members=" + String.join(",", initialMembers)));
             nodeArguments.addAll(config.nodeArguments);
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, secretOnly,
                     logDirectory.resolve(id + ".log"), http);
@@ -178,6 +188,55 @@ public final class KvCluster implements AutoCloseable {
         awaitGatewaySeesAllNodesUp();
     }
 
+    /**
+     * Starts a node that is not an initial member, with the cluster's seeds and secret and the builder's node
+     * arguments (plus {@code extraArguments}): it joins by itself. Does not wait; it becomes ready once it is normal.
+     */
+    public synchronized KvNode addNode(String id, String... extraArguments) {
+        int port;
+        try {
+            port = freePorts(1).getFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path data = dataRoot.resolve(id);
+        List<String> nodeArguments = new ArrayList<>(List.of(
+                "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
+                "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
+                "--kv.expiry.tombstone-grace=1h", "--kv.gossip.seeds=" + seeds));
+        nodeArguments.addAll(config.nodeArguments);
+        nodeArguments.addAll(List.of(extraArguments));
+        KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment,
+                logDirectory.resolve(id + ".log"), http);
+        KvNode node = new KvNode(id, data, process, http, secret);
+        nodes.add(node);
+        process.launch();
+        return node;
+    }
+
+    /** Starts one more gateway with the cluster's seeds and {@code arguments} (e.g. a slow view refresh). */
+    public synchronized GatewayClient addGateway(String name, String... arguments) {
+        int port;
+        try {
+            port = freePorts(1).getFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> gatewayArguments = new ArrayList<>(List.of(
+                "--server.port=" + port, "--server.address=127.0.0.1",
+                "--kv.gateway.conflict-mode=" + config.conflictMode,
+                "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
+                "--kv.gateway.seeds=" + seeds));
+        gatewayArguments.addAll(config.gatewayArguments);
+        gatewayArguments.addAll(List.of(arguments));
+        KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment,
+                logDirectory.resolve(name + ".log"), http);
+        extraGateways.add(process);
+        process.launch();
+        process.awaitReady();
+        return new GatewayClient(http, process.baseUri(), secret);
+    }
+
     /** kill -9 of the gateway, then a start with the same configuration; waits until it is ready. */
     public void restartGateway() {
         gatewayProcess.kill();
@@ -235,11 +294,13 @@ public final class KvCluster implements AutoCloseable {
                 dashboardProcess.requestStop();
             }
             gatewayProcess.requestStop();
+            extraGateways.forEach(KvProcess::requestStop);
             nodes.forEach(n -> n.process().requestStop());
             if (dashboardProcess != null) {
                 dashboardProcess.awaitStopped();
             }
             gatewayProcess.awaitStopped();
+            extraGateways.forEach(KvProcess::awaitStopped);
             nodes.forEach(n -> n.process().awaitStopped());
         } finally {
             try {

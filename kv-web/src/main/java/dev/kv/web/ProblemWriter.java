@@ -55,6 +55,16 @@ public final class ProblemWriter {
         response.getOutputStream().write(JSON.writeValueAsBytes(problem(status, kind, title, detail)));
     }
 
+    /** As {@link #write(HttpServletResponse, int, String, String, String)}, with extension members after the rest. */
+    public void write(HttpServletResponse response, int status, String kind, String title, String detail,
+                      Map<String, Object> extensions) throws IOException {
+        Map<String, Object> problem = problem(status, kind, title, detail);
+        problem.putAll(extensions);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+    }
+
     /** The members in the order RFC 9457 lists them, so every writer's problems read the same. */
     private Map<String, Object> problem(int status, String kind, String title, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();

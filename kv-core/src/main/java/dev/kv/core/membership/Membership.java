@@ -47,6 +47,8 @@ public final class Membership {
     private final DetectorSettings settings;
     private final Map<String, EndpointState> states = new HashMap<>();
     private final Map<String, PhiAccrualDetector> detectors = new HashMap<>();
+    /** Members forgotten after they left, with the last generation heard: only a later process is heard again. */
+    private final Map<String, Long> forgotten = new HashMap<>();
 
     public Membership(EndpointState local, DetectorSettings settings) {
         this.localId = local.nodeId();
@@ -114,7 +116,9 @@ public final class Membership {
                 continue;
             }
             EndpointState known = states.get(incoming.nodeId());
-            if (!incoming.supersedes(known)) {
+            Long forgottenGeneration = forgotten.get(incoming.nodeId());
+            if (!incoming.supersedes(known)
+                    || (forgottenGeneration != null && incoming.generation() <= forgottenGeneration)) {
                 continue;
             }
             if (known == null || incoming.generation() != known.generation()) {
@@ -125,6 +129,21 @@ public final class Membership {
             detectors.get(incoming.nodeId()).heartbeat(nowMillis);
             states.put(incoming.nodeId(), incoming);
         }
+    }
+
+    /**
+     * Forgets a member that left or was removed (after its quarantine): gossip stops spreading it, and any state of
+     * it from the same or an older process, still circulating somewhere, is ignored. A new process of it (a node
+     * joining anew under the same id) is heard again.
+     */
+    public synchronized void forget(String nodeId) {
+        EndpointState known = states.get(nodeId);
+        if (known == null || nodeId.equals(localId)) {
+            return;
+        }
+        forgotten.merge(nodeId, known.generation(), Math::max);
+        states.remove(nodeId);
+        detectors.remove(nodeId);
     }
 
     public synchronized List<Member> members(long nowMillis) {

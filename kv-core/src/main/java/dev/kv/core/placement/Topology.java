@@ -28,6 +28,11 @@ import java.util.TreeSet;
 public final class Topology {
 
     private final long epoch;
+    /**
+     * Who proposed this change: the joining, leaving or removed member; {@code +id} for the completion of id's
+     * change; empty for the first ring.
+     */
+    private final String proposer;
     private final Map<String, MemberState> members;
     /** Leaving members that are being removed as dead rather than decommissioned. */
     private final Set<String> removals;
@@ -36,9 +41,10 @@ public final class Topology {
     private final TokenRing current;
     private final TokenRing target;
 
-    private Topology(long epoch, Map<String, MemberState> members, Set<String> removals, int virtualNodes,
-                     int replicationFactor) {
+    private Topology(long epoch, String proposer, Map<String, MemberState> members, Set<String> removals,
+                     int virtualNodes, int replicationFactor) {
         this.epoch = epoch;
+        this.proposer = proposer;
         this.members = Collections.unmodifiableMap(new TreeMap<>(members));
         this.removals = Set.copyOf(removals);
         this.virtualNodes = virtualNodes;
@@ -54,11 +60,45 @@ public final class Topology {
         }
         Map<String, MemberState> members = new TreeMap<>();
         normalMembers.forEach(id -> members.put(id, MemberState.NORMAL));
-        return new Topology(1, members, Set.of(), virtualNodes, replicationFactor);
+        return new Topology(1, "", members, Set.of(), virtualNodes, replicationFactor);
+    }
+
+    /** A topology as another member described it ({@link #version()}, {@link #members()}, {@link #removals()}). */
+    public static Topology of(TopologyVersion version, Map<String, MemberState> members, Collection<String> removals,
+                              int virtualNodes, int replicationFactor) {
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("the replication factor must be positive");
+        }
+        for (String removal : removals) {
+            if (members.get(removal) != MemberState.LEAVING) {
+                throw new IllegalArgumentException("only a leaving member can be under removal: " + removal);
+            }
+        }
+        return new Topology(version.epoch(), version.proposer(), members, Set.copyOf(removals), virtualNodes,
+                replicationFactor);
     }
 
     public long epoch() {
         return epoch;
+    }
+
+    /**
+     * The epoch and the proposer of the change that made this topology. Members that propose changes at the same
+     * time propose the same epoch; the version orders them, so every member and gateway adopts the same winner
+     * ({@link #supersedes}), and requests stamped with the loser are fenced like any older one.
+     */
+    public TopologyVersion version() {
+        return new TopologyVersion(epoch, proposer);
+    }
+
+    /** Whether this topology replaces {@code other} (a later version); {@code null} is replaced by anything. */
+    public boolean supersedes(Topology other) {
+        return other == null || version().compareTo(other.version()) > 0;
+    }
+
+    /** Leaving members that are being removed as dead. */
+    public Set<String> removals() {
+        return removals;
     }
 
     public Map<String, MemberState> members() {
@@ -71,6 +111,23 @@ public final class Topology {
 
     public int replicationFactor() {
         return replicationFactor;
+    }
+
+    public int virtualNodes() {
+        return virtualNodes;
+    }
+
+    /** The member joining or leaving in the transition under way, if any. */
+    public java.util.Optional<String> changing() {
+        return members.entrySet().stream()
+                .filter(e -> e.getValue() == MemberState.JOINING || e.getValue() == MemberState.LEAVING)
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    /** Whether {@code id} replicates the token in the current or the target placement. */
+    public boolean replicates(String id, long token) {
+        Placement placement = placementForToken(token);
+        return placement.current().contains(id) || placement.target().contains(id);
     }
 
     public TokenRing currentRing() {
@@ -102,7 +159,7 @@ public final class Topology {
         if (state != null && !state.isGone()) {
             throw new TopologyChangeRefusedException(id + " is already a member (" + state + ")");
         }
-        return with(id, MemberState.JOINING, removals);
+        return with(id, id, MemberState.JOINING, removals);
     }
 
     /** {@code id} starts handing its ranges to their new owners, and leaves when the transition completes. */
@@ -116,6 +173,10 @@ public final class Topology {
      * Whether it is really dead is for the caller to check (its liveness is not part of the topology).
      */
     public Topology remove(String id) {
+        if (members.get(id) == MemberState.JOINING) {
+            // A joiner that died: it owns nothing yet, so removing it ends its join with no data to move.
+            return with(id, id, MemberState.REMOVED, removals);
+        }
         return leaving(id, "remove");
     }
 
@@ -134,7 +195,7 @@ public final class Topology {
         if (change.equals("remove")) {
             removing.add(id);
         }
-        return with(id, MemberState.LEAVING, removing);
+        return with(id, id, MemberState.LEAVING, removing);
     }
 
     /** The transition ends: joiners become normal, leavers left (or removed). */
@@ -148,7 +209,9 @@ public final class Topology {
             case LEAVING -> removals.contains(id) ? MemberState.REMOVED : MemberState.LEFT;
             default -> state;
         });
-        return new Topology(epoch + 1, next, Set.of(), virtualNodes, replicationFactor);
+        // Named after the change it completes: completions of two competing changes never share a version.
+        return new Topology(epoch + 1, "+" + changing().orElseThrow(), next, Set.of(), virtualNodes,
+                replicationFactor);
     }
 
     /**
@@ -184,10 +247,10 @@ public final class Topology {
         }
     }
 
-    private Topology with(String id, MemberState state, Set<String> removing) {
+    private Topology with(String proposedBy, String id, MemberState state, Set<String> removing) {
         Map<String, MemberState> next = new TreeMap<>(members);
         next.put(id, state);
-        return new Topology(epoch + 1, next, removing, virtualNodes, replicationFactor);
+        return new Topology(epoch + 1, proposedBy, next, removing, virtualNodes, replicationFactor);
     }
 
     /** Whether {@code id} is leaving because it is being removed as dead. */
@@ -207,7 +270,7 @@ public final class Topology {
 
     @Override
     public String toString() {
-        return "Topology[epoch " + epoch + ", " + members
+        return "Topology[" + version() + ", " + members
                 + (removals.isEmpty() ? "" : ", removing " + removals) + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.kv.gateway.api;
 
+import dev.kv.core.placement.MemberState;
+import dev.kv.core.placement.Topology;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.routing.ClusterView;
 import dev.kv.gateway.routing.NodeAddress;
@@ -14,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The cluster as the gateway sees it, for the dashboard and operators. */
 @RestController
@@ -42,9 +46,29 @@ class ClusterController {
      * @param observer           the node whose judgement of liveness the view holds
      * @param refreshedAt        epoch millis of the last refresh
      * @param members            every node
+     * @param epoch              the topology's epoch (0 before the nodes reported one)
+     * @param topologyVersion    the topology's version, {@code epoch:proposer}
+     * @param transition         the membership change under way with its progress, or null
      */
     record ClusterResponse(int replicationFactor, int virtualNodes, String conflictMode, String defaultConsistency,
-                           String observer, long refreshedAt, List<Member> members) {
+                           String observer, long refreshedAt, List<Member> members, long epoch,
+                           String topologyVersion, Transition transition) {
+    }
+
+    /**
+     * A membership change under way, with the progress of the members that gain ranges, summed.
+     *
+     * @param kind           join, decommission or remove
+     * @param member         the joining or leaving member
+     * @param rangesDone     ranges merged by the members that gain ranges
+     * @param rangesTotal    ranges they gain
+     * @param keys           records they received
+     * @param bytes          bytes they received
+     * @param bytesPerSecond their receiving rate
+     * @param etaSeconds     the longest of their estimates, or null when unknown
+     */
+    record Transition(String kind, String member, int rangesDone, int rangesTotal, long keys, long bytes,
+                      double bytesPerSecond, Long etaSeconds) {
     }
 
     /**
@@ -59,9 +83,12 @@ class ClusterController {
      * @param circuitBreaker the gateway's breaker for it: closed, open or half_open
      * @param ownership      fraction of the ring for which it is the primary replica
      * @param info           what the node reported (data generation, uptime, keys, disk)
+     * @param state          its place in the ring: joining, normal, leaving, left, removed, or waiting to join
+     * @param streaming      what it is streaming in during a change (null when nothing)
      */
     record Member(String id, String url, String status, String announced, double phi, long generation,
-                  String circuitBreaker, double ownership, Map<String, Object> info) {
+                  String circuitBreaker, double ownership, Map<String, Object> info, String state,
+                  Map<String, Object> streaming) {
     }
 
     /** The ring as tokens for drawing it. */
@@ -77,13 +104,54 @@ class ClusterController {
         Map<String, Double> ownership = view.ring().primaryOwnership();
         List<Member> members = new ArrayList<>();
         for (ClusterView.Member member : view.members()) {
+            Map<String, Object> streaming = poller.streaming(member.id());
+            boolean receiving = !streaming.isEmpty() && !"idle".equals(streaming.get("phase"));
             members.add(new Member(member.id(), member.address().baseUri().toString(), member.liveness(),
                     member.status(), member.phi(), member.generation(), guard.state(member.id()),
-                    ownership.getOrDefault(member.id(), 0.0), poller.info(member.id())));
+                    ownership.getOrDefault(member.id(), 0.0), poller.info(member.id()), member.state(),
+                    receiving ? streaming : null));
         }
-        return new ClusterResponse(view.replicationFactor(), view.ring().virtualNodes(),
+        Topology topology = view.topology();
+        return new ClusterResponse(view.replicationFactor(), view.virtualNodes(),
                 properties.mode().wireName(), properties.defaultConsistency(), view.observer(),
-                view.refreshedAtMillis(), members);
+                view.refreshedAtMillis(), members, topology == null ? 0 : topology.epoch(),
+                topology == null ? null : topology.version().toString(), transition(topology));
+    }
+
+    private Transition transition(Topology topology) {
+        if (topology == null || !topology.inTransition()) {
+            return null;
+        }
+        String changing = topology.changing().orElseThrow();
+        String kind = topology.state(changing) == MemberState.JOINING ? "join"
+                : topology.isBeingRemoved(changing) ? "remove" : "decommission";
+        Set<String> gaining = new TreeSet<>();
+        topology.transfers().forEach(t -> gaining.add(t.to()));
+        int done = 0;
+        int total = 0;
+        long keys = 0;
+        long bytes = 0;
+        double rate = 0;
+        Long eta = 0L;
+        for (String id : gaining) {
+            Map<String, Object> progress = poller.streaming(id);
+            if (!topology.version().toString().equals(progress.get("version"))) {
+                eta = null;
+                continue;
+            }
+            done += number(progress, "rangesDone").intValue();
+            total += number(progress, "rangesTotal").intValue();
+            keys += number(progress, "keys").longValue();
+            bytes += number(progress, "bytes").longValue();
+            rate += number(progress, "bytesPerSecond").doubleValue();
+            Object memberEta = progress.get("etaSeconds");
+            eta = eta == null || !(memberEta instanceof Number n) ? null : Math.max(eta, n.longValue());
+        }
+        return new Transition(kind, changing, done, total, keys, bytes, rate, eta);
+    }
+
+    private static Number number(Map<String, Object> values, String name) {
+        return values.get(name) instanceof Number n ? n : 0;
     }
 
     @GetMapping("/v1/cluster/ring")

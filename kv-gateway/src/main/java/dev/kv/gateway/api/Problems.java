@@ -17,7 +17,7 @@ public final class Problems {
     private Problems() {
     }
 
-    static ProblemDetail of(int status, String title, String detail, String kind) {
+    public static ProblemDetail of(int status, String title, String detail, String kind) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
         problem.setTitle(title);
         problem.setType(URI.create(WRITER.type(kind)));

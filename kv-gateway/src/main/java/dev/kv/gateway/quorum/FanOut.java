@@ -1,17 +1,23 @@
 package dev.kv.gateway.quorum;
 
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumTracker;
 import dev.kv.gateway.replica.ReplicaException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Collects the answers of parallel replica calls until the quorum is reached or can no longer be, then lets the
@@ -23,13 +29,25 @@ import java.util.concurrent.TimeoutException;
 final class FanOut<T> {
 
     private final QuorumTracker tracker;
+    private final Predicate<T> hinted;
     private final Map<String, T> answers = new LinkedHashMap<>();
+    private final List<ReplicaException> fenced = new ArrayList<>();
     private final CompletableFuture<Void> decided = new CompletableFuture<>();
     private final CompletableFuture<Void> allAnswered = new CompletableFuture<>();
     private int outstanding;
 
     FanOut(int needed, int contacted) {
-        this.tracker = new QuorumTracker(needed, contacted);
+        this(new QuorumTracker(needed, contacted), contacted, answer -> false);
+    }
+
+    /**
+     * @param tracker   decides when the quorum is reached (the joint rule of a membership change for writes)
+     * @param contacted how many calls will be counted, successes given in advance included
+     * @param hinted    which answers are hints standing in for their replica rather than the replica's own copy
+     */
+    FanOut(QuorumTracker tracker, int contacted, Predicate<T> hinted) {
+        this.tracker = tracker;
+        this.hinted = hinted;
         this.outstanding = contacted;
         if (tracker.state() != QuorumTracker.State.PENDING) {
             decided.complete(null);
@@ -39,7 +57,11 @@ final class FanOut<T> {
     /** Counts an answer given before the fan-out started (the coordinator's own acknowledgement). */
     synchronized void success(String replica, T answer) {
         answers.put(replica, answer);
-        answered(tracker.recordSuccess());
+        answered(record(replica, answer));
+    }
+
+    private QuorumTracker.State record(String replica, T answer) {
+        return hinted.test(answer) ? tracker.recordHintedSuccess(replica) : tracker.recordSuccess(replica);
     }
 
     void track(String replica, CompletableFuture<T> call) {
@@ -47,8 +69,11 @@ final class FanOut<T> {
             synchronized (this) {
                 if (failure == null) {
                     answers.put(replica, answer);
-                    answered(tracker.recordSuccess());
+                    answered(record(replica, answer));
                 } else {
+                    if (unwrap(failure) instanceof ReplicaException replicaFailure && replicaFailure.isFenced()) {
+                        fenced.add(replicaFailure);
+                    }
                     answered(tracker.recordFailure(replica, reason(failure)));
                 }
             }
@@ -103,9 +128,17 @@ final class FanOut<T> {
         return new LinkedHashMap<>(answers);
     }
 
+    /** The newest topology a fenced replica answered with, if any replica refused a stale routing. */
+    synchronized Optional<TopologyMessage> newerTopology() {
+        return fenced.stream().map(ReplicaException::newerTopology).filter(Objects::nonNull).findFirst();
+    }
+
     static String reason(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         return cause instanceof ReplicaException replica ? replica.getMessage() : cause.toString();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

@@ -45,6 +45,7 @@ public class QuorumReader {
     private final Duration decisionTimeout;
     private final boolean askAll;
     private final long speculateAfterMillis;
+    private static final int MAX_REPLANS = 3;
 
     QuorumReader(ClusterView view, ReplicaClient client, ReadRepairer repairer, GatewayProperties properties) {
         this.view = view;
@@ -58,50 +59,61 @@ public class QuorumReader {
 
     /** The merge of R replicas' records for the key ({@link Record#EMPTY} when none has it). */
     public Record read(byte[] key, QuorumSpec spec) {
-        List<NodeAddress> replicas = view.preferenceList(key);
-        List<NodeAddress> ordered = askAll ? replicas : view.usableFirst(replicas);
-        int first = askAll ? ordered.size() : Math.min(spec.r(), ordered.size());
-        FanOut<Record> fanOut = new FanOut<>(spec.r(), ordered.size());
-        Map<NodeAddress, CompletableFuture<Record>> calls = new ConcurrentHashMap<>();
-        Queue<NodeAddress> spares = new ConcurrentLinkedQueue<>(ordered.subList(first, ordered.size()));
-        for (NodeAddress replica : ordered.subList(0, first)) {
-            ask(replica, key, fanOut, calls, spares);
-        }
-        if (!spares.isEmpty() && speculateAfterMillis > 0) {
-            // Speculative retry (as Cassandra's): a replica that is slow but not failed yet should cost this much,
-            // not the replica timeout.
-            CompletableFuture.delayedExecutor(speculateAfterMillis, TimeUnit.MILLISECONDS).execute(() -> {
-                NodeAddress next = fanOut.isDecided() ? null : spares.poll();
-                if (next != null) {
-                    ask(next, key, fanOut, calls, spares);
+        for (int replans = 0; ; replans++) {
+            ClusterView.Routing routing = view.routing(key);
+            List<NodeAddress> replicas = routing.current();
+            List<NodeAddress> ordered = askAll ? replicas : view.usableFirst(replicas);
+            int first = askAll ? ordered.size() : Math.min(spec.r(), ordered.size());
+            FanOut<Record> fanOut = new FanOut<>(spec.r(), ordered.size());
+            Map<NodeAddress, CompletableFuture<Record>> calls = new ConcurrentHashMap<>();
+            Queue<NodeAddress> spares = new ConcurrentLinkedQueue<>(ordered.subList(first, ordered.size()));
+            for (NodeAddress replica : ordered.subList(0, first)) {
+                ask(replica, key, routing.topology(), fanOut, calls, spares);
+            }
+            if (!spares.isEmpty() && speculateAfterMillis > 0) {
+                // Speculative retry (as Cassandra's): a replica that is slow but not failed yet should cost this
+                // much, not the replica timeout.
+                CompletableFuture.delayedExecutor(speculateAfterMillis, TimeUnit.MILLISECONDS).execute(() -> {
+                    NodeAddress next = fanOut.isDecided() ? null : spares.poll();
+                    if (next != null) {
+                        ask(next, key, routing.topology(), fanOut, calls, spares);
+                    }
+                });
+            }
+            if (fanOut.await(decisionTimeout) instanceof QuorumOutcome.Insufficient insufficient) {
+                // Replicas that hold a newer topology refused: read again where that topology says the key lives.
+                var newer = fanOut.newerTopology();
+                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get())) {
+                    continue;
+                }
+                throw new QuorumNotReachedException("read", insufficient);
+            }
+            // R replicas answered with this routing's topology, so none of them has seen a write acknowledged by a
+            // newer one; a refusal from another replica only updates the view for the next request.
+            fanOut.newerTopology().ifPresent(view::adopt);
+            Map<String, Record> answered = fanOut.answers();
+            ReadResolution resolution = ReadResolution.resolve(versioning, answered);
+            repairer.repairBlocking(key, resolution, replicas);
+            calls.forEach((replica, call) -> {
+                if (!answered.containsKey(replica.id())) {
+                    call.thenAccept(late -> repairer.repairLate(key, resolution, late, replica, answered.keySet(),
+                            replicas));
                 }
             });
+            return resolution.resolved();
         }
-        if (fanOut.await(decisionTimeout) instanceof QuorumOutcome.Insufficient insufficient) {
-            throw new QuorumNotReachedException("read", insufficient);
-        }
-        Map<String, Record> answered = fanOut.answers();
-        ReadResolution resolution = ReadResolution.resolve(versioning, answered);
-        repairer.repairBlocking(key, resolution, replicas);
-        calls.forEach((replica, call) -> {
-            if (!answered.containsKey(replica.id())) {
-                call.thenAccept(late -> repairer.repairLate(key, resolution, late, replica, answered.keySet(),
-                        replicas));
-            }
-        });
-        return resolution.resolved();
     }
 
     /** Calls one replica; if it fails, the next spare replica is asked in its place. */
-    private void ask(NodeAddress replica, byte[] key, FanOut<Record> fanOut,
+    private void ask(NodeAddress replica, byte[] key, String topology, FanOut<Record> fanOut,
                      Map<NodeAddress, CompletableFuture<Record>> calls, Queue<NodeAddress> spares) {
-        CompletableFuture<Record> call = client.read(replica, key);
+        CompletableFuture<Record> call = client.read(replica, key, topology);
         calls.put(replica, call);
         fanOut.track(replica.id(), call);
         call.whenComplete((record, failure) -> {
             NodeAddress next = failure == null ? null : spares.poll();
             if (next != null) {
-                ask(next, key, fanOut, calls, spares);
+                ask(next, key, topology, fanOut, calls, spares);
             }
         });
     }

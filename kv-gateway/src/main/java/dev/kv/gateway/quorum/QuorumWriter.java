@@ -4,6 +4,7 @@ import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.hints.SloppyPlacement;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumSpec;
+import dev.kv.core.quorum.QuorumTracker;
 import dev.kv.core.record.Record;
 import dev.kv.core.version.WriteIds;
 import dev.kv.core.write.CoordinatorLease;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -36,7 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *         every attempt carries the client write's id and a deadline; after an attempt that may have been applied
  *         the next waits until the first can no longer apply and takes the write's alias dot ({@link WriteAttempts})
  *         ◀── new record ─┘  the coordinator merged the client's context, took a fresh dot, stored
- * gateway ──merge(record)──▶ the other N-1 home replicas in parallel
+ * gateway ──merge(record)──▶ the other N-1 home replicas in parallel (during a membership change: every replica of the
+ *         current and the target placement; acknowledged with W of each, hints counting on the current side only)
+ *         every call carries the gateway's topology version; a node holding a newer one refuses and sends it, and
+ *         the request is planned again by it
  *         a home replica that is down (gossip, breaker) or fails gets a hint instead: the next live node beyond the
  *         preference list keeps the record for it (counted toward W when sloppy), or, when there is none, a live
  *         home replica keeps it (never counted)
@@ -53,6 +58,8 @@ public class QuorumWriter {
     private final CoordinatorLease lease;
     private final InstantSource clock = InstantSource.system();
     private static final int HINT_HOLDER_ATTEMPTS = 2;
+    /** Times one request is planned again after a node showed the gateway a newer topology. */
+    private static final int MAX_REPLANS = 3;
 
     QuorumWriter(ClusterView view, ReplicaClient client, GatewayProperties properties, MeterRegistry registry) {
         this.view = view;
@@ -62,57 +69,122 @@ public class QuorumWriter {
         this.lease = properties.coordinatorLease();
     }
 
+    /** How a replica took its copy: stored it, or a stand-in keeps a hint for it. */
+    enum Delivery { STORED, HINTED }
+
     /** Stores the write at W replicas (or stand-ins, when sloppy) and returns the coordinator's record. */
     public Record write(byte[] key, CoordinateRequest request, QuorumSpec spec, String operation) {
-        List<NodeAddress> replicas = view.preferenceList(key);
+        ClusterView.Routing routing = view.routing(key);
         List<String> coordinatorFailures = new ArrayList<>();
         Record written = null;
         NodeAddress coordinator = null;
         WriteAttempts attempts = new WriteAttempts(lease, WriteIds.next(ThreadLocalRandom.current()));
-        for (NodeAddress candidate : view.usableFirst(replicas)) {
-            waitUntil(attempts.nextAttemptNotBefore());
-            WriteAttempts.Attempt attempt = attempts.start(clock.millis());
-            try {
-                written = client.coordinate(candidate, key, request, attempt).join();
-                coordinator = candidate;
-                break;
-            } catch (CompletionException e) {
-                ReplicaException failure = unwrap(e);
-                if (failure.isClientError()) {
-                    throw new ReplicaRejectedException(failure);
+        int replans = 0;
+        boolean replanned = true;
+        while (coordinator == null && replanned) {
+            replanned = false;
+            for (NodeAddress candidate : view.usableFirst(routing.writeReplicas())) {
+                waitUntil(attempts.nextAttemptNotBefore());
+                WriteAttempts.Attempt attempt = attempts.start(clock.millis());
+                try {
+                    written = client.coordinate(candidate, key, request, attempt, routing.topology()).join();
+                    coordinator = candidate;
+                    break;
+                } catch (CompletionException e) {
+                    ReplicaException failure = unwrap(e);
+                    if (failure.isClientError()) {
+                        throw new ReplicaRejectedException(failure);
+                    }
+                    WriteAttempts.Outcome outcome = failure.mayHaveApplied() ? WriteAttempts.Outcome.UNKNOWN
+                            : WriteAttempts.Outcome.NOT_APPLIED;
+                    attempts.ended(attempt, outcome, clock.millis());
+                    Counter.builder("kv.write.coordinator.failovers")
+                            .description("coordinator attempts that failed; unknown: the attempt may have been"
+                                    + " applied, so the next one waited for its deadline and took the write's alias dot")
+                            .tag("outcome", outcome == WriteAttempts.Outcome.UNKNOWN ? "unknown" : "not_applied")
+                            .register(registry).increment();
+                    coordinatorFailures.add(failure.describe());
+                    if (replans < MAX_REPLANS && failure.newerTopology() != null
+                            && view.adopt(failure.newerTopology())) {
+                        replans++;
+                        routing = replanned(key);
+                        replanned = true;
+                        break;
+                    }
                 }
-                WriteAttempts.Outcome outcome = failure.mayHaveApplied() ? WriteAttempts.Outcome.UNKNOWN
-                        : WriteAttempts.Outcome.NOT_APPLIED;
-                attempts.ended(attempt, outcome, clock.millis());
-                Counter.builder("kv.write.coordinator.failovers")
-                        .description("coordinator attempts that failed; unknown: the attempt may have been applied,"
-                                + " so the next one waited for its deadline and took the write's alias dot")
-                        .tag("outcome", outcome == WriteAttempts.Outcome.UNKNOWN ? "unknown" : "not_applied")
-                        .register(registry).increment();
-                coordinatorFailures.add(failure.describe());
             }
         }
         if (coordinator == null) {
-            throw new QuorumNotReachedException(operation,
-                    new QuorumOutcome.Insufficient(0, spec.w(), replicas.size(), coordinatorFailures));
+            throw new QuorumNotReachedException(operation, new QuorumOutcome.Insufficient(0, spec.w(),
+                    routing.writeReplicas().size(), coordinatorFailures));
         }
         byte[] encoded = RecordCodec.encode(written);
-        FanOut<Void> fanOut = new FanOut<>(spec.w(), replicas.size());
-        fanOut.success(coordinator.id(), null);
-        for (NodeAddress replica : replicas) {
-            if (replica.equals(coordinator)) {
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        stored.add(coordinator.id());
+        while (true) {
+            FanOut<Delivery> fanOut = replicate(key, encoded, routing, spec, stored);
+            QuorumOutcome outcome = fanOut.await(decisionTimeout);
+            if (outcome instanceof QuorumOutcome.Insufficient insufficient) {
+                // A replica that holds a newer topology refused its copy: plan the copies again by that topology
+                // (the coordinator's record is the same), counting the replicas that already stored it.
+                var newer = fanOut.newerTopology();
+                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get())) {
+                    replans++;
+                    routing = replanned(key);
+                    continue;
+                }
+                throw new QuorumNotReachedException(operation, insufficient);
+            }
+            fanOut.newerTopology().ifPresent(view::adopt);
+            return written;
+        }
+    }
+
+    /**
+     * Sends the coordinator's record to every replica of the routing that has not stored it yet and counts the
+     * answers by the joint rule of a membership change (W current and W target; the same as plain W outside one).
+     */
+    private FanOut<Delivery> replicate(byte[] key, byte[] encoded, ClusterView.Routing routing, QuorumSpec spec,
+                                       Set<String> stored) {
+        List<String> replicas = routing.placement().writeReplicas();
+        FanOut<Delivery> fanOut = new FanOut<>(QuorumTracker.joint(routing.placement(), spec.w()), replicas.size(),
+                delivery -> delivery == Delivery.HINTED);
+        for (String id : replicas) {
+            if (stored.contains(id)) {
+                fanOut.success(id, Delivery.STORED);
                 continue;
             }
-            CompletableFuture<Void> copy = view.isUsable(replica.id()) ? client.merge(replica, key, encoded)
-                    : CompletableFuture.failedFuture(new ReplicaException(replica.id(), 0,
-                    "down (gossip or circuit breaker)", null));
-            fanOut.track(replica.id(), copy.exceptionallyCompose(failure -> handOff(key, encoded, replica, spec,
-                    failure)));
+            NodeAddress replica = routing.addresses().get(id);
+            if (replica == null) {
+                fanOut.track(id, CompletableFuture.failedFuture(new ReplicaException(id, 0,
+                        "no address known for it", null, false)));
+                continue;
+            }
+            CompletableFuture<Delivery> copy = (view.isUsable(id)
+                    ? client.merge(replica, key, encoded, routing.topology())
+                    : CompletableFuture.<Void>failedFuture(new ReplicaException(id, 0,
+                    "down (gossip or circuit breaker)", null)))
+                    .thenApply(ok -> {
+                        stored.add(id);
+                        return Delivery.STORED;
+                    });
+            fanOut.track(id, copy.exceptionallyCompose(failure -> unwrapFenced(failure)
+                    ? CompletableFuture.failedFuture(failure) : handOff(key, encoded, replica, spec, failure)));
         }
-        if (fanOut.await(decisionTimeout) instanceof QuorumOutcome.Insufficient insufficient) {
-            throw new QuorumNotReachedException(operation, insufficient);
-        }
-        return written;
+        return fanOut;
+    }
+
+    private ClusterView.Routing replanned(byte[] key) {
+        Counter.builder("kv.membership.replans")
+                .description("requests planned again because a node held a newer topology").register(registry)
+                .increment();
+        return view.routing(key);
+    }
+
+    private static boolean unwrapFenced(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof ReplicaException replica && replica.isFenced();
     }
 
     /**
@@ -120,14 +192,14 @@ public class QuorumWriter {
      * toward W (sloppy request, distinct stand-in); otherwise the hint is still stored but the copy counts as failed.
      * A holder that fails to take the hint is replaced by the next candidate once, so one slow holder does not lose it.
      */
-    private CompletableFuture<Void> handOff(byte[] key, byte[] encoded, NodeAddress replica, QuorumSpec spec,
-                                            Throwable failure) {
+    private CompletableFuture<Delivery> handOff(byte[] key, byte[] encoded, NodeAddress replica, QuorumSpec spec,
+                                                Throwable failure) {
         return leaveHint(key, encoded, replica, Set.of(), HINT_HOLDER_ATTEMPTS)
                 .handle((placement, hintFailure) -> {
                     if (hintFailure == null && spec.sloppy() && placement.countsTowardQuorum()) {
-                        return CompletableFuture.<Void>completedFuture(null);
+                        return CompletableFuture.completedFuture(Delivery.HINTED);
                     }
-                    return CompletableFuture.<Void>failedFuture(failure);
+                    return CompletableFuture.<Delivery>failedFuture(failure);
                 })
                 .thenCompose(outcome -> outcome);
     }

@@ -1,5 +1,8 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.core.placement.TopologyMessage;
+import dev.kv.core.placement.TopologyVersion;
+
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
@@ -57,8 +60,9 @@ public class ReplicaClient {
     }
 
     /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
-    public CompletableFuture<Record> read(NodeAddress node, byte[] key) {
-        NodeTransport.Request request = request(node, "internal/v1/replica?key=" + encodeKey(key)).GET();
+    public CompletableFuture<Record> read(NodeAddress node, byte[] key, String topology) {
+        NodeTransport.Request request = stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
+                .GET();
         return send(node, "read", request, response -> switch (response.statusCode()) {
             case 200 -> RecordCodec.decode(response.body());
             case 404 -> Record.EMPTY;
@@ -66,9 +70,14 @@ public class ReplicaClient {
         });
     }
 
-    /** Sends a record for the replica to merge into its own (replication and repair). */
+    /** Sends a record for the replica to merge into its own (repair: no topology, it only spreads data). */
     public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord) {
-        NodeTransport.Request request = request(node, "internal/v1/replica?key=" + encodeKey(key))
+        return merge(node, key, encodedRecord, null);
+    }
+
+    /** Sends a record for the replica to merge into its own, routed with {@code topology} (replication). */
+    public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord, String topology) {
+        NodeTransport.Request request = stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(encodedRecord);
         return send(node, "merge", request, response -> {
@@ -84,13 +93,13 @@ public class ReplicaClient {
      * id, deadline and re-attempt flag travel as headers (see {@link WriteAttempts}).
      */
     public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write,
-                                                WriteAttempts.Attempt attempt) {
+                                                WriteAttempts.Attempt attempt, String topology) {
         StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(key))
                 .append("&op=").append(write.delete() ? "delete" : "put");
         if (write.ttlSeconds() != null) {
             path.append("&ttl=").append(write.ttlSeconds());
         }
-        NodeTransport.Request builder = request(node, path.toString())
+        NodeTransport.Request builder = stamped(request(node, path.toString()), topology)
                 .header("Content-Type", "application/octet-stream");
         if (write.contentType() != null) {
             builder.header("X-KV-Content-Type", write.contentType());
@@ -125,6 +134,14 @@ public class ReplicaClient {
             }
             return null;
         });
+    }
+
+    /**
+     * Stamps a data request with the topology it was routed by ({@link TopologyVersion#HEADER}); none when the
+     * gateway has not learned one from the nodes.
+     */
+    private static NodeTransport.Request stamped(NodeTransport.Request request, String topology) {
+        return topology == null ? request : request.header(TopologyVersion.HEADER, topology);
     }
 
     /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
@@ -247,8 +264,30 @@ public class ReplicaClient {
     private static ReplicaException unexpected(NodeAddress node, NodeTransport.Response response) {
         String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
         String detail = extractDetail(body);
+        if (response.statusCode() == 409) {
+            ReplicaException fenced = fenced(node, body, detail);
+            if (fenced != null) {
+                return fenced;
+            }
+        }
         return new ReplicaException(node.id(), response.statusCode(), "HTTP " + response.statusCode()
                 + (detail.isEmpty() ? "" : " (" + detail + ")"), null);
+    }
+
+    private static ReplicaException fenced(NodeAddress node, String body, String detail) {
+        try {
+            JsonNode problem = JSON.readTree(body);
+            String type = problem.path("type").asString("");
+            String kind = type.substring(type.lastIndexOf(':') + 1);
+            if (!kind.equals(TopologyVersion.STALE) && !kind.equals(TopologyVersion.BEHIND)) {
+                return null;
+            }
+            TopologyMessage newer = problem.hasNonNull("topology")
+                    ? JSON.treeToValue(problem.get("topology"), TopologyMessage.class) : null;
+            return ReplicaException.fenced(node.id(), kind + " (" + detail + ")", kind, newer);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The {@code detail} of a problem+json body; empty if the body is not one. */

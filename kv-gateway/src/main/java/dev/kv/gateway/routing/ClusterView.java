@@ -1,6 +1,9 @@
 package dev.kv.gateway.routing;
 
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.placement.Placement;
+import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.ring.TokenRing;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.replica.ReplicaGuard;
@@ -30,15 +33,54 @@ public class ClusterView {
      * @param phi        that node's suspicion
      * @param generation the member's process generation
      * @param status     what the member announces (normal, shutdown)
+     * @param state      its place in the ring: joining, normal, leaving, left, removed, or waiting (not a member)
      */
-    public record Member(NodeAddress address, String liveness, double phi, long generation, String status) {
+    public record Member(NodeAddress address, String liveness, double phi, long generation, String status,
+                         String state) {
+
+        public Member(NodeAddress address, String liveness, double phi, long generation, String status) {
+            this(address, liveness, phi, generation, status, "normal");
+        }
 
         public String id() {
             return address.id();
         }
     }
 
-    private record Snapshot(Map<String, Member> members, TokenRing ring, String observer, long refreshedAtMillis) {
+    /**
+     * Where one key's data lives as this view routes it (issue 12): the placement's current and target replicas
+     * (the same outside a membership change), the topology version requests are stamped with (null when no node
+     * has told the gateway one), and the addresses of the replicas this view can reach.
+     */
+    public record Routing(Placement placement, String topology, Map<String, NodeAddress> addresses) {
+
+        public List<NodeAddress> current() {
+            return resolve(placement.current());
+        }
+
+        /** Every replica a write goes to: the current ones, then those only in the target placement. */
+        public List<NodeAddress> writeReplicas() {
+            return resolve(placement.writeReplicas());
+        }
+
+        private List<NodeAddress> resolve(List<String> ids) {
+            List<NodeAddress> result = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                NodeAddress address = addresses.get(id);
+                if (address != null) {
+                    result.add(address);
+                }
+            }
+            return result;
+        }
+    }
+
+    /**
+     * @param topology the ring's members and states as the nodes hold it; when no node reported one (older nodes,
+     *                 stubs), every member of the view counts as normal and requests are not stamped
+     */
+    private record Snapshot(Map<String, Member> members, Topology topology, boolean reported, Map<String,
+            NodeAddress> addresses, String observer, long refreshedAtMillis) {
     }
 
     private final int replicationFactor;
@@ -65,7 +107,15 @@ public class ClusterView {
             seedUris.add(URI.create(MemberAddress.validate(url) + "/"));
         }
         this.seeds = List.copyOf(seedUris);
-        this.snapshot = new Snapshot(bootstrap, TokenRing.of(bootstrap.keySet(), virtualNodes), null, 0);
+        this.snapshot = snapshot(bootstrap, null, null, 0);
+    }
+
+    private Snapshot snapshot(Map<String, Member> members, Topology reported, String observer, long atMillis) {
+        Map<String, NodeAddress> addresses = new LinkedHashMap<>();
+        members.forEach((id, member) -> addresses.put(id, member.address()));
+        Topology topology = reported != null ? reported
+                : Topology.of(members.keySet(), virtualNodes, replicationFactor);
+        return new Snapshot(members, topology, reported != null, addresses, observer, atMillis);
     }
 
     /**
@@ -74,6 +124,11 @@ public class ClusterView {
      * replaced or recovered, and keeping it open would turn the recovered node away for another wait period.
      */
     public void update(List<Member> members, String observer, long nowMillis) {
+        update(members, null, observer, nowMillis);
+    }
+
+    /** As {@link #update(List, String, long)}, with the newest topology the nodes reported (or null). */
+    public void update(List<Member> members, Topology reported, String observer, long nowMillis) {
         Map<String, Member> byId = new LinkedHashMap<>();
         Snapshot current = snapshot;
         for (Member member : members) {
@@ -87,19 +142,51 @@ public class ClusterView {
                 guard.reset(member.id());
             }
         }
-        TokenRing ring = current.members().keySet().equals(byId.keySet()) ? current.ring()
-                : TokenRing.of(byId.keySet(), virtualNodes);
-        snapshot = new Snapshot(byId, ring, observer, nowMillis);
+        synchronized (this) {
+            Topology newest = snapshot.reported() ? snapshot.topology() : null;
+            if (reported != null && reported.supersedes(newest)) {
+                newest = reported;
+            }
+            snapshot = snapshot(byId, newest, observer, nowMillis);
+        }
     }
 
-    /** The key's N home replicas in ring order. */
-    public List<NodeAddress> preferenceList(byte[] key) {
+    /**
+     * Adopts a topology a node answered with when it refused a request routed with an older one, so the request
+     * can be planned again at once instead of after the next refresh.
+     */
+    public synchronized boolean adopt(TopologyMessage message) {
         Snapshot current = snapshot;
-        List<NodeAddress> result = new ArrayList<>(replicationFactor);
-        for (String id : current.ring().preferenceList(key, replicationFactor)) {
-            result.add(current.members().get(id).address());
+        Topology incoming;
+        try {
+            incoming = message.toTopology(virtualNodes, replicationFactor);
+        } catch (RuntimeException e) {
+            return false;
         }
-        return result;
+        if (current.reported() && !incoming.supersedes(current.topology())) {
+            return false;
+        }
+        snapshot = new Snapshot(current.members(), incoming, true, current.addresses(), current.observer(),
+                current.refreshedAtMillis());
+        return true;
+    }
+
+    /** How to route the key's requests now. */
+    public Routing routing(byte[] key) {
+        Snapshot current = snapshot;
+        return new Routing(current.topology().placement(key),
+                current.reported() ? current.topology().version().toString() : null, current.addresses());
+    }
+
+    /** The key's N home replicas in the current placement, in ring order. */
+    public List<NodeAddress> preferenceList(byte[] key) {
+        return routing(key).current();
+    }
+
+    /** The ring's members and states, as the nodes reported them (null when none did). */
+    public Topology topology() {
+        Snapshot current = snapshot;
+        return current.reported() ? current.topology() : null;
     }
 
     /**
@@ -124,12 +211,17 @@ public class ClusterView {
         return member == null ? null : member.address();
     }
 
+    /** The ring reads are routed by (the current placement's). */
     public TokenRing ring() {
-        return snapshot.ring();
+        return snapshot.topology().currentRing();
     }
 
     public int replicationFactor() {
         return replicationFactor;
+    }
+
+    public int virtualNodes() {
+        return virtualNodes;
     }
 
     public List<Member> members() {
@@ -150,6 +242,6 @@ public class ClusterView {
     }
 
     public boolean isReady() {
-        return !snapshot.ring().isEmpty();
+        return !snapshot.topology().currentRing().isEmpty();
     }
 }

@@ -1,6 +1,8 @@
 package dev.kv.gateway.routing;
 
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.gateway.replica.ReplicaClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public class MembershipPoller {
     private final ReplicaClient client;
     private final InstantSource clock;
     private final Map<String, Map<String, Object>> infos = new ConcurrentHashMap<>();
+    private final Map<String, Map<?, ?>> streamingByNode = new ConcurrentHashMap<>();
 
     MembershipPoller(ClusterView view, ReplicaClient client, InstantSource clock) {
         this.view = view;
@@ -69,12 +72,22 @@ public class MembershipPoller {
         }
         Map<String, JsonNode> freshest = new TreeMap<>();
         List<String> answered = new ArrayList<>();
+        Topology newest = null;
         for (Map.Entry<NodeAddress, CompletableFuture<byte[]>> call : calls.entrySet()) {
             try {
                 JsonNode body = JSON.readTree(call.getValue().get(2, TimeUnit.SECONDS));
-                answered.add(body.get("observer").asString());
+                String observer = body.get("observer").asString();
+                answered.add(observer);
                 for (JsonNode member : body.get("members")) {
                     freshest.merge(member.get("id").asString(), member, MembershipPoller::fresher);
+                }
+                Topology reported = topologyOf(body);
+                if (reported != null && reported.supersedes(newest)) {
+                    newest = reported;
+                }
+                JsonNode streaming = body.get("streaming");
+                if (streaming != null && streaming.isObject()) {
+                    streamingByNode.put(observer, JSON.convertValue(streaming, Map.class));
                 }
             } catch (Exception e) {
                 log.debug("cluster view from {} unavailable: {}", call.getKey().baseUri(), e.toString());
@@ -95,9 +108,10 @@ public class MembershipPoller {
             members.add(new ClusterView.Member(
                     new NodeAddress(id, URI.create(MemberAddress.validate(address) + "/")),
                     member.get("liveness").asString(), member.get("phi").asDouble(),
-                    member.get("generation").asLong(), member.get("status").asString()));
+                    member.get("generation").asLong(), member.get("status").asString(),
+                    member.path("state").asString("normal")));
         }
-        view.update(members, String.join(",", answered), clock.millis());
+        view.update(members, newest, String.join(",", answered), clock.millis());
         return true;
     }
 
@@ -112,6 +126,26 @@ public class MembershipPoller {
             return byVersion > 0 ? a : b;
         }
         return b.path("local").asBoolean(false) ? b : a;
+    }
+
+    private Topology topologyOf(JsonNode body) {
+        JsonNode topology = body.get("topology");
+        if (topology == null || !topology.isObject()) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(topology, TopologyMessage.class).toTopology(view.virtualNodes(),
+                    view.replicationFactor());
+        } catch (RuntimeException e) {
+            log.warn("cluster view: ignoring a malformed topology: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** What a node last reported streaming in (the ranges it gains in the change under way). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> streaming(String nodeId) {
+        return (Map<String, Object>) streamingByNode.getOrDefault(nodeId, Map.of());
     }
 
     public Map<String, Object> info(String nodeId) {

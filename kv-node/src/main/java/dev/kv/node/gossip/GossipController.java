@@ -1,6 +1,13 @@
 package dev.kv.node.gossip;
 
 import dev.kv.core.membership.Membership;
+import dev.kv.core.placement.MemberState;
+import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
+import dev.kv.node.membership.TopologyService;
+import dev.kv.node.membership.TransitionDriver;
+import dev.kv.node.streaming.RangeStreamer;
+import dev.kv.node.streaming.StreamingProgress;
 import dev.kv.core.quorum.InvalidParameterException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Gossip endpoints and the cluster view as this node judges it.
@@ -25,10 +33,17 @@ class GossipController {
 
     private final GossipService gossip;
     private final InstantSource clock;
+    private final TopologyService topologies;
+    private final RangeStreamer streamer;
+    private final TransitionDriver driver;
 
-    GossipController(GossipService gossip, InstantSource clock) {
+    GossipController(GossipService gossip, InstantSource clock, TopologyService topologies, RangeStreamer streamer,
+                     TransitionDriver driver) {
         this.gossip = gossip;
         this.clock = clock;
+        this.topologies = topologies;
+        this.streamer = streamer;
+        this.driver = driver;
     }
 
     /**
@@ -44,10 +59,16 @@ class GossipController {
      * @param local      whether this entry is the answering node itself
      */
     record MemberView(String id, String address, long generation, long version, String status, String liveness,
-                      double phi, boolean local) {
+                      double phi, boolean local, String state) {
     }
 
-    record ClusterView(String observer, List<MemberView> members) {
+    /**
+     * @param topology  the members and states of the ring as this node holds it (null before it learned one)
+     * @param streaming what this node is streaming in for the change under way
+     * @param waiting   why this node is not a member yet, or null
+     */
+    record ClusterView(String observer, List<MemberView> members, TopologyMessage topology,
+                       StreamingProgress streaming, String waiting) {
     }
 
     /*
@@ -80,11 +101,20 @@ class GossipController {
         if (membership == null) {
             return ResponseEntity.status(503).build();
         }
+        Topology topology = topologies.current().orElse(null);
         List<MemberView> members = membership.members(clock.millis()).stream()
                 .map(m -> new MemberView(m.state().nodeId(), m.state().address(), m.state().generation(),
-                        m.state().version(), m.state().status().name().toLowerCase(java.util.Locale.ROOT),
-                        m.liveness().wireName(), Math.round(m.phi() * 100) / 100.0, m.local()))
+                        m.state().version(), m.state().status().name().toLowerCase(Locale.ROOT),
+                        m.liveness().wireName(), Math.round(m.phi() * 100) / 100.0, m.local(),
+                        stateOf(topology, m.state().nodeId())))
                 .toList();
-        return ResponseEntity.ok(new ClusterView(membership.local().nodeId(), members));
+        return ResponseEntity.ok(new ClusterView(membership.local().nodeId(), members,
+                topology == null ? null : TopologyMessage.of(topology), streamer.progress(),
+                driver.waitingReason()));
+    }
+
+    private static String stateOf(Topology topology, String id) {
+        MemberState state = topology == null ? null : topology.state(id);
+        return state == null ? "waiting" : state.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -4,7 +4,11 @@ import dev.kv.core.membership.EndpointState;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.membership.NodeStatus;
+import dev.kv.core.placement.MemberState;
+import dev.kv.core.placement.Topology;
 import dev.kv.node.config.NodeProperties;
+import dev.kv.core.placement.TopologyMessage;
+import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,14 +48,20 @@ public class GossipService {
     private final JsonMapper json;
     private final InstantSource clock;
     private final MeterRegistry registry;
+    private final TopologyService topologies;
     private final String serverAddress;
     private final SplittableRandom random = new SplittableRandom();
     private final Map<String, Boolean> phiGauges = new ConcurrentHashMap<>();
+    private final Map<String, Long> departedSince = new ConcurrentHashMap<>();
+    private final java.time.Duration quarantine;
     private volatile Membership membership;
 
     GossipService(NodeProperties node, GossipProperties properties, PeerClient peers, JsonMapper json,
-                  InstantSource clock, MeterRegistry registry,
-                  @Value("${server.address:127.0.0.1}") String serverAddress) {
+                  InstantSource clock, MeterRegistry registry, TopologyService topologies,
+                  @Value("${server.address:127.0.0.1}") String serverAddress,
+                  @Value("${kv.membership.quarantine:1h}") java.time.Duration quarantine) {
+        this.topologies = topologies;
+        this.quarantine = quarantine;
         this.node = node;
         this.properties = properties;
         this.peers = peers;
@@ -98,16 +108,42 @@ public class GossipService {
             exchange(current, target);
         }
         registerPhiGauges(current, now);
+        forgetDeparted(current, now);
+    }
+
+    /** Members that left or were removed are forgotten once their quarantine has passed. */
+    private void forgetDeparted(Membership current, long now) {
+        Topology topology = topologies.current().orElse(null);
+        if (topology == null) {
+            return;
+        }
+        for (Membership.Member member : current.members(now)) {
+            String id = member.state().nodeId();
+            MemberState state = topology.state(id);
+            if (member.local() || state == null || !state.isGone()) {
+                departedSince.remove(id);
+                continue;
+            }
+            long since = departedSince.computeIfAbsent(id, ignored -> now);
+            if (now - since >= quarantine.toMillis()) {
+                current.forget(id);
+                departedSince.remove(id);
+                log.info("gossip: forgot {} ({} for {})", id, state.name().toLowerCase(java.util.Locale.ROOT),
+                        quarantine);
+            }
+        }
     }
 
     CompletableFuture<Void> exchange(Membership current, String target) {
-        byte[] syn = json.writeValueAsBytes(new GossipMessages.Syn(current.local(), current.digests()));
+        byte[] syn = json.writeValueAsBytes(new GossipMessages.Syn(current.local(), current.digests(),
+                ownTopology()));
         return peers.post(target, "/internal/v1/gossip/syn", "application/json", syn, properties.timeout())
                 .thenCompose(response -> {
                     if (response.statusCode() != 200) {
                         return CompletableFuture.completedFuture(null);
                     }
                     GossipMessages.Ack ack = json.readValue(response.body(), GossipMessages.Ack.class);
+                    topologies.adopt(ack.topology());
                     List<EndpointState> wanted = current.onAck(new Membership.Ack(ack.states(), ack.wanted()),
                             clock.millis());
                     if (wanted.isEmpty()) {
@@ -130,7 +166,25 @@ public class GossipService {
         long now = clock.millis();
         current.apply(List.of(syn.from()), now);
         Membership.Ack ack = current.onSyn(syn.digests(), now);
-        return new GossipMessages.Ack(ack.states(), ack.wanted());
+        topologies.adopt(syn.topology());
+        return new GossipMessages.Ack(ack.states(), ack.wanted(), ownTopology());
+    }
+
+    private TopologyMessage ownTopology() {
+        return topologies.current().map(TopologyMessage::of).orElse(null);
+    }
+
+    /** One extra round now, with every known peer: a request showed that this node is behind. */
+    public void catchUp() {
+        Membership current = membership;
+        if (current == null) {
+            return;
+        }
+        for (Membership.Member member : current.members(clock.millis())) {
+            if (!member.local()) {
+                exchange(current, member.state().address());
+            }
+        }
     }
 
     void onAck2(GossipMessages.Ack2 ack2) {

@@ -50,6 +50,14 @@ public class PeerClient {
         }
     }
 
+    public CompletableFuture<HttpResponse<byte[]>> get(String baseUrl, String path, Duration timeout) {
+        try {
+            return send(request(baseUrl, path, timeout).GET().build());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private HttpRequest.Builder request(String baseUrl, String path, Duration timeout) {
         String base = MemberAddress.validate(baseUrl);
         if (!path.startsWith("/")) {

@@ -181,6 +181,31 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the records with storage keys in {@code [from, to)} ({@code to} null: to the end) at once, as one range
+     * tombstone: for data this node must not keep (a range it is about to take over afresh, or the whole store of a
+     * member that left). Callers hold whatever locks keep writes out of the range.
+     */
+    public void deleteRecordRange(byte[] from, byte[] to) {
+        byte[] end = to != null ? to : new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        try {
+            db.deleteRange(records, writeOptions, from, end);
+        } catch (RocksDBException e) {
+            throw new StorageException("range delete failed", e);
+        }
+    }
+
+    /** Drops every hint (the store of a member that left). */
+    public void deleteAllHints() {
+        try {
+            db.deleteRange(hints, writeOptions, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                    (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        } catch (RocksDBException e) {
+            throw new StorageException("hint delete failed", e);
+        }
+    }
+
     /** Hints live in their own column family so that a hint backlog never slows record reads. */
     public void putHint(byte[] key, byte[] value) {
         try {

@@ -1,0 +1,49 @@
+package dev.kv.core.placement;
+
+import java.util.regex.Pattern;
+
+/**
+ * The version of a {@link Topology}: its epoch, then the proposer of the change that made it as a tie-break between
+ * changes proposed at the same time. Written {@code epoch:proposer} (e.g. {@code 7:n4}; {@code 8:+n4} for the
+ * completion of n4's change, {@code 1:} for the first ring) in the {@code X-KV-Topology} header that fences requests routed with an older view.
+ */
+public record TopologyVersion(long epoch, String proposer) implements Comparable<TopologyVersion> {
+
+    /** The header a gateway stamps its data requests with; nodes fence requests whose version is not theirs. */
+    public static final String HEADER = "X-KV-Topology";
+    /** Problem kinds of a fenced request: the caller's topology is older, or the node's own is. */
+    public static final String STALE = "stale-topology";
+    public static final String BEHIND = "topology-behind";
+
+    private static final Pattern WIRE = Pattern.compile("(\\d{1,18}):(\\+?[A-Za-z0-9._-]{0,64})");
+
+    public TopologyVersion {
+        if (epoch < 0 || proposer == null) {
+            throw new IllegalArgumentException("a topology version needs an epoch >= 0 and a proposer");
+        }
+    }
+
+    /** Parses the wire form; {@link IllegalArgumentException} when malformed. */
+    public static TopologyVersion parse(String text) {
+        var matcher = text == null ? null : WIRE.matcher(text);
+        if (matcher == null || !matcher.matches()) {
+            throw new IllegalArgumentException("a topology version is written epoch:proposer, e.g. 7:n4");
+        }
+        return new TopologyVersion(Long.parseLong(matcher.group(1)), matcher.group(2));
+    }
+
+    @Override
+    public int compareTo(TopologyVersion other) {
+        int byEpoch = Long.compare(epoch, other.epoch);
+        return byEpoch != 0 ? byEpoch : proposer.compareTo(other.proposer);
+    }
+
+    public boolean isOlderThan(TopologyVersion other) {
+        return compareTo(other) < 0;
+    }
+
+    @Override
+    public String toString() {
+        return epoch + ":" + proposer;
+    }
+}

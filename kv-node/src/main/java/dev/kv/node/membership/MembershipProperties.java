@@ -1,0 +1,24 @@
+package dev.kv.node.membership;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Membership changes (issue 12).
+ *
+ * @param initialMembers the node ids that form the first ring together (a node listed here with no stored topology
+ *                       starts as normal); every other node started with seeds joins by itself. A node with neither
+ *                       seeds nor initial members runs alone.
+ * @param quarantine     how long gossip keeps the state of a member that left or was removed before forgetting it;
+ *                       an older state of it heard later is ignored, so stale gossip cannot bring it back
+ * @param driveInterval  how often a node checks whether to join, and whether the change under way is complete
+ */
+@ConfigurationProperties("kv.membership")
+public record MembershipProperties(
+        @DefaultValue({}) List<String> initialMembers,
+        @DefaultValue("1h") Duration quarantine,
+        @DefaultValue("1s") Duration driveInterval) {
+}

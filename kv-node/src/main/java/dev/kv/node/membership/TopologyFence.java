@@ -1,0 +1,98 @@
+package dev.kv.node.membership;
+
+import dev.kv.core.placement.TopologyMessage;
+
+import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyVersion;
+import dev.kv.node.gossip.GossipService;
+import dev.kv.web.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fences data requests routed with another topology than this node's (issue 12, DESIGN §4 departures): a gateway
+ * stamps every replica read, merge and coordinate with its topology version ({@link TopologyVersion#HEADER}).
+ *
+ * <ul>
+ *   <li>Older than this node's: 409 {@code stale-topology}, with this node's topology, which the gateway adopts
+ *       before it plans the request again. A transfer starts only after its sources adopted the change, so a source
+ *       refuses every write routed without it from then on: no write acknowledged by the old rule alone can land
+ *       on a source after the transfer read it.</li>
+ *   <li>Newer: 409 {@code topology-behind}; nothing is applied (the node might be about to clear a range the newer
+ *       topology gives it), and gossip brings the node up to date within a round.</li>
+ * </ul>
+ * Requests without the header (tools, tests, node-to-node repair, which only merges) are not fenced.
+ */
+@Component
+class TopologyFence extends OncePerRequestFilter {
+
+    private static final ProblemWriter PROBLEMS = ProblemWriter.typed("urn:kv:problem:");
+
+    private final TopologyService topologies;
+    private final GossipService gossip;
+    private final AtomicLong lastCatchUp = new AtomicLong();
+    private final Counter stale;
+    private final Counter behind;
+
+    TopologyFence(TopologyService topologies, GossipService gossip, MeterRegistry registry) {
+        this.topologies = topologies;
+        this.gossip = gossip;
+        this.stale = Counter.builder("kv.membership.fenced").tag("reason", "stale")
+                .description("data requests refused because they were routed with another topology").register(registry);
+        this.behind = Counter.builder("kv.membership.fenced").tag("reason", "behind")
+                .description("data requests refused because they were routed with another topology").register(registry);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getServletPath();
+        return request.getHeader(TopologyVersion.HEADER) == null
+                || !(path.equals("/internal/v1/replica") || path.equals("/internal/v1/coordinate"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        TopologyVersion routed;
+        try {
+            routed = TopologyVersion.parse(request.getHeader(TopologyVersion.HEADER));
+        } catch (IllegalArgumentException e) {
+            PROBLEMS.write(response, 400, "invalid-request", "Bad Request", e.getMessage());
+            return;
+        }
+        Optional<Topology> own = topologies.current();
+        int order = own.map(t -> routed.compareTo(t.version())).orElse(1);
+        if (order < 0) {
+            stale.increment();
+            PROBLEMS.write(response, 409, TopologyVersion.STALE, "Stale topology",
+                    "routed with topology " + routed + "; this node holds " + own.get().version(),
+                    Map.of("topology", TopologyMessage.of(own.get())));
+            return;
+        }
+        if (order > 0) {
+            behind.increment();
+            long now = System.currentTimeMillis();
+            long last = lastCatchUp.get();
+            if (now - last > 200 && lastCatchUp.compareAndSet(last, now)) {
+                gossip.catchUp();
+            }
+            PROBLEMS.write(response, 409, TopologyVersion.BEHIND, "Topology behind",
+                    "routed with topology " + routed + "; this node holds "
+                            + own.map(t -> t.version().toString()).orElse("none yet") + " and catches up by gossip",
+                    Map.of());
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

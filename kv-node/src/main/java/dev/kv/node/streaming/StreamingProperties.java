@@ -1,0 +1,24 @@
+package dev.kv.node.streaming;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * Range streaming during membership changes (issue 12).
+ *
+ * @param rate       bytes per second this node receives at most, records and digests together (Cassandra's default
+ *                   is 24 MiB/s)
+ * @param chunk      bytes a source answers per call
+ * @param timeout    per streaming call
+ * @param retryDelay wait before streaming again after a failure (a source down, a stale topology)
+ */
+@ConfigurationProperties("kv.streaming")
+public record StreamingProperties(
+        @DefaultValue("32MB") DataSize rate,
+        @DefaultValue("1MB") DataSize chunk,
+        @DefaultValue("30s") Duration timeout,
+        @DefaultValue("1s") Duration retryDelay) {
+}
