@@ -237,15 +237,15 @@ function setRangesBar(bar, { total, done, pct }) {
 const rangesBar = (progress, extraClass) => setRangesBar(el('div', { class: `bar ${extraClass}`, role: 'progressbar',
   'aria-valuemin': 0 }, el('span')), rangesProgress(progress));
 
-const STREAM_PHASES = { streaming: 'streaming', 'waiting-for-sources': 'waiting for sources', done: 'streamed' };
+const STREAM_PHASES = { 'waiting-for-sources': 'waiting for sources', done: 'all streamed' };
 
 /** A member's own streaming (it is receiving ranges): a small bar and one line of figures. */
 function streamingBlock(streaming) {
   if (!streaming || typeof streaming !== 'object') return null;
   const { total, done } = rangesProgress(streaming);
-  const phase = STREAM_PHASES[streaming.phase] || 'streaming';
-  const figures = [`${done} / ${total} ranges`, phase];
-  if (streaming.phase !== 'done') figures.push(fmtMBps(streaming.bytesPerSecond), `ETA ${fmtEta(streaming.etaSeconds)}`);
+  const figures = [`${done} / ${total} ranges`];
+  if (streaming.phase === 'done' || streaming.phase === 'waiting-for-sources') figures.push(STREAM_PHASES[streaming.phase]);
+  else figures.push(fmtMBps(streaming.bytesPerSecond), `ETA ${fmtEta(streaming.etaSeconds)}`);
   return el('div', { class: 'streaming', title: `${fmtNumber(streaming.keys)} keys, ${fmtMB(streaming.bytes)} received` },
     rangesBar(streaming, 'bar-small'), el('span', { class: 'streaming-text muted small', text: figures.join(' · ') }));
 }
