@@ -187,20 +187,94 @@ const state = {
 
 const memberById = (id) => state.cluster?.members.find((m) => m.id === id);
 
+// ==== Member states (elasticity): joining, normal, leaving, left, removed, waiting =================================
+
+/** What each membership state means; a gateway that sends no state (older than issue 12) means normal. */
+const MEMBER_STATES = {
+  normal: 'Owns its ranges and serves them',
+  joining: 'Receiving the ranges it will own; not serving reads yet',
+  leaving: 'Handing its ranges to their new owners (decommission)',
+  waiting: 'Started, queued behind another membership change',
+  left: 'Decommissioned: owns nothing, no longer serves',
+  removed: 'Declared dead and removed: its ranges were rebuilt from the other replicas',
+};
+
+const memberState = (m) => (m && Object.prototype.hasOwnProperty.call(MEMBER_STATES, m.state) ? m.state : 'normal');
+
+/** Left and removed members count nowhere: not in health, totals or the ring legend. */
+const isFormer = (m) => ['left', 'removed'].includes(memberState(m));
+const currentMembers = (cluster) => (cluster?.members || []).filter((m) => !isFormer(m));
+
+function stateBadge(m) {
+  const s = memberState(m);
+  return el('span', { class: `badge state-badge state-${s}`, 'data-state': s, title: MEMBER_STATES[s], text: s });
+}
+
+const mbFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const isNumber = (n) => typeof n === 'number' && Number.isFinite(n);
+/** Streaming figures in decimal megabytes, as the benchmarks quote them (MB/s). */
+const fmtMB = (bytes) => (isNumber(bytes) ? `${mbFormat.format(bytes / 1e6)} MB` : '–');
+const fmtMBps = (rate) => (isNumber(rate) ? `${mbFormat.format(rate / 1e6)} MB/s` : '–');
+const fmtEta = (seconds) => (isNumber(seconds) ? fmtDuration(seconds * 1000) : 'unknown');
+
+/** Ranges done of total, clamped, and the share done in per cent (0 while the total is not known yet). */
+function rangesProgress(progress) {
+  const total = isNumber(progress.rangesTotal) && progress.rangesTotal > 0 ? progress.rangesTotal : 0;
+  const done = isNumber(progress.rangesDone) ? Math.max(0, Math.min(progress.rangesDone, total)) : 0;
+  return { total, done, pct: total ? (100 * done) / total : 0 };
+}
+
+/** Sets a .bar (role=progressbar) to ranges done of total: its ARIA values and its fill's width. */
+function setRangesBar(bar, { total, done, pct }) {
+  bar.classList.toggle('done', total > 0 && done >= total);
+  bar.setAttribute('aria-valuemax', total);
+  bar.setAttribute('aria-valuenow', done);
+  bar.setAttribute('aria-valuetext', `${done} of ${total} ranges`);
+  bar.firstElementChild.style.width = `${pct.toFixed(1)}%`;
+  return bar;
+}
+
+const rangesBar = (progress, extraClass) => setRangesBar(el('div', { class: `bar ${extraClass}`, role: 'progressbar',
+  'aria-valuemin': 0 }, el('span')), rangesProgress(progress));
+
+const STREAM_PHASES = { 'waiting-for-sources': 'waiting for sources', done: 'all streamed' };
+
+/** A member's own streaming (it is receiving ranges): a small bar and one line of figures. */
+function streamingBlock(streaming) {
+  if (!streaming || typeof streaming !== 'object') return null;
+  const { total, done } = rangesProgress(streaming);
+  const figures = [`${done} / ${total} ranges`];
+  if (streaming.phase === 'done' || streaming.phase === 'waiting-for-sources') figures.push(STREAM_PHASES[streaming.phase]);
+  else figures.push(fmtMBps(streaming.bytesPerSecond), `ETA ${fmtEta(streaming.etaSeconds)}`);
+  return el('div', { class: 'streaming', title: `${fmtNumber(streaming.keys)} keys, ${fmtMB(streaming.bytes)} received` },
+    rangesBar(streaming, 'bar-small'), el('span', { class: 'streaming-text muted small', text: figures.join(' · ') }));
+}
+
 // ==== Header: health badge, last update, links ======================================================================
 
 /** Healthy only when every member is alive; a down node is red because its replicas now rely on hints. */
 function renderHealth(cluster) {
   let text = 'unreachable', tone = 'bad';
   if (cluster) {
-    const alive = cluster.members.filter((m) => m.status === 'alive').length;
-    const down = cluster.members.filter((m) => m.status === 'down').length;
-    if (cluster.members.length && alive === cluster.members.length) [text, tone] = ['healthy', 'ok'];
+    const members = currentMembers(cluster);
+    const alive = members.filter((m) => m.status === 'alive').length;
+    const down = members.filter((m) => m.status === 'down').length;
+    if (members.length && alive === members.length) [text, tone] = ['healthy', 'ok'];
     else if (alive === 0) text = 'no node alive';
     else [text, tone] = down ? [`degraded · ${down} down`, 'bad'] : ['degraded', 'warn'];
   }
   $('health').className = `badge badge-${tone}`;
   $('health').replaceChildren(el('span', { class: 'dot', style: { background: 'currentColor' } }), text);
+}
+
+/** The ring epoch and topology version, when the gateway reports them (issue 12 and later). */
+function renderTopology(cluster) {
+  const topology = $('topology');
+  const parts = [];
+  if (isNumber(cluster.epoch)) parts.push(`epoch ${cluster.epoch}`);
+  if (typeof cluster.topologyVersion === 'string' && cluster.topologyVersion) parts.push(`topology ${cluster.topologyVersion}`);
+  topology.textContent = parts.join(' · ');
+  topology.hidden = !parts.length;
 }
 
 function renderUpdated(failed) {
@@ -235,6 +309,8 @@ async function pollCluster() {
     for (const m of cluster.members) nodeColor(m.id);
     hideClusterError();
     renderOverview(cluster);
+    renderTransition(cluster.transition);
+    renderTopology(cluster);
     renderHealth(cluster);
     renderUpdated(false);
     if (currentView === 'ring') { renderLegend(); renderNodeDetail(); }
@@ -252,7 +328,7 @@ function showClusterError(e) {
   banner.querySelector('.banner-detail').textContent = e.detail || '';
   banner.hidden = false;
   setClusterStale(true); // keep the last data on screen, visibly no longer current
-  if (!state.cluster) setEmptyRow($('members'), 10, 'No cluster data yet.');
+  if (!state.cluster) setEmptyRow($('members'), MEMBER_COLUMNS, 'No cluster data yet.');
 }
 
 function hideClusterError() {
@@ -261,11 +337,15 @@ function hideClusterError() {
 }
 
 function setClusterStale(stale) {
-  ['overview-cards', 'members-table', 'ring-legend', 'node-detail'].forEach((id) => $(id).classList.toggle('stale', stale));
+  ['overview-cards', 'transition', 'members-table', 'ring-legend', 'node-detail'].forEach((id) => $(id).classList.toggle('stale', stale));
 }
 
+const MEMBER_COLUMNS = 11;
+
 function renderOverview(cluster) {
-  const members = cluster.members || [];
+  const all = cluster.members || [];
+  const members = currentMembers(cluster);
+  const former = all.filter(isFormer);
   const alive = members.filter((m) => m.status === 'alive').length;
   setText('nodes-up', `${alive} / ${members.length}`);
   setText('replication', `N = ${cluster.replicationFactor}`);
@@ -282,18 +362,28 @@ function renderOverview(cluster) {
   const hintErrors = members.filter((m) => m.hints && m.hints.error).length;
   setText('hint-bytes', `${fmtBytes(hintBytes)}${hintErrors ? ` · ${hintErrors} node(s) not counted` : ''}`);
 
-  if (members.length) $('members').replaceChildren(...members.map(memberRow));
-  else setEmptyRow($('members'), 10, 'The gateway knows no members.');
+  // Former members (left, removed) last, dimmed, under a row of their own until gossip forgets them.
+  const rows = members.map(memberRow);
+  if (former.length) {
+    rows.push(el('tr', { class: 'group-row' }, el('td', { colspan: MEMBER_COLUMNS,
+      text: `Former members (${former.length}): they own nothing and are forgotten after the quarantine` })));
+    rows.push(...former.map(memberRow));
+  }
+  if (rows.length) $('members').replaceChildren(...rows);
+  else setEmptyRow($('members'), MEMBER_COLUMNS, 'The gateway knows no members.');
 }
 
 function memberRow(m) {
   const info = m.info || {};
   const status = m.status || 'unknown';
   const num = (text) => el('td', { class: 'num', text });
-  return el('tr', { 'data-node': m.id, class: `row-${status}` },
+  const memberStateName = memberState(m);
+  return el('tr', { 'data-node': m.id, 'data-state': memberStateName,
+    class: `row-${status} row-state-${memberStateName}${isFormer(m) ? ' row-former' : ''}` },
     el('td', { title: m.url || '' }, el('span', { class: 'node-name', text: m.id }),
       m.announced && m.announced !== 'normal' ? el('span', { class: 'tag tag-warn', text: m.announced }) : null),
     el('td', { class: `node-status st-${status}`, data: { status } }, statusDot(status), status),
+    el('td', { class: 'member-state' }, stateBadge(m), streamingBlock(m.streaming)),
     num(fmtPhi(m.phi)), el('td', {}, breakerTag(m.circuitBreaker)), num(fmtPercent(m.ownership)),
     num(fmtNumber(info.keys)), num(fmtBytes(info.diskBytes)), hintsCell(m.hints),
     el('td', { text: fmtGeneration(m.generation), title: `generation ${m.generation}` }),
@@ -319,6 +409,33 @@ function hintsCell(hints) {
     cell.append(el('span', { class: 'muted small', text: ` → ${targets.map(([t, n]) => `${t}: ${n}`).join(', ')}` }));
   }
   return cell;
+}
+
+// ==== Membership change: the one join, decommission or removal in progress ========================================
+
+const TRANSITION_KINDS = { join: 'joining', decommission: 'decommissioning', remove: 'removing' };
+
+function renderTransition(transition) {
+  const panel = $('transition');
+  if (!transition || typeof transition !== 'object') { panel.hidden = true; return; }
+  const kind = typeof transition.kind === 'string' ? transition.kind : 'change';
+  const badge = $('transition-kind');
+  badge.className = `badge transition-kind transition-${TRANSITION_KINDS[kind] ? kind : 'other'}`;
+  badge.textContent = `${kind} · ${transition.member ?? '?'}`;
+  badge.title = `${TRANSITION_KINDS[kind] || kind} ${transition.member ?? ''}`.trim();
+  const progress = rangesProgress(transition);
+  const { total, done, pct } = progress;
+  setRangesBar($('transition-bar'), progress);
+  $('transition-ranges').textContent = total
+    ? `${done} / ${total} ranges · ${Math.floor(pct)} %` : 'planning the ranges to move…';
+  setText('transition-keys', fmtNumber(transition.keys));
+  setText('transition-bytes', fmtMB(transition.bytes));
+  setText('transition-rate', fmtMBps(transition.bytesPerSecond));
+  setText('transition-eta', total && done >= total ? 'finishing' : fmtEta(transition.etaSeconds));
+  const queued = (state.cluster?.members || []).filter((m) => memberState(m) === 'waiting').map((m) => m.id);
+  $('transition-queue').textContent = queued.length ? `Waiting for their turn: ${queued.join(', ')}` : '';
+  $('transition-queue').hidden = !queued.length;
+  panel.hidden = false;
 }
 
 // ==== Ring ==========================================================================================================
@@ -413,7 +530,7 @@ function ringShares() {
 
 function legendNodes() {
   const ids = new Set((state.ring?.tokens || []).map((t) => t.owner));
-  if (state.cluster) state.cluster.members.forEach((m) => ids.add(m.id));
+  currentMembers(state.cluster).forEach((m) => ids.add(m.id));
   return [...ids].sort();
 }
 
@@ -426,6 +543,7 @@ function renderLegend() {
     return el('li', { 'data-node': id, tabindex: 0, role: 'button', title: `${id}: ${status}`,
       onclick: () => selectNode(id), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') selectNode(id); } },
     swatch(id), el('span', { class: 'node-name', text: id }), statusDot(status),
+    member && memberState(member) !== 'normal' ? stateBadge(member) : null,
     el('span', { class: 'share', text: fmtPercent(share) }));
   });
   $('ring-legend').replaceChildren(...(items.length ? items : [el('li', { class: 'empty-state', text: 'No nodes yet.' })]));
@@ -460,6 +578,7 @@ function renderNodeDetail() {
   const hints = !m.hints ? '–' : m.hints.error ? m.hints.error : `${fmtNumber(m.hints.pending)} (${fmtBytes(m.hints.bytes)})`;
   panel.replaceChildren(head, definitionList([
     ['Status', el('span', { class: `node-status st-${m.status}` }, statusDot(m.status), m.status)],
+    ['State', el('span', {}, stateBadge(m), streamingBlock(m.streaming))],
     ['Announced', m.announced || '–'], ['Phi', fmtPhi(m.phi)], ['Circuit breaker', breakerTag(m.circuitBreaker)],
     ['Ring share', fmtPercent(m.ownership)], ['Tokens', fmtNumber(tokenCount)], ['Keys', fmtNumber(info.keys)],
     ['Disk', fmtBytes(info.diskBytes)], ['Pending hints', hints], ['Started', fmtGeneration(m.generation)],

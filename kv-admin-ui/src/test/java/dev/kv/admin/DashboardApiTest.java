@@ -26,6 +26,7 @@ import java.util.Base64;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -103,6 +104,36 @@ class DashboardApiTest {
         assertThat(cluster.at("/members/0/hints/pending").asLong()).isEqualTo(7);
         assertThat(cluster.at("/members/1/hints/bytes").asLong()).isEqualTo(1024);
         assertThat(cluster.at("/members/2/hints/error").asString()).isEqualTo("node is down");
+    }
+
+    @Test
+    void memberStatesTheEpochAndTheMembershipChangePassThroughAndFormerMembersAreNotAskedForHints()
+            throws Exception {
+        GATEWAY.stubFor(get(urlPathEqualTo("/v1/cluster")).willReturn(okJson("""
+                {"replicationFactor":3,"epoch":7,"topologyVersion":"7:n4",
+                 "transition":{"kind":"join","member":"n4","rangesDone":3,"rangesTotal":12,"keys":1500,
+                               "bytes":4000000,"bytesPerSecond":2000000.0,"etaSeconds":18},
+                 "members":[
+                 {"id":"n1","url":"http://127.0.0.1:%d/","status":"alive","state":"leaving"},
+                 {"id":"n2","url":"http://127.0.0.1:%d/","status":"alive","state":"left"},
+                 {"id":"n4","url":"http://127.0.0.1:%d/","status":"alive","state":"joining",
+                  "streaming":{"rangesDone":3,"rangesTotal":12,"phase":"streaming"}}]}
+                """.formatted(N1.port(), N2.port(), N2.port()))));
+        String noHints = "{\"pendingByTarget\":{},\"bytes\":0}";
+        N1.stubFor(get(urlPathEqualTo("/internal/v1/hints")).willReturn(okJson(noHints)));
+        N2.stubFor(get(urlPathEqualTo("/internal/v1/hints")).willReturn(okJson(noHints)));
+
+        JsonNode cluster = call("GET", "/api/cluster", null);
+
+        assertThat(cluster.get("epoch").asLong()).isEqualTo(7);
+        assertThat(cluster.get("topologyVersion").asString()).isEqualTo("7:n4");
+        assertThat(cluster.at("/transition/rangesTotal").asInt()).isEqualTo(12);
+        assertThat(cluster.at("/members/0/state").asString()).isEqualTo("leaving");
+        assertThat(cluster.at("/members/0/hints/pending").asLong()).isZero();
+        assertThat(cluster.at("/members/1/hints").isMissingNode()).as("a member that left is not asked").isTrue();
+        assertThat(cluster.at("/members/2/streaming/rangesDone").asInt()).isEqualTo(3);
+        N1.verify(1, getRequestedFor(urlPathEqualTo("/internal/v1/hints")));
+        N2.verify(1, getRequestedFor(urlPathEqualTo("/internal/v1/hints"))); // n4's, never n2's
     }
 
     @Test

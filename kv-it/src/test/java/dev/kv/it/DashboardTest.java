@@ -5,22 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,70 +30,40 @@ class DashboardTest {
     @RegisterExtension
     static final KvClusterExtension cluster = new KvClusterExtension(KvCluster.builder().withDashboard());
 
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
     static void openBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("KV_CHROMIUM", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1366,900", "--hide-scrollbars");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("KV_CHROMEDRIVER", "/usr/bin/chromedriver")))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = new HeadlessChromium();
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
-    private static String executable(String variable, String fallback) {
-        String path = System.getenv().getOrDefault(variable, fallback);
-        if (!Files.isExecutable(Path.of(path))) {
-            throw new IllegalStateException(path + " is missing: install Debian's chromium and chromium-driver"
-                    + " (.ci/run does), or set " + variable);
-        }
-        return path;
-    }
-
-    /** Waits for a condition; the page re-renders every second, so an element read mid-render is simply retried. */
     private static WebDriverWait waiting(Duration bound) {
-        WebDriverWait wait = new WebDriverWait(browser, bound, Duration.ofMillis(100));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
+        return chromium.waiting(bound);
     }
 
     private static void open(String view) {
-        browser.manage().window().setSize(new Dimension(1366, 900));
-        browser.get(cluster.cluster().dashboardUri().resolve("/#" + view).toString());
-        waiting(Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+        chromium.open(cluster.cluster().dashboardUri(), view);
     }
 
     /** The status word of a node's row, read in one script call (the table is re-rendered every second). */
     private static String statusOf(String node) {
-        Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        Object text = chromium.script(
                 "const cell = document.querySelector(\"#members tr[data-node='\" + arguments[0]"
                         + " + \"'] .node-status\"); return cell ? cell.textContent : '';", node);
         return String.valueOf(text).trim();
     }
 
-    /** Saves the whole page (the window grown to the page's height) as {@code <name>.png}. */
     private static void screenshot(String name) {
-        Object height = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "window.scrollTo(0, 0); return document.documentElement.scrollHeight;");
-        browser.manage().window().setSize(new Dimension(1366, Math.max(900, ((Number) height).intValue() + 40)));
-        Path directory = Path.of(System.getProperty("kv.screenshots", "target/screenshots"));
-        try {
-            Files.createDirectories(directory);
-            Files.write(directory.resolve(name + ".png"),
-                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        chromium.screenshot(name);
     }
 
     @Test

@@ -312,11 +312,11 @@ public final class KvCluster implements AutoCloseable {
         }
     }
 
-    private static Path logRoot() {
+    static Path logRoot() {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target", "cluster-logs");
     }
 
-    private static Path jar(String property) {
+    static Path jar(String property) {
         String location = System.getProperty(property);
         if (location == null) {
             throw new IllegalStateException("system property " + property + " is not set (surefire sets it)");
@@ -330,7 +330,7 @@ public final class KvCluster implements AutoCloseable {
     }
 
     /** Distinct free loopback ports: all sockets are held open until every port is chosen. */
-    private static List<Integer> freePorts(int count) throws IOException {
+    static List<Integer> freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {

@@ -17,6 +17,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The cluster for the overview and the ring view, from the dashboard's own origin (no CORS): the gateway's view of
@@ -33,7 +34,13 @@ class ClusterController {
         this.upstream = upstream;
     }
 
-    /** The gateway's {@code /v1/cluster}, each member with {@code hints}: what it holds for others, or an error. */
+    /** Members that left or were removed: they own nothing, hold no hints, and may no longer run. */
+    private static final Set<String> FORMER = Set.of("left", "removed");
+
+    /**
+     * The gateway's {@code /v1/cluster} as it came (member states, epoch, the membership change in progress), each
+     * current member with {@code hints}: what it holds for others, or an error. Former members are not asked.
+     */
     @GetMapping(value = "/api/cluster", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> cluster() {
         Upstream.Answer answer = upstream.gateway(HttpMethod.GET, "/v1/cluster", Map.of(), null);
@@ -42,7 +49,9 @@ class ClusterController {
         }
         JsonNode cluster = answer.json();
         for (JsonNode member : cluster.path("members")) {
-            ((ObjectNode) member).set("hints", hints(member));
+            if (!FORMER.contains(member.path("state").asString(""))) {
+                ((ObjectNode) member).set("hints", hints(member));
+            }
         }
         return ResponseEntity.ok(cluster);
     }
