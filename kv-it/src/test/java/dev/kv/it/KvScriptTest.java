@@ -1,7 +1,5 @@
 package dev.kv.it;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,19 +7,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static dev.kv.it.StubGateway.cluster;
+import static dev.kv.it.StubGateway.member;
+import static dev.kv.it.StubGateway.transition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,7 +40,7 @@ class KvScriptTest {
 
     @BeforeEach
     void start() throws IOException {
-        gateway = new StubGateway();
+        gateway = new StubGateway(SECRET, cluster("null"));
         Files.writeString(data.resolve("cluster-secret"), SECRET);
     }
 
@@ -91,28 +88,6 @@ class KvScriptTest {
         Files.createDirectories(data.resolve("run"));
         Files.writeString(data.resolve("run").resolve(name + ".pid"), process.pid() + "\n");
         return process;
-    }
-
-    private static String member(String id, String state) {
-        return """
-                {"id":"%s","url":"http://127.0.0.1:%d","status":"alive","announced":"normal","phi":0.4,"generation":1,
-                 "circuitBreaker":"closed","ownership":0.2,
-                 "info":{"state":"not-this-one","keys":{"n":[1,{}]},"tags":[]},
-                 "state":"%s"}""".formatted(id, 7100 + Integer.parseInt(id.substring(1)), state);
-    }
-
-    private static String cluster(String transition, String... members) {
-        return """
-                {"replicationFactor":3,"virtualNodes":256,"conflictMode":"vector-clock","defaultConsistency":"strong",
-                 "observer":"n1","refreshedAt":1795538375917,"epoch":9,"topologyVersion":"9:n5","transition":%s,
-                 "members":[%s]}""".formatted(transition, String.join(",", members));
-    }
-
-    private static String transition(String kind, String member, int done, int total, long bytes, String eta) {
-        return """
-                {"kind":"%s","member":"%s","rangesDone":%d,"rangesTotal":%d,"keys":%d,"bytes":%d,
-                 "bytesPerSecond":3.3554432E7,"etaSeconds":%s}""".formatted(kind, member, done, total, done * 1000L,
-                bytes, eta);
     }
 
     @Test
@@ -164,7 +139,7 @@ class KvScriptTest {
 
     @Test
     void aRefusedDecommissionPrintsTheProblemDetailAndFails() throws Exception {
-        gateway.refuse(409, """
+        gateway.refuseAll(409, """
                 {"type":"urn:kv:problem:membership-change-refused","title":"Membership change refused","status":409,
                  "detail":"n3 cannot be decommissioned: fewer than 3 normal members would remain"}""");
 
@@ -200,7 +175,7 @@ class KvScriptTest {
         assertThat(run.out()).contains("removing n4 (topology 10:n4)").contains("remove of n4: ranges 2/8")
                 .contains("n4   removed").contains("n4 is removed");
 
-        gateway.refuse(409, """
+        gateway.refuseAll(409, """
                 {"title":"Conflict","status":409,"detail":"n2 is alive: decommission it instead"}""");
         Run refused = kv("remove", "n2");
         assertThat(refused.exit()).isEqualTo(1);
@@ -269,83 +244,5 @@ class KvScriptTest {
         assertThat(down.out()).contains("stopped n7 (pid " + n7.pid() + ")");
         assertThat(n7.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(data.resolve("run/n7.pid")).doesNotExist();
-    }
-
-    /**
-     * Answers GET /v1/cluster with the given views in turn (the last one from then on) and the admin POSTs with 202
-     * and a new topology version, or with the refusal set by {@link #refuse}; records every request.
-     */
-    private static final class StubGateway implements AutoCloseable {
-
-        final List<String> requests = new CopyOnWriteArrayList<>();
-        private final Deque<String> views = new ConcurrentLinkedDeque<>(List.of(cluster("null")));
-        private volatile int refusalStatus;
-        private volatile String refusal;
-        private final HttpServer server;
-
-        StubGateway() throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/", this::handle);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        void clusterViews(String... bodies) {
-            views.clear();
-            views.addAll(List.of(bodies));
-        }
-
-        void refuse(int status, String problem) {
-            refusalStatus = status;
-            refusal = problem;
-        }
-
-        List<String> posts() {
-            return requests.stream().filter(r -> r.startsWith("POST")).toList();
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            String path = exchange.getRequestURI().getRawPath();
-            String secret = exchange.getRequestHeaders().getFirst("X-KV-Cluster-Secret");
-            requests.add(exchange.getRequestMethod() + " " + path + " secret=" + secret);
-            int status;
-            String body;
-            String type = "application/json";
-            if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/cluster")) {
-                status = 200;
-                body = views.size() > 1 ? views.poll() : views.peek();
-            } else if (exchange.getRequestMethod().equals("POST") && path.startsWith("/admin/v1/")) {
-                type = "application/problem+json";
-                if (!SECRET.equals(secret)) {
-                    status = 401;
-                    body = "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"missing or wrong cluster secret\"}";
-                } else if (refusal != null) {
-                    status = refusalStatus;
-                    body = refusal;
-                } else {
-                    status = 202;
-                    type = "application/json";
-                    String[] segments = path.split("/");
-                    body = path.startsWith("/admin/v1/nodes/")
-                            ? "{\"topologyVersion\":\"10:" + segments[4] + "\"}" : "{}";
-                }
-            } else {
-                status = 404;
-                body = "{}";
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }
