@@ -98,6 +98,23 @@ class KvScriptTest {
         assertThat(process.exitValue()).as(output).isZero();
     }
 
+    /** The awk program between {@code NAME='} and the line {@code }'}, as a shell script defines it. */
+    private static String awkProgram(Path script, String name) throws IOException {
+        String text = Files.readString(script);
+        int start = text.indexOf("\n" + name + "='");
+        assertThat(start).as("%s defines %s", script, name).isNotNegative();
+        int end = text.indexOf("\n}'\n", start);
+        return text.substring(start + name.length() + 3, end + 3);
+    }
+
+    @Test
+    void theLauncherAndTheChartsScaleDownHookParseJsonWithTheSameProgram() throws IOException {
+        String launcher = awkProgram(SCRIPT, "JSON_FLATTEN");
+        String hook = awkProgram(HelmChart.chart().resolve("files/scale-down.sh"), "FLATTEN");
+
+        assertThat(launcher).contains("function string(").hasSizeGreaterThan(500).isEqualTo(hook);
+    }
+
     @Test
     void nodeCommandsRefuseABadNameWithUsageAndCallNothing() throws Exception {
         for (String command : List.of("join", "decommission", "remove")) {
