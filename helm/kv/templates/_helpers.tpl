@@ -129,15 +129,21 @@ Call with (dict "context" $ "image" .Values.node.image).
 {{- end -}}
 
 {{/*
+A tool image given as {registry, repository, tag}: <registry>/<repository>:<tag>, or <repository>:<tag>.
+*/}}
+{{- define "kv.toolImage" -}}
+{{- if .registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" .registry) .repository (.tag | toString) -}}
+{{- else -}}
+{{- printf "%s:%s" .repository (.tag | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 The image of the Helm test pod.
 */}}
 {{- define "kv.tests.image" -}}
-{{- $image := .Values.tests.image -}}
-{{- if $image.registry -}}
-{{- printf "%s/%s:%s" (trimSuffix "/" $image.registry) $image.repository ($image.tag | toString) -}}
-{{- else -}}
-{{- printf "%s:%s" $image.repository ($image.tag | toString) -}}
-{{- end -}}
+{{- include "kv.toolImage" .Values.tests.image -}}
 {{- end -}}
 
 {{/*
@@ -202,6 +208,20 @@ host:port entries separated by commas. Used by the nodes (KV_GOSSIP_SEEDS) and t
 {{- $seeds = append $seeds (printf "%s-node-%d.%s.%s.svc.%s:%d" $fullname $i $headless $.Release.Namespace $.Values.clusterDomain (int $.Values.node.port)) -}}
 {{- end -}}
 {{- join "," $seeds -}}
+{{- end -}}
+
+{{/*
+The first ring: the node pods <fullname>-node-0 ... <fullname>-node-<cluster.initialMembers - 1>, as node ids (a node's
+id is its pod name) separated by commas (KV_MEMBERSHIP_INITIAL_MEMBERS). It follows cluster.initialMembers only, never
+node.replicaCount: pods added later join the ring instead of forming one.
+*/}}
+{{- define "kv.initialMembers" -}}
+{{- $node := include "kv.node.fullname" . -}}
+{{- $members := list -}}
+{{- range $i := until (int .Values.cluster.initialMembers) -}}
+{{- $members = append $members (printf "%s-%d" $node $i) -}}
+{{- end -}}
+{{- join "," $members -}}
 {{- end -}}
 
 {{/*

@@ -5,10 +5,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The chart under {@code helm/kv}, rendered in-process by helm-java (the Helm library itself, no CLI) and parsed
@@ -22,6 +27,8 @@ final class HelmChart {
     static final String KUBE_VERSION = "1.31.0";
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final String HOOK = "helm.sh/hook";
+    private static final String HOOK_STAND_IN = "kv-test.invalid/hook";
 
     private HelmChart() {
     }
@@ -40,7 +47,11 @@ final class HelmChart {
      * skipped.
      */
     static String render(Map<String, Object> values) {
-        var template = helm().template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        return render(new Helm(chart()), values);
+    }
+
+    private static String render(Helm helm, Map<String, Object> values) {
+        var template = helm.template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
         Map<String, Object> all = new java.util.LinkedHashMap<>(Map.of("auth.clusterSecret", "test-cluster-secret",
                 "auth.adminPassword", "test-admin-password"));
         all.putAll(values);
@@ -48,7 +59,57 @@ final class HelmChart {
         return template.call();
     }
 
-    /** The rendered objects; Helm's test hooks included. */
+    /**
+     * The chart's Helm hooks (the scale-down Job, the test pod) rendered with these values, as objects whose
+     * annotations are those of the chart. Helm keeps hook manifests out of a release's manifest, and that manifest is
+     * all helm-java's template returns; so a copy of the chart whose templates carry the hook annotations under
+     * another name ({@value #HOOK_STAND_IN}) is rendered, and the names are put back on the parsed objects. Only the
+     * hooks are returned.
+     */
+    static List<HasMetadata> hooks(Map<String, Object> values) {
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory("kv-chart-hooks");
+            Path target = copy.resolve("kv");
+            try (Stream<Path> files = Files.walk(chart())) {
+                for (Path source : files.toList()) {
+                    Path destination = target.resolve(chart().relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(destination);
+                    } else if (chart().relativize(source).startsWith("templates")) {
+                        Files.writeString(destination, Files.readString(source).replace(HOOK, HOOK_STAND_IN));
+                    } else {
+                        Files.copy(source, destination);
+                    }
+                }
+            }
+            List<HasMetadata> hooks = new ArrayList<>();
+            for (HasMetadata object : objects(render(new Helm(target), values))) {
+                Map<String, String> annotations = object.getMetadata().getAnnotations();
+                if (annotations == null || annotations.keySet().stream().noneMatch(k -> k.startsWith(HOOK_STAND_IN))) {
+                    continue;
+                }
+                Map<String, String> restored = new LinkedHashMap<>();
+                annotations.forEach((key, value) -> restored.put(
+                        key.startsWith(HOOK_STAND_IN) ? HOOK + key.substring(HOOK_STAND_IN.length()) : key, value));
+                object.getMetadata().setAnnotations(restored);
+                hooks.add(object);
+            }
+            return hooks;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (copy != null) {
+                try {
+                    KvCluster.deleteRecursively(copy);
+                } catch (IOException ignored) {
+                    // a temporary copy left behind
+                }
+            }
+        }
+    }
+
+    /** The rendered objects (Helm keeps hooks out of them: see {@link #hooks}). */
     static List<HasMetadata> objects(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String document : yaml.split("(?m)^---\\s*$")) {

@@ -101,7 +101,9 @@ class RenderedConfigTest {
 
     @Test
     void twoNodesAndAGatewayStartedWithTheRenderedEnvironmentFormAClusterAndServeRequests() throws Exception {
-        List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET)));
+        // Two node pods here, so the first ring is those two (KV_MEMBERSHIP_INITIAL_MEMBERS=kv-node-0,kv-node-1).
+        List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET, "node.replicaCount", 2,
+                "cluster.initialMembers", 2)));
         Container node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec()
                 .getContainers().getFirst();
         Container gatewayContainer = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec()
