@@ -99,6 +99,21 @@ public final class GatewayClient {
         return reply.json();
     }
 
+    /** An admin call with the cluster secret, e.g. {@code POST /admin/v1/nodes/n4/decommission}. */
+    public Reply admin(String method, String path) {
+        return raw(method, path).header("X-KV-Cluster-Secret", clusterSecret).send();
+    }
+
+    /** A member's state in the gateway's view (joining, normal, leaving, left, removed, waiting), or null. */
+    public String stateOf(String nodeId) {
+        for (JsonNode member : cluster().get("members")) {
+            if (member.get("id").asString().equals(nodeId)) {
+                return member.path("state").asString(null);
+            }
+        }
+        return null;
+    }
+
     public JsonNode cluster() {
         Reply reply = raw("GET", "/v1/cluster").send();
         if (reply.status() != 200) {

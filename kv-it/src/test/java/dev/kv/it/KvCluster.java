@@ -83,10 +83,9 @@ public final class KvCluster implements AutoCloseable {
             List<String> nodeArguments = new ArrayList<>(List.of(
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
-                    "--kv.expiry.tombstone-grace=1h",
                     "--kv.gossip.seeds=" + seeds,
                     "--kv.membership.initial-members=" + String.join(",", initialMembers)));
-            nodeArguments.addAll(config.nodeArguments);
+            nodeArguments.addAll(config.nodeArguments());
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, secretOnly,
                     logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, secret));
@@ -203,8 +202,8 @@ public final class KvCluster implements AutoCloseable {
         List<String> nodeArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                 "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
-                "--kv.expiry.tombstone-grace=1h", "--kv.gossip.seeds=" + seeds));
-        nodeArguments.addAll(config.nodeArguments);
+                "--kv.gossip.seeds=" + seeds));
+        nodeArguments.addAll(config.nodeArguments());
         nodeArguments.addAll(List.of(extraArguments));
         KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment,
                 logDirectory.resolve(id + ".log"), http);
@@ -371,6 +370,15 @@ public final class KvCluster implements AutoCloseable {
         }
 
         /** Extra {@code --name=value} arguments for every node. */
+        /** The node arguments, with a tombstone grace of an hour unless the test set one. */
+        List<String> nodeArguments() {
+            List<String> arguments = new ArrayList<>(nodeArguments);
+            if (arguments.stream().noneMatch(a -> a.startsWith("--kv.expiry.tombstone-grace="))) {
+                arguments.add("--kv.expiry.tombstone-grace=1h");
+            }
+            return arguments;
+        }
+
         public Builder nodeArguments(String... arguments) {
             nodeArguments.addAll(List.of(arguments));
             return this;

@@ -81,6 +81,21 @@ public final class KvNode {
         process.awaitReady();
     }
 
+    /** Starts the node again without waiting for readiness (a joining node is ready only once it is normal). */
+    public void launch() {
+        process.launch();
+    }
+
+    /** What the node streams in for the membership change under way ({@code GET /internal/v1/streaming}). */
+    public JsonNode streaming() {
+        return getJson("internal/v1/streaming");
+    }
+
+    /** Its range cleanup's progress ({@code GET /internal/v1/cleanup}). */
+    public JsonNode cleanup() {
+        return getJson("internal/v1/cleanup");
+    }
+
     /** kill -9, then {@link #start()}. */
     public void restart() {
         kill();

@@ -133,6 +133,11 @@ final class FanOut<T> {
         return fenced.stream().map(ReplicaException::newerTopology).filter(Objects::nonNull).findFirst();
     }
 
+    /** Whether a replica refused because its own topology is older than the routing's (it is catching up). */
+    synchronized boolean anyBehind() {
+        return fenced.stream().anyMatch(f -> f.newerTopology() == null);
+    }
+
     static String reason(Throwable failure) {
         Throwable cause = unwrap(failure);
         return cause instanceof ReplicaException replica ? replica.getMessage() : cause.toString();

@@ -83,14 +83,18 @@ public class QuorumReader {
             if (fanOut.await(decisionTimeout) instanceof QuorumOutcome.Insufficient insufficient) {
                 // Replicas that hold a newer topology refused: read again where that topology says the key lives.
                 var newer = fanOut.newerTopology();
-                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get())) {
+                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get(), routing.topology())) {
+                    continue;
+                }
+                if (replans < MAX_REPLANS && fanOut.anyBehind()) {
+                    pause(QuorumWriter.BEHIND_PAUSE_MILLIS);
                     continue;
                 }
                 throw new QuorumNotReachedException("read", insufficient);
             }
             // R replicas answered with this routing's topology, so none of them has seen a write acknowledged by a
             // newer one; a refusal from another replica only updates the view for the next request.
-            fanOut.newerTopology().ifPresent(view::adopt);
+            fanOut.newerTopology().ifPresent(newer -> view.adopt(newer, routing.topology()));
             Map<String, Record> answered = fanOut.answers();
             ReadResolution resolution = ReadResolution.resolve(versioning, answered);
             repairer.repairBlocking(key, resolution, replicas);
@@ -101,6 +105,15 @@ public class QuorumReader {
                 }
             });
             return resolution.resolved();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for replicas to catch up", e);
         }
     }
 

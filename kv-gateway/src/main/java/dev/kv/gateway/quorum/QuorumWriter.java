@@ -60,6 +60,8 @@ public class QuorumWriter {
     private static final int HINT_HOLDER_ATTEMPTS = 2;
     /** Times one request is planned again after a node showed the gateway a newer topology. */
     private static final int MAX_REPLANS = 3;
+    /** How long a request waits before it is sent again to replicas that were behind its topology. */
+    static final long BEHIND_PAUSE_MILLIS = 100;
 
     QuorumWriter(ClusterView view, ReplicaClient client, GatewayProperties properties, MeterRegistry registry) {
         this.view = view;
@@ -81,6 +83,7 @@ public class QuorumWriter {
         WriteAttempts attempts = new WriteAttempts(lease, WriteIds.next(ThreadLocalRandom.current()));
         int replans = 0;
         boolean replanned = true;
+        boolean behind = false;
         while (coordinator == null && replanned) {
             replanned = false;
             for (NodeAddress candidate : view.usableFirst(routing.writeReplicas())) {
@@ -105,13 +108,25 @@ public class QuorumWriter {
                             .register(registry).increment();
                     coordinatorFailures.add(failure.describe());
                     if (replans < MAX_REPLANS && failure.newerTopology() != null
-                            && view.adopt(failure.newerTopology())) {
+                            && view.adopt(failure.newerTopology(), routing.topology())) {
                         replans++;
                         routing = replanned(key);
                         replanned = true;
                         break;
                     }
+                    if (failure.isFenced()) {
+                        behind = true;
+                    }
                 }
+            }
+            if (coordinator == null && !replanned && behind && replans < MAX_REPLANS) {
+                // Replicas that have not yet adopted the routing's topology: they catch up within a round trip
+                // of the change's push, or a gossip round; try again once they had a moment.
+                replans++;
+                behind = false;
+                waitUntil(clock.millis() + BEHIND_PAUSE_MILLIS);
+                routing = replanned(key);
+                replanned = true;
             }
         }
         if (coordinator == null) {
@@ -128,14 +143,21 @@ public class QuorumWriter {
                 // A replica that holds a newer topology refused its copy: plan the copies again by that topology
                 // (the coordinator's record is the same), counting the replicas that already stored it.
                 var newer = fanOut.newerTopology();
-                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get())) {
+                if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get(), routing.topology())) {
                     replans++;
+                    routing = replanned(key);
+                    continue;
+                }
+                if (replans < MAX_REPLANS && fanOut.anyBehind()) {
+                    replans++;
+                    waitUntil(clock.millis() + BEHIND_PAUSE_MILLIS);
                     routing = replanned(key);
                     continue;
                 }
                 throw new QuorumNotReachedException(operation, insufficient);
             }
-            fanOut.newerTopology().ifPresent(view::adopt);
+            String routedWith = routing.topology();
+            fanOut.newerTopology().ifPresent(newer -> view.adopt(newer, routedWith));
             return written;
         }
     }

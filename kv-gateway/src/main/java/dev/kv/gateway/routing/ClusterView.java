@@ -153,22 +153,23 @@ public class ClusterView {
 
     /**
      * Adopts a topology a node answered with when it refused a request routed with an older one, so the request
-     * can be planned again at once instead of after the next refresh.
+     * can be planned again at once instead of after the next refresh. Answers whether the view now holds another
+     * topology than {@code routedWith} (another request may have adopted the same one first): then planning again
+     * is worthwhile.
      */
-    public synchronized boolean adopt(TopologyMessage message) {
+    public synchronized boolean adopt(TopologyMessage message, String routedWith) {
         Snapshot current = snapshot;
-        Topology incoming;
         try {
-            incoming = message.toTopology(virtualNodes, replicationFactor);
+            Topology incoming = message.toTopology(virtualNodes, replicationFactor);
+            if (!current.reported() || incoming.supersedes(current.topology())) {
+                current = new Snapshot(current.members(), incoming, true, current.addresses(), current.observer(),
+                        current.refreshedAtMillis());
+                snapshot = current;
+            }
         } catch (RuntimeException e) {
-            return false;
+            // A malformed topology is ignored; the next refresh brings the nodes' own.
         }
-        if (current.reported() && !incoming.supersedes(current.topology())) {
-            return false;
-        }
-        snapshot = new Snapshot(current.members(), incoming, true, current.addresses(), current.observer(),
-                current.refreshedAtMillis());
-        return true;
+        return current.reported() && !current.topology().version().toString().equals(routedWith);
     }
 
     /** How to route the key's requests now. */

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fences data requests routed with another topology than this node's (issue 12, DESIGN §4 departures): a gateway
- * stamps every replica read, merge and coordinate with its topology version ({@link TopologyVersion#HEADER}).
+ * stamps every replica read, merge and coordinate with its topology version ({@link TopologyVersion#HEADER}), and
+ * nodes stamp their own calls.
  *
  * <ul>
  *   <li>Older than this node's: 409 {@code stale-topology}, with this node's topology, which the gateway adopts
@@ -32,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Newer: 409 {@code topology-behind}; nothing is applied (the node might be about to clear a range the newer
  *       topology gives it), and gossip brings the node up to date within a round.</li>
  * </ul>
- * Requests without the header (tools, tests, node-to-node repair, which only merges) are not fenced.
+ * Node-to-node data (hint delivery, anti-entropy) is stamped and fenced the same way: a node that restarted on an old
+ * data directory cannot push old records before it has learned the ring moved on. Requests without the header
+ * (tools, tests) are not fenced.
  */
 @Component
 class TopologyFence extends OncePerRequestFilter {
@@ -58,7 +61,8 @@ class TopologyFence extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getServletPath();
         return request.getHeader(TopologyVersion.HEADER) == null
-                || !(path.equals("/internal/v1/replica") || path.equals("/internal/v1/coordinate"));
+                || !(path.equals("/internal/v1/replica") || path.equals("/internal/v1/coordinate")
+                || path.startsWith("/internal/v1/merkle/"));
     }
 
     @Override

@@ -48,6 +48,9 @@ public class TopologyService {
     private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
     private final boolean startedGone;
     private volatile Topology topology;
+    /** Whether {@link #topology} was read from disk at start and nothing newer was adopted since. */
+    private volatile boolean loadedFromDisk;
+    private volatile boolean leftWhileRunning;
 
     TopologyService(NodeProperties node, MembershipProperties properties, GossipProperties gossip,
                     RocksStorage storage, RecordStore store,
@@ -68,6 +71,7 @@ public class TopologyService {
             this.topology = stored;
         } else if (stored != null) {
             this.topology = stored;
+            this.loadedFromDisk = true;
             log.info("membership: stored topology {}", stored);
         } else if (properties.initialMembers().contains(localId)) {
             this.topology = Topology.of(properties.initialMembers(), virtualNodes, replicationFactor);
@@ -95,6 +99,11 @@ public class TopologyService {
     public Optional<MemberState> localState() {
         Topology known = topology;
         return known == null ? Optional.empty() : Optional.ofNullable(known.state(localId));
+    }
+
+    /** Whether this node left (decommissioned) while this process ran: it serves nothing until it is restarted. */
+    public boolean leftWhileRunning() {
+        return leftWhileRunning;
     }
 
     /** Whether this process started on the data of a member that had left or was removed (it joins anew). */
@@ -139,12 +148,16 @@ public class TopologyService {
             }
             MemberState state = incoming.state(localId);
             if (state != null && state.isGone() && (before == null || !state.equals(before.state(localId)))) {
+                // Decommissioned while this process ran (it saw itself leaving): it stays out. A process that
+                // learns it has gone only now (restarted on an old copy, or removed while down) joins anew.
+                leftWhileRunning = !loadedFromDisk && before != null && before.state(localId) == MemberState.LEAVING;
                 dropEverything();
             } else {
                 dropGainedRanges(incoming);
             }
             store(incoming);
             topology = incoming;
+            loadedFromDisk = false;
         }
         log.info("membership: adopted {} (was {})", incoming, before == null ? "none" : before.version());
         for (Consumer<Topology> listener : listeners) {

@@ -60,7 +60,6 @@ public class TransitionDriver {
     private final long listenBeforeJoinMillis;
     private final long startedAt;
     private final Counter changes;
-    private volatile boolean wasMember;
     private volatile boolean hintsHandedOver;
     private volatile String waitingReason;
 
@@ -102,14 +101,13 @@ public class TransitionDriver {
         }
         MemberState state = topology.state(topologies.localId());
         if (state == null || state.isGone()) {
-            if (state != null && wasMember) {
+            if (state != null && topologies.leftWhileRunning()) {
                 waitingReason = null;
                 return; // left or removed while this process ran: it serves nothing and waits to be stopped
             }
             tryJoin(topology);
             return;
         }
-        wasMember = true;
         waitingReason = null;
         streamer.start();
         if (state == MemberState.LEAVING && !topology.isBeingRemoved(topologies.localId())) {

@@ -2,6 +2,9 @@ package dev.kv.node.peer;
 
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.placement.TopologyVersion;
+import dev.kv.node.membership.TopologyService;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -12,20 +15,31 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Node-to-node HTTP calls (gossip, hint delivery, anti-entropy), asynchronous, with the cluster secret and a timeout
  * on every call. Connections are kept alive between rounds. The secret goes only to plain member addresses
  * ({@link MemberAddress}): those learned from seeds or from authenticated gossip; anything else fails the call unsent.
+ * Every call carries this node's topology version: a peer holding another one refuses data it would otherwise merge
+ * (hints, anti-entropy), so a node that restarted on an old data directory cannot spread that data before it has
+ * learned the ring has moved on (issue 12).
  */
 @Component
 public class PeerClient {
 
     private final HttpClient http;
     private final String secret;
+    private final Supplier<String> topologyVersion;
 
-    public PeerClient(@Value("${kv.cluster.secret:}") String secret) {
+    @Autowired
+    public PeerClient(@Value("${kv.cluster.secret:}") String secret, TopologyService topologies) {
+        this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null));
+    }
+
+    public PeerClient(String secret, Supplier<String> topologyVersion) {
         this.secret = secret;
+        this.topologyVersion = topologyVersion;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(500))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -66,6 +80,10 @@ public class PeerClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (!secret.isEmpty()) {
             builder.header(ClusterSecret.HEADER, secret);
+        }
+        String version = topologyVersion.get();
+        if (version != null) {
+            builder.header(TopologyVersion.HEADER, version);
         }
         return builder;
     }

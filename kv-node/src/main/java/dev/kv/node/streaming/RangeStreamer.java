@@ -81,6 +81,7 @@ public class RangeStreamer {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Counter recordBytes;
     private final Counter digestBytes;
+    private final Counter pulledBytes;
     private final Counter keysReceived;
     private volatile StreamingProgress progress = StreamingProgress.idle("");
     private volatile boolean stopping;
@@ -97,11 +98,13 @@ public class RangeStreamer {
         this.storage = storage;
         this.properties = properties;
         this.clock = clock;
-        this.peers = new PeerClient(secret);
+        this.peers = new PeerClient(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null));
         this.limiter = new ByteRateLimiter(clock, Math.max(1, properties.rate().toBytes()));
         this.recordBytes = Counter.builder("kv.streaming.bytes").tag("kind", "records")
                 .description("bytes this node received by range streaming").register(registry);
         this.digestBytes = Counter.builder("kv.streaming.bytes").tag("kind", "digests")
+                .description("bytes this node received by range streaming").register(registry);
+        this.pulledBytes = Counter.builder("kv.streaming.bytes").tag("kind", "pulled")
                 .description("bytes this node received by range streaming").register(registry);
         this.keysReceived = Counter.builder("kv.streaming.keys")
                 .description("records this node received by range streaming").register(registry);
@@ -176,7 +179,7 @@ public class RangeStreamer {
         }
         long startedAt = clock.millis();
         Run run = new Run(version, checkpoint, transfers.size(), startedAt, (long) keysReceived.count(),
-                recordBytes.count() + digestBytes.count(), resumed);
+                recordBytes.count() + digestBytes.count() + pulledBytes.count(), resumed);
         // Ranges that share their sources stream as one group: a few calls per megabyte rather than per range.
         Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < transfers.size(); i++) {
@@ -244,6 +247,9 @@ public class RangeStreamer {
             throw new SourcesUnavailableException(remaining.size() + " ranges need " + needed + " live sources of "
                     + sample.sources() + ", " + live.size() + " are live");
         }
+        if (properties.sources().equals("quorum")) {
+            live = live.subList(0, needed);
+        }
         List<long[]> ranges = remaining.stream()
                 .map(i -> new long[] {transfers.get(i).range().startExclusive(), transfers.get(i).range().endInclusive()})
                 .toList();
@@ -307,7 +313,7 @@ public class RangeStreamer {
     }
 
     private void report(Run run, String phase) {
-        long bytes = (long) (recordBytes.count() + digestBytes.count() - run.bytesAtStart());
+        long bytes = (long) (recordBytes.count() + digestBytes.count() + pulledBytes.count() - run.bytesAtStart());
         long keys = (long) keysReceived.count() - run.keysAtStart();
         double seconds = Math.max(0.001, (clock.millis() - run.startedAt()) / 1000.0);
         int done = run.checkpoint().done().size();
@@ -321,7 +327,7 @@ public class RangeStreamer {
     private void pull(String source, List<String> keys) {
         byte[] body = JSON.writeValueAsBytes(Map.of("keys", keys));
         HttpResponse<byte[]> response = send(source, "/internal/v1/merkle/pull", body);
-        recordBytes.increment(response.body().length);
+        pulledBytes.increment(response.body().length);
         merge(response.body());
     }
 

@@ -14,11 +14,21 @@ import java.time.Duration;
  * @param chunk      bytes a source answers per call
  * @param timeout    per streaming call
  * @param retryDelay wait before streaming again after a failure (a source down, a stale topology)
+ * @param sources    {@code quorum}: merge N − W + 1 sources for a majority W (every write acknowledged at W is seen,
+ *                   the default); {@code all}: every live source, so a write acknowledged at w=1 by the one replica
+ *                   giving the range up is kept too, for one more digest pass per range
  */
 @ConfigurationProperties("kv.streaming")
 public record StreamingProperties(
         @DefaultValue("32MB") DataSize rate,
         @DefaultValue("1MB") DataSize chunk,
         @DefaultValue("30s") Duration timeout,
-        @DefaultValue("1s") Duration retryDelay) {
+        @DefaultValue("1s") Duration retryDelay,
+        @DefaultValue("quorum") String sources) {
+
+    public StreamingProperties {
+        if (!sources.equals("quorum") && !sources.equals("all")) {
+            throw new IllegalArgumentException("kv.streaming.sources is quorum or all, not " + sources);
+        }
+    }
 }
