@@ -207,7 +207,9 @@ const currentMembers = (cluster) => (cluster?.members || []).filter((m) => !isFo
 
 function stateBadge(m) {
   const s = memberState(m);
-  return el('span', { class: `badge state-badge state-${s}`, 'data-state': s, title: MEMBER_STATES[s], text: s });
+  // A waiting node says why (another change under way, no seed answered yet): show it on hover.
+  const title = s === 'waiting' && typeof m.waiting === 'string' ? `${MEMBER_STATES[s]}: ${m.waiting}` : MEMBER_STATES[s];
+  return el('span', { class: `badge state-badge state-${s}`, 'data-state': s, title, text: s });
 }
 
 const mbFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -42,6 +42,11 @@ class ElasticityTest {
                 load.start(2, 2);
                 cluster.addNode("n4");
                 cluster.addNode("n5");
+                await("one joiner waits for the other, saying why").atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> fast.cluster().get("members")
+                                .valueStream().anyMatch(m -> "waiting".equals(m.path("state").asString(""))
+                                        && m.path("waiting").asString("").contains("goes first")
+                                        || m.path("waiting").asString("").contains("under way")));
                 awaitStates(fast, Map.of("n4", "normal", "n5", "normal"));
                 awaitSameTopology(fast, slow);
                 load.close();

@@ -106,4 +106,27 @@ class MembershipTest {
         assertThat(n1.local().generation()).isEqualTo(5);
         assertThat(n1.local().status()).isEqualTo(NodeStatus.NORMAL);
     }
+
+    @Test
+    void aForgottenMemberIsNotBroughtBackByStaleGossipButANewProcessOfItIsHeard() {
+        start("n1", 1);
+        start("n2", 1);
+        Membership leaver = start("n3", 1);
+        for (int i = 0; i < 3; i++) {
+            round(List.of("http://n1:7000"), List.of());
+        }
+        EndpointState stale = leaver.local();
+        nodes.get("n1").forget("n3");
+        nodes.get("n2").forget("n3");
+        assertThat(nodes.get("n1").members(now)).extracting(m -> m.state().nodeId()).containsExactly("n1", "n2");
+
+        // n3's last state still circulates (a peer that has not forgotten it yet, a delayed message).
+        nodes.get("n1").apply(List.of(stale, stale.withVersion(stale.version() + 5)), now);
+        assertThat(nodes.get("n1").members(now)).extracting(m -> m.state().nodeId()).containsExactly("n1", "n2");
+
+        // The node joins anew: a new process, a new generation.
+        nodes.get("n1").apply(List.of(new EndpointState("n3", "http://n3:7000", 2, 1, NodeStatus.NORMAL)), now);
+        assertThat(nodes.get("n1").members(now)).extracting(m -> m.state().nodeId())
+                .containsExactly("n1", "n2", "n3");
+    }
 }

@@ -85,10 +85,11 @@ class ClusterController {
      * @param info           what the node reported (data generation, uptime, keys, disk)
      * @param state          its place in the ring: joining, normal, leaving, left, removed, or waiting to join
      * @param streaming      what it is streaming in during a change (null when nothing)
+     * @param waiting        why it is not a member yet (waiting for another change, for the seeds), or null
      */
     record Member(String id, String url, String status, String announced, double phi, long generation,
                   String circuitBreaker, double ownership, Map<String, Object> info, String state,
-                  Map<String, Object> streaming) {
+                  Map<String, Object> streaming, String waiting) {
     }
 
     /** The ring as tokens for drawing it. */
@@ -109,7 +110,7 @@ class ClusterController {
             members.add(new Member(member.id(), member.address().baseUri().toString(), member.liveness(),
                     member.status(), member.phi(), member.generation(), guard.state(member.id()),
                     ownership.getOrDefault(member.id(), 0.0), poller.info(member.id()), member.state(),
-                    receiving ? streaming : null));
+                    receiving ? streaming : null, "waiting".equals(member.state()) ? poller.waiting(member.id()) : null));
         }
         Topology topology = view.topology();
         return new ClusterResponse(view.replicationFactor(), view.virtualNodes(),

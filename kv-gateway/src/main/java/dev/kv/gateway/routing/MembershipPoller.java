@@ -43,6 +43,7 @@ public class MembershipPoller {
     private final InstantSource clock;
     private final Map<String, Map<String, Object>> infos = new ConcurrentHashMap<>();
     private final Map<String, Map<?, ?>> streamingByNode = new ConcurrentHashMap<>();
+    private final Map<String, String> waitingByNode = new ConcurrentHashMap<>();
 
     MembershipPoller(ClusterView view, ReplicaClient client, InstantSource clock) {
         this.view = view;
@@ -84,6 +85,12 @@ public class MembershipPoller {
                 Topology reported = topologyOf(body);
                 if (reported != null && reported.supersedes(newest)) {
                     newest = reported;
+                }
+                JsonNode waiting = body.get("waiting");
+                if (waiting != null && waiting.isString()) {
+                    waitingByNode.put(observer, waiting.asString());
+                } else {
+                    waitingByNode.remove(observer);
                 }
                 JsonNode streaming = body.get("streaming");
                 if (streaming != null && streaming.isObject()) {
@@ -146,6 +153,11 @@ public class MembershipPoller {
     @SuppressWarnings("unchecked")
     public Map<String, Object> streaming(String nodeId) {
         return (Map<String, Object>) streamingByNode.getOrDefault(nodeId, Map.of());
+    }
+
+    /** Why a node is not a member yet, as it last said (null when it is one). */
+    public String waiting(String nodeId) {
+        return waitingByNode.get(nodeId);
     }
 
     public Map<String, Object> info(String nodeId) {
