@@ -65,9 +65,9 @@ class ElasticityTest {
             double streamed = cluster.node("n4").metric("kv_streaming_bytes_total")
                     + cluster.node("n5").metric("kv_streaming_bytes_total");
             long joinersHold = bytesHeld(cluster.node("n4"), keys) + bytesHeld(cluster.node("n5"), keys);
-            System.out.printf("kv-it: joiners streamed %.0f bytes (records %.0f, digests %.0f, pulled %.0f) and hold"
+            System.out.printf("kv-it: joiners streamed %.0f bytes (records %.0f, digests %.0f) and hold"
                             + " %d (ratio %.3f)%n", streamed, kind(cluster, "records"), kind(cluster, "digests"),
-                    kind(cluster, "pulled"), joinersHold, streamed / joinersHold);
+                    joinersHold, streamed / joinersHold);
             assertThat(streamed).as("bytes streamed by the joiners").isLessThanOrEqualTo(1.2 * joinersHold);
 
             // 5 -> 3 by decommission, under the same load.

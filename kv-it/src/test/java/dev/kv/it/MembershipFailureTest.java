@@ -53,6 +53,48 @@ class MembershipFailureTest {
                     .containsExactlyInAnyOrderEntriesOf(Map.of("n1", keys.size(), "n2", keys.size(),
                             "n3", keys.size()));
             assertThat(load.missingAcknowledged(gateway)).as("acknowledged writes missing").isEmpty();
+
+            Reply cleanup = gateway.admin("POST", "/admin/v1/cleanup");
+            assertThat(cleanup.status()).as("cleanup on demand: %s", cleanup).isEqualTo(202);
+            assertThat(cleanup.json().path("nodes").size()).as("asked of the three live members").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDecommissionedNodeHandsItsHintsOverSoTheirOwnerStillGetsThemAfterItLeft() {
+        // No anti-entropy: only hints (and the change's own streaming) can bring n1 what it missed.
+        try (KvCluster cluster = KvCluster.builder().nodes(4).nodeArguments("--kv.antientropy.enabled=false")
+                .start("membership-hint-handover")) {
+            GatewayClient gateway = cluster.gateway();
+            KvNode owner = cluster.node("n1");
+            KvNode leaving = cluster.node("n4");
+            owner.kill();
+            cluster.awaitGatewaySeesDown(owner);
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; keys.size() < 40; i++) {
+                String key = "handover/" + i;
+                List<String> replicas = gateway.preferenceList(key);
+                if (replicas.contains("n1") && !replicas.contains("n4")) {
+                    keys.add(key); // n4 is the stand-in that keeps n1's hint for these keys
+                }
+            }
+            RegisterWorkload load = new RegisterWorkload(List.of(gateway), keys, 64);
+            load.preload();
+            await("n4 holds hints for n1").atMost(Duration.ofSeconds(10))
+                    .until(() -> leaving.hints().path("pendingByTarget").path("n1").asLong(0) >= keys.size());
+
+            assertThat(gateway.admin("POST", "/admin/v1/nodes/n4/decommission").status()).isEqualTo(202);
+            await("n4 handed its hints over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> leaving.hints().path("pendingByTarget").path("n1").asLong(0) == 0);
+            long handedOver = cluster.node("n2").hints().path("pendingByTarget").path("n1").asLong(0)
+                    + cluster.node("n3").hints().path("pendingByTarget").path("n1").asLong(0);
+            assertThat(handedOver).as("hints for n1 now held by the members that stay").isGreaterThanOrEqualTo(keys.size());
+
+            owner.start();
+            awaitStates(gateway, Map.of("n4", "left"));
+            leaving.kill();
+            await("n1 got every write it missed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> keys.stream().noneMatch(k -> owner.internalRead(k).isEmpty()));
         }
     }
 

@@ -39,14 +39,6 @@ public record Placement(List<String> current, List<String> target) {
         return count(current, acknowledged) >= w && count(target, acknowledged) >= w;
     }
 
-    /**
-     * Whether a write at {@code w} can no longer be acknowledged: on one side, the replicas that failed leave fewer
-     * than {@code w} that could still answer.
-     */
-    public boolean writeImpossible(Collection<String> failed, int w) {
-        return current.size() - count(current, failed) < w || target.size() - count(target, failed) < w;
-    }
-
     private static int count(List<String> side, Collection<String> members) {
         int count = 0;
         for (String replica : side) {

@@ -1,22 +1,21 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.core.placement.TopologyMessage;
-import dev.kv.core.placement.TopologyVersion;
-
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.placement.TopologyMessage;
+import dev.kv.core.placement.TopologyVersion;
 import dev.kv.core.record.Record;
+import dev.kv.core.version.WriteIds;
+import dev.kv.core.write.WriteAttempts;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
-import dev.kv.core.version.WriteIds;
-import dev.kv.core.write.WriteAttempts;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
-import io.micrometer.core.instrument.Timer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Base64;

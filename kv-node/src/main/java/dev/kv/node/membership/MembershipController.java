@@ -1,11 +1,10 @@
 package dev.kv.node.membership;
 
-import dev.kv.core.placement.TopologyMessage;
-
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyChangeRefusedException;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.streaming.RangeStreamer;
 import dev.kv.node.streaming.StreamingProgress;

@@ -1,9 +1,8 @@
 package dev.kv.node.membership;
 
-import dev.kv.core.placement.TopologyMessage;
-
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.peer.PeerClient;
 import org.slf4j.Logger;

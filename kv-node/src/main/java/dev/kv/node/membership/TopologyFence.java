@@ -1,8 +1,7 @@
 package dev.kv.node.membership;
 
-import dev.kv.core.placement.TopologyMessage;
-
 import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.web.ProblemWriter;

@@ -1,10 +1,9 @@
 package dev.kv.node.membership;
 
-import dev.kv.core.placement.TopologyMessage;
-
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.RangeTransfer;
 import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.gossip.GossipProperties;
 import dev.kv.node.storage.RecordStore;

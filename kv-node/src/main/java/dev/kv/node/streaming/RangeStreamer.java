@@ -9,9 +9,9 @@ import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.placement.RangeTransfer;
 import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.gossip.GossipService;
-import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
@@ -47,11 +47,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The receiving side of a membership change (issue 12): merges every token range this node gains from the range's
  * current replicas, then reports done, which lets the change complete.
  *
- * <p>Each range is read in full from one live source, and compared by key digests with every other live source,
- * pulling only what differs: merging at least N − W + 1 of them (the caller's quorum) sees every write acknowledged
- * at W, even one that a single source missed, for the cost of one copy plus digests. Too few live sources: the range
- * waits and is retried. Finished ranges are checkpointed, so a restarted node resumes; the stream has its own
- * connection pool and a byte-rate limit ({@code kv.streaming.rate}), so client traffic keeps its connections.
+ * <p>Ranges that share their sources stream as one group, in chunks: the key digests of a chunk from one live source
+ * and the records this node lacks or holds in another version, then the digests of the same span from the other
+ * sources needed, again pulling only what differs. Merging N − W + 1
+ * sources for a majority W sees every write acknowledged at W, even one a single source missed, for the cost of one
+ * copy plus digests ({@code kv.streaming.sources=all}: every live source). Too few live sources: the group waits and
+ * is retried. Finished ranges are checkpointed, so a restarted node resumes; the stream has its own connection pool
+ * and a byte-rate limit ({@code kv.streaming.rate}), so client traffic keeps its connections.
  */
 @Component
 public class RangeStreamer {
@@ -60,6 +62,9 @@ public class RangeStreamer {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CHECKPOINT = "streaming.checkpoint";
     private static final int PULL_BATCH = 1000;
+    private static final String DIGESTS = "/internal/v1/streaming/digests";
+    /** A chunk's worth of digests: about one record in this many bytes of records (a digest is key + 12 bytes). */
+    private static final int DIGESTS_PER_CHUNK = 32;
 
     /** Ranges done for one topology, stored after each range. */
     record Checkpoint(String version, Set<Integer> done) {
@@ -81,7 +86,6 @@ public class RangeStreamer {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Counter recordBytes;
     private final Counter digestBytes;
-    private final Counter pulledBytes;
     private final Counter keysReceived;
     private volatile StreamingProgress progress = StreamingProgress.idle("");
     private volatile boolean stopping;
@@ -103,8 +107,6 @@ public class RangeStreamer {
         this.recordBytes = Counter.builder("kv.streaming.bytes").tag("kind", "records")
                 .description("bytes this node received by range streaming").register(registry);
         this.digestBytes = Counter.builder("kv.streaming.bytes").tag("kind", "digests")
-                .description("bytes this node received by range streaming").register(registry);
-        this.pulledBytes = Counter.builder("kv.streaming.bytes").tag("kind", "pulled")
                 .description("bytes this node received by range streaming").register(registry);
         this.keysReceived = Counter.builder("kv.streaming.keys")
                 .description("records this node received by range streaming").register(registry);
@@ -179,7 +181,7 @@ public class RangeStreamer {
         }
         long startedAt = clock.millis();
         Run run = new Run(version, checkpoint, transfers.size(), startedAt, (long) keysReceived.count(),
-                recordBytes.count() + digestBytes.count() + pulledBytes.count(), resumed);
+                recordBytes.count() + digestBytes.count(), resumed);
         // Ranges that share their sources stream as one group: a few calls per megabyte rather than per range.
         Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < transfers.size(); i++) {
@@ -256,11 +258,14 @@ public class RangeStreamer {
         TopologyMessage message = TopologyMessage.of(topology);
         String first = address(live.getFirst()).orElseThrow();
         StreamCursor cursor = StreamCursor.startOf(0);
+        int digestBudget = (int) Math.max(4096, properties.chunk().toBytes() / DIGESTS_PER_CHUNK);
         while (cursor != null && !stopping) {
-            HttpResponse<byte[]> response = call(first, "/internal/v1/streaming/records",
-                    new StreamRequest(message, ranges, cursor.toString(), null, (int) properties.chunk().toBytes()));
-            recordBytes.increment(response.body().length);
-            merge(response.body());
+            // The first source's digests for about one chunk, then only the records this node lacks or holds in
+            // another version: keys written here meanwhile (this node is already a write target) are not sent twice.
+            HttpResponse<byte[]> response = call(first, DIGESTS, new StreamRequest(message, ranges, cursor.toString(),
+                    null, digestBudget));
+            digestBytes.increment(response.body().length);
+            pullDiffering(first, response.body());
             StreamCursor next = next(response);
             for (String other : live.subList(1, live.size())) {
                 compare(address(other).orElseThrow(), message, ranges, cursor, next);
@@ -280,19 +285,24 @@ public class RangeStreamer {
                          StreamCursor to) {
         StreamCursor cursor = from;
         while (cursor != null && !stopping) {
-            HttpResponse<byte[]> response = call(source, "/internal/v1/streaming/digests", new StreamRequest(message,
-                    ranges, cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes()));
+            HttpResponse<byte[]> response = call(source, DIGESTS, new StreamRequest(message, ranges,
+                    cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes()));
             digestBytes.increment(response.body().length);
-            List<String> differing = new ArrayList<>();
-            for (KeyDigest digest : KeyDigestCodec.decode(response.body())) {
-                if (digest.digest() != RecordDigest.of(digest.key(), store.read(digest.key()))) {
-                    differing.add(Base64.getUrlEncoder().withoutPadding().encodeToString(digest.key()));
-                }
-            }
-            for (int i = 0; i < differing.size(); i += PULL_BATCH) {
-                pull(source, differing.subList(i, Math.min(differing.size(), i + PULL_BATCH)));
-            }
+            pullDiffering(source, response.body());
             cursor = next(response);
+        }
+    }
+
+    /** Pulls from {@code source} every key of a digest list whose version here differs from the source's. */
+    private void pullDiffering(String source, byte[] digests) {
+        List<String> differing = new ArrayList<>();
+        for (KeyDigest digest : KeyDigestCodec.decode(digests)) {
+            if (digest.digest() != RecordDigest.of(digest.key(), store.read(digest.key()))) {
+                differing.add(Base64.getUrlEncoder().withoutPadding().encodeToString(digest.key()));
+            }
+        }
+        for (int i = 0; i < differing.size(); i += PULL_BATCH) {
+            pull(source, differing.subList(i, Math.min(differing.size(), i + PULL_BATCH)));
         }
     }
 
@@ -313,7 +323,7 @@ public class RangeStreamer {
     }
 
     private void report(Run run, String phase) {
-        long bytes = (long) (recordBytes.count() + digestBytes.count() + pulledBytes.count() - run.bytesAtStart());
+        long bytes = (long) (recordBytes.count() + digestBytes.count() - run.bytesAtStart());
         long keys = (long) keysReceived.count() - run.keysAtStart();
         double seconds = Math.max(0.001, (clock.millis() - run.startedAt()) / 1000.0);
         int done = run.checkpoint().done().size();
@@ -327,7 +337,7 @@ public class RangeStreamer {
     private void pull(String source, List<String> keys) {
         byte[] body = JSON.writeValueAsBytes(Map.of("keys", keys));
         HttpResponse<byte[]> response = send(source, "/internal/v1/merkle/pull", body);
-        pulledBytes.increment(response.body().length);
+        recordBytes.increment(response.body().length);
         merge(response.body());
     }
 

@@ -5,12 +5,12 @@ import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.RecordDigest;
-import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TokenRange;
+import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.Record;
-import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
@@ -32,8 +32,9 @@ import java.util.function.BiConsumer;
  * from those current replicas as one stream, in chunks, in storage-key order, resuming after the last key it got.
  *
  * <pre>
- * POST /internal/v1/streaming/records  StreamRequest → record batch (binary), X-KV-Stream-Next: cursor | absent at the end
- * POST /internal/v1/streaming/digests  StreamRequest → key digests (binary) up to the request's "to", same cursor
+ * POST /internal/v1/streaming/digests  StreamRequest → key digests (binary) up to the request's "to" or about
+ *                                      maxBytes of them, X-KV-Stream-Next: cursor | absent at the end
+ * (the records themselves: POST /internal/v1/merkle/pull)
  *      → 409 stale-topology with this node's topology when the request's is older
  * </pre>
  */
@@ -42,8 +43,10 @@ class StreamingController {
 
     static final String NEXT_HEADER = "X-KV-Stream-Next";
     private static final int MAX_CHUNK = 8 * 1024 * 1024;
-    /** Every digest costs its key plus 12 bytes; a chunk of digests covers this many bytes of records. */
+    /** Every digest costs its key plus about 12 bytes. */
     private static final int DIGEST_OVERHEAD = 12;
+    /** At most this many digests per answer, as a pull takes at most this many keys at a time too. */
+    private static final int DIGESTS_MAX = RecordBatchCodec.BATCH_RECORDS_MAX;
 
     private final TopologyService topologies;
     private final RocksStorage storage;
@@ -51,18 +54,6 @@ class StreamingController {
     StreamingController(TopologyService topologies, RocksStorage storage) {
         this.topologies = topologies;
         this.storage = storage;
-    }
-
-    @PostMapping(value = "/internal/v1/streaming/records", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<?> records(@RequestBody StreamRequest request) {
-        ResponseEntity<?> refused = refuseIfStale(request);
-        if (refused != null) {
-            return refused;
-        }
-        List<RecordBatchCodec.KeyedRecord> batch = new ArrayList<>();
-        StreamCursor next = scan(request, (key, value) -> batch.add(new RecordBatchCodec.KeyedRecord(key,
-                RecordCodec.decode(value))), value -> value.length);
-        return answer(RecordBatchCodec.encode(batch), next);
     }
 
     @PostMapping(value = "/internal/v1/streaming/digests", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -75,7 +66,7 @@ class StreamingController {
         StreamCursor next = scan(request, (key, value) -> {
             Record record = RecordCodec.decode(value);
             digests.add(new KeyDigest(key, RecordDigest.of(key, record)));
-        }, value -> DIGEST_OVERHEAD);
+        });
         return answer(KeyDigestCodec.encode(digests), next);
     }
 
@@ -101,8 +92,7 @@ class StreamingController {
      * Visits the group's records after {@code from} until {@code to} (inclusive) or, without {@code to}, until about
      * {@code maxBytes} were taken; answers the cursor to continue from, or null when the group is done.
      */
-    private StreamCursor scan(StreamRequest request, BiConsumer<byte[], byte[]> visitor,
-                              java.util.function.ToIntFunction<byte[]> cost) {
+    private StreamCursor scan(StreamRequest request, BiConsumer<byte[], byte[]> visitor) {
         if (request.ranges() == null || request.ranges().stream().anyMatch(r -> r == null || r.length != 2)) {
             throw new InvalidParameterException("ranges", "ranges are [start, end] token pairs");
         }
@@ -141,12 +131,12 @@ class StreamingController {
                         reachedEnd[0] = true;
                         return false;
                     }
-                    if (taken[0] >= budget || count[0] >= RecordBatchCodec.BATCH_RECORDS_MAX) {
+                    if (taken[0] >= budget || count[0] >= DIGESTS_MAX) {
                         full[0] = true;
                         return false;
                     }
                     visitor.accept(StorageKeys.userKey(storageKey), value);
-                    taken[0] += storageKey.length + cost.applyAsInt(value);
+                    taken[0] += storageKey.length + DIGEST_OVERHEAD;
                     count[0]++;
                     last[0] = new StreamCursor(rangeIndex, storageKey);
                     return true;

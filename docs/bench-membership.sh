@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Membership-change benchmark (issue 12): a fourth node joins a 3-node cluster holding RECORDS keys of 1 KiB, then is
+# decommissioned, while workload A runs open-loop at half the cluster's maximum. Prints the time of each change, the
+# streaming rate, and the foreground throughput and latency before and during each change (from the tool's
+# per-second lines). Usage: docs/bench-membership.sh [RECORDS]   (default 1000000; needs ~5 GB of disk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RECORDS="${1:-1000000}"
+export KV_DATA_DIR="${KV_DATA_DIR:-/tmp/kv-bench-membership}"
+OUT="${KV_BENCH_OUT:-/tmp/kv-bench-membership.out}"
+BENCH=(./kv bench --records "$RECORDS" --distribution uniform)
+
+./kv down >/dev/null 2>&1 || true
+rm -rf "$KV_DATA_DIR"
+./kv up >/dev/null
+echo "== load $RECORDS records" | tee "$OUT"
+"${BENCH[@]}" --phase load --threads 32 --consistency fast-write | tail -1 | tee -a "$OUT"
+
+echo "== maximum: workload A, closed loop, 32 threads" | tee -a "$OUT"
+"${BENCH[@]}" --phase run --workload a --consistency strong --threads 32 --duration 30s --warmup 10s \
+  > /tmp/kv-bench-max.out
+tail -5 /tmp/kv-bench-max.out | tee -a "$OUT"
+MAX=$(awk '$1 == "all" { gsub(",", "", $3); print int($3) }' /tmp/kv-bench-max.out)
+RATE=$((MAX / 2))
+echo "== open loop at $RATE ops/s (half of $MAX)" | tee -a "$OUT"
+
+# One long open-loop run; the changes happen during it; per-second lines are split by the change windows below.
+"${BENCH[@]}" --phase run --workload a --consistency strong --threads 64 --rate "$RATE" --duration 30m --warmup 0s \
+  > /tmp/kv-bench-open.out 2>&1 &
+BENCH_PID=$!
+t0=$(date +%s)
+sleep 60
+j0=$(date +%s); ./kv join n4 > /tmp/kv-bench-join.out; j1=$(date +%s)
+sleep 60
+d0=$(date +%s); ./kv decommission n4 > /tmp/kv-bench-decommission.out; d1=$(date +%s)
+sleep 20
+kill "$BENCH_PID" 2>/dev/null || true
+wait "$BENCH_PID" 2>/dev/null || true
+
+# Per-second lines: "run  <s>s  <ops> ops/s  p50 <ms> ms  p99 <ms> ms  errors <n>"
+window() { # name from to (seconds since the run started)
+  awk -v name="$1" -v from="$2" -v to="$3" '
+    $1 == "run" && $2 ~ /s$/ { s = $2 + 0; if (s > from && s <= to) { gsub(",", "", $3); n++; ops += $3;
+      p50[n] = $6; p99[n] = $9; if ($9 > max99) max99 = $9; errors = $NF } }
+    END { if (n == 0) { print name ": no samples"; exit }
+      asort(p50); asort(p99);
+      printf "%-14s %4d s  %8.0f ops/s  p50 %6.2f ms (median of seconds)  p99 %7.2f ms (median), %7.2f ms (worst second)  errors so far %s\n",
+        name, n, ops / n, p50[int((n + 1) / 2)], p99[int((n + 1) / 2)], max99, errors }' /tmp/kv-bench-open.out
+}
+{
+  echo "== foreground, workload A open loop at $RATE ops/s"
+  window "before" 5 $((j0 - t0))
+  window "during join" $((j0 - t0)) $((j1 - t0))
+  window "between" $((j1 - t0 + 5)) $((d0 - t0))
+  window "during decomm." $((d0 - t0)) $((d1 - t0))
+  echo "== join of n4: $((j1 - j0)) s"; tail -3 /tmp/kv-bench-join.out
+  echo "== decommission of n4: $((d1 - d0)) s"; tail -3 /tmp/kv-bench-decommission.out
+} | tee -a "$OUT"
+./kv status | tee -a "$OUT"
+./kv down >/dev/null
