@@ -14,7 +14,7 @@ BENCH=(./kv bench --records "$RECORDS" --distribution uniform)
 rm -rf "$KV_DATA_DIR"
 ./kv up >/dev/null
 echo "== load $RECORDS records" | tee "$OUT"
-"${BENCH[@]}" --phase load --threads 32 --consistency fast-write | tail -1 | tee -a "$OUT"
+"${BENCH[@]}" --phase load --threads 32 --consistency fast-write | grep -E "^load  done|^errors" | tee -a "$OUT"
 
 echo "== maximum: workload A, closed loop, 32 threads" | tee -a "$OUT"
 "${BENCH[@]}" --phase run --workload a --consistency strong --threads 32 --duration 30s --warmup 10s \
@@ -38,14 +38,20 @@ kill "$BENCH_PID" 2>/dev/null || true
 wait "$BENCH_PID" 2>/dev/null || true
 
 # Per-second lines: "run  <s>s  <ops> ops/s  p50 <ms> ms  p99 <ms> ms  errors <n>"
-window() { # name from to (seconds since the run started)
-  awk -v name="$1" -v from="$2" -v to="$3" '
-    $1 == "run" && $2 ~ /s$/ { s = $2 + 0; if (s > from && s <= to) { gsub(",", "", $3); n++; ops += $3;
-      p50[n] = $6; p99[n] = $9; if ($9 > max99) max99 = $9; errors = $NF } }
-    END { if (n == 0) { print name ": no samples"; exit }
-      asort(p50); asort(p99);
-      printf "%-14s %4d s  %8.0f ops/s  p50 %6.2f ms (median of seconds)  p99 %7.2f ms (median), %7.2f ms (worst second)  errors so far %s\n",
-        name, n, ops / n, p50[int((n + 1) / 2)], p99[int((n + 1) / 2)], max99, errors }' /tmp/kv-bench-open.out
+window() { # name from to (seconds since the run started): mean ops/s, median and worst per-second p50/p99
+  local name="$1" from="$2" to="$3" lines
+  lines=$(awk -v from="$from" -v to="$to" '$1 == "run" && $2 ~ /s$/ { s = $2 + 0;
+    if (s > from && s <= to) { gsub(",", "", $3); gsub(",", "", $12); print $3, $6, $9, $12 } }' /tmp/kv-bench-open.out)
+  if [[ -z "$lines" ]]; then echo "$name: no samples"; return; fi
+  local n mean p50 p99 worst errors
+  n=$(wc -l <<< "$lines")
+  mean=$(awk '{ t += $1 } END { printf "%.0f", t / NR }' <<< "$lines")
+  p50=$(awk '{ print $2 }' <<< "$lines" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
+  p99=$(awk '{ print $3 }' <<< "$lines" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
+  worst=$(awk '{ print $3 }' <<< "$lines" | sort -g | tail -1)
+  errors=$(awk 'NR == 1 { first = $4 } { last = $4 } END { print last - first }' <<< "$lines")
+  printf '%-15s %4d s  %6s ops/s  p50 %6s ms  p99 %7s ms (median second), %7s ms (worst second), %s errors\n' \
+    "$name" "$n" "$mean" "$p50" "$p99" "$worst" "$errors"
 }
 {
   echo "== foreground, workload A open loop at $RATE ops/s"

@@ -192,12 +192,7 @@ public final class KvCluster implements AutoCloseable {
      * arguments (plus {@code extraArguments}): it joins by itself. Does not wait; it becomes ready once it is normal.
      */
     public synchronized KvNode addNode(String id, String... extraArguments) {
-        int port;
-        try {
-            port = freePorts(1).getFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int port = freePort();
         Path data = dataRoot.resolve(id);
         List<String> nodeArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
@@ -215,12 +210,7 @@ public final class KvCluster implements AutoCloseable {
 
     /** Starts one more gateway with the cluster's seeds and {@code arguments} (e.g. a slow view refresh). */
     public synchronized GatewayClient addGateway(String name, String... arguments) {
-        int port;
-        try {
-            port = freePorts(1).getFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int port = freePort();
         List<String> gatewayArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode,
@@ -326,6 +316,14 @@ public final class KvCluster implements AutoCloseable {
                     + "-pl kv-node,kv-gateway -am)");
         }
         return jar;
+    }
+
+    private static int freePort() {
+        try {
+            return freePorts(1).getFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Distinct free loopback ports: all sockets are held open until every port is chosen. */

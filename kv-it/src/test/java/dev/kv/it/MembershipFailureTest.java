@@ -98,6 +98,39 @@ class MembershipFailureTest {
         }
     }
 
+    /**
+     * The issue's first pitfall: writes acknowledged by two replicas while the third was down (no hints, no
+     * anti-entropy to heal it), then a joiner takes ranges from one of the two holders. The joiner must not copy from
+     * the replica that lacks them alone: afterwards every key is still on at least W = 2 of its replicas.
+     */
+    @Test
+    void aWriteOnlyTwoReplicasTookSurvivesAJoinThatTakesOneOfThemAway() {
+        try (KvCluster cluster = KvCluster.builder().withoutBackgroundRepair().start("membership-two-copies")) {
+            GatewayClient gateway = cluster.gateway();
+            KvNode lagging = cluster.node("n3");
+            lagging.kill();
+            cluster.awaitGatewaySeesDown(lagging);
+            List<String> keys = keys("two-copies", 300);
+            RegisterWorkload load = new RegisterWorkload(List.of(gateway), keys, 64);
+            load.preload();
+            lagging.start();
+            assertThat(holders(List.of(lagging), keys).get("n3")).as("n3 missed every write").isZero();
+
+            cluster.addNode("n4");
+            awaitStates(gateway, Map.of("n4", "normal"));
+            List<String> underReplicated = new ArrayList<>();
+            for (String key : keys) {
+                List<String> replicas = gateway.preferenceList(key);
+                long holding = replicas.stream().filter(id -> !cluster.node(id).internalRead(key).isEmpty()).count();
+                if (holding < 2) {
+                    underReplicated.add(key + " on " + holding + " of " + replicas);
+                }
+            }
+            assertThat(underReplicated).as("keys on fewer than W replicas after the join").isEmpty();
+            assertThat(load.missingAcknowledged(gateway)).as("acknowledged writes missing").isEmpty();
+        }
+    }
+
     @Test
     void aJoinerKilledHalfwayResumesFromItsCheckpointInsteadOfStartingOver() {
         try (KvCluster cluster = KvCluster.builder().start("membership-resume")) {
@@ -127,11 +160,16 @@ class MembershipFailureTest {
         }
     }
 
+    /**
+     * Cleanup is left to the operator here (as with Cassandra's nodetool cleanup), so the nodes that gave ranges to n4
+     * still hold the old values when the keys are deleted and purged, and take those ranges back when n4 leaves: the
+     * ScyllaDB pitfall. A node clears a range it takes over before it uses it, so nothing comes back.
+     */
     @Test
     void deletedKeysStayDeletedThroughAJoinADecommissionAndARestartOnAnOldCopyOfTheData() throws Exception {
         try (KvCluster cluster = KvCluster.builder()
                 .nodeArguments("--kv.expiry.tombstone-grace=3s", "--kv.expiry.sweep-interval=200ms",
-                        "--kv.antientropy.cycle=2s")
+                        "--kv.antientropy.cycle=2s", "--kv.membership.auto-cleanup=false")
                 .start("membership-resurrection")) {
             GatewayClient gateway = cluster.gateway();
             List<String> keys = keys("zombie", 200);
@@ -154,10 +192,15 @@ class MembershipFailureTest {
                 assertThat(gateway.remove(key, "consistency=strong").status()).isEqualTo(204);
             }
             List<KvNode> all = cluster.nodes();
-            await("every tombstone purged on every node").atMost(Duration.ofMinutes(1))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> all.stream().allMatch(n -> deleted.stream().allMatch(k -> n.internalRead(k)
-                            .equals(Record.EMPTY))));
+            await("every tombstone purged").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> all.stream().allMatch(n -> deleted.stream().allMatch(k -> {
+                        Record record = n.internalRead(k);
+                        return record.equals(Record.EMPTY) || !record.liveSiblings(System.currentTimeMillis()).isEmpty();
+                    })));
+            long stale = deleted.stream().filter(k -> all.stream().anyMatch(n -> !n.internalRead(k)
+                    .liveSiblings(System.currentTimeMillis()).isEmpty())).count();
+            assertThat(stale).as("deleted keys whose old value a node that gave its range to n4 still holds")
+                    .isPositive();
 
             assertThat(gateway.admin("POST", "/admin/v1/nodes/n4/decommission").status()).isEqualTo(202);
             awaitStates(gateway, Map.of("n4", "left"));
@@ -169,8 +212,9 @@ class MembershipFailureTest {
             KvCluster.deleteRecursively(copy);
             n4.launch();
             awaitStates(gateway, Map.of("n4", "normal"));
-            awaitCleanupDone(all, gateway);
             assertNoneCameBack(gateway, all, deleted);
+            assertThat(gateway.admin("POST", "/admin/v1/cleanup").status()).isEqualTo(202);
+            awaitCleanupDone(all, gateway);
             for (String key : kept) {
                 assertThat(RegisterWorkload.read(gateway, key)).as("kept key %s", key).isEqualTo(0);
             }

@@ -19,13 +19,24 @@ public class RingView {
     private static final TokenRing EMPTY = TokenRing.of(List.of(), 1);
 
     private final TopologyService topologies;
+    private volatile TokenRing ring = EMPTY;
 
     RingView(TopologyService topologies) {
         this.topologies = topologies;
     }
 
+    /**
+     * The current ring; the same instance for as long as its members are the same, so a change that does not move
+     * reads (a join or a decommission starting) does not make every node rebuild its Merkle trees.
+     */
     public TokenRing ring() {
-        return topologies.current().map(Topology::currentRing).orElse(EMPTY);
+        TokenRing latest = topologies.current().map(Topology::currentRing).orElse(EMPTY);
+        TokenRing known = ring;
+        if (latest != known && !latest.members().equals(known.members())) {
+            ring = latest;
+            return latest;
+        }
+        return known;
     }
 
     public int replicationFactor() {

@@ -15,10 +15,14 @@ import java.util.List;
  * @param quarantine     how long gossip keeps the state of a member that left or was removed before forgetting it;
  *                       an older state of it heard later is ignored, so stale gossip cannot bring it back
  * @param driveInterval  how often a node checks whether to join, and whether the change under way is complete
+ * @param autoCleanup    drop the ranges this node no longer replicates as soon as a change completes; off, only
+ *                       {@code POST /admin/v1/cleanup} does (as Cassandra's {@code nodetool cleanup}): the disk holds
+ *                       the old ranges until then, and a range taken over again later is cleared before it is used
  */
 @ConfigurationProperties("kv.membership")
 public record MembershipProperties(
         @DefaultValue({}) List<String> initialMembers,
         @DefaultValue("1h") Duration quarantine,
-        @DefaultValue("1s") Duration driveInterval) {
+        @DefaultValue("1s") Duration driveInterval,
+        @DefaultValue("true") boolean autoCleanup) {
 }

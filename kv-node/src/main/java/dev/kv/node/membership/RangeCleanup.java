@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drops the records of token ranges this node no longer replicates (issue 12), so disk use returns to about N/M of
  * the data once a change is complete: runs by itself whenever a settled topology is adopted (never while a change is
- * under way), at startup, and on demand. A record is dropped only if, under its key's lock, the topology this node
+ * under way) and at startup, unless {@code kv.membership.auto-cleanup=false}, and on demand. A record is dropped only if, under its key's lock, the topology this node
  * holds then still gives it neither a current nor a target replica here.
  */
 @Component
@@ -51,8 +51,11 @@ public class RangeCleanup {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Progress progress = new Progress("idle", null, 0, 0);
 
+    private final boolean automatic;
+
     RangeCleanup(TopologyService topologies, RocksStorage storage, RecordStore store, InstantSource clock,
-                 MeterRegistry registry) {
+                 MeterRegistry registry, MembershipProperties properties) {
+        this.automatic = properties.autoCleanup();
         this.topologies = topologies;
         this.storage = storage;
         this.store = store;
@@ -61,7 +64,7 @@ public class RangeCleanup {
                 .description("records dropped because this node no longer replicates their range")
                 .register(registry);
         topologies.onChange(topology -> {
-            if (!topology.inTransition()) {
+            if (automatic && !topology.inTransition()) {
                 start();
             }
         });
@@ -69,7 +72,9 @@ public class RangeCleanup {
 
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
-        start();
+        if (automatic) {
+            start();
+        }
     }
 
     public Progress progress() {
