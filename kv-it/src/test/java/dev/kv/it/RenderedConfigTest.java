@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

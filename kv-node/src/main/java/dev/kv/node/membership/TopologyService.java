@@ -45,7 +45,6 @@ public class TopologyService {
     private final int virtualNodes;
     private final int replicationFactor;
     private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
-    private final boolean startedGone;
     private volatile Topology topology;
     /** Whether {@link #topology} was read from disk at start and nothing newer was adopted since. */
     private volatile boolean loadedFromDisk;
@@ -61,7 +60,7 @@ public class TopologyService {
         this.virtualNodes = virtualNodes;
         this.replicationFactor = replicationFactor;
         Topology stored = load();
-        this.startedGone = stored != null && stored.state(localId) != null && stored.state(localId).isGone();
+        boolean startedGone = stored != null && stored.state(localId) != null && stored.state(localId).isGone();
         if (startedGone) {
             log.warn("membership: this data directory belongs to member {} which {} the ring ({}); its data is"
                     + " dropped and the node joins anew, empty", localId,
@@ -105,11 +104,6 @@ public class TopologyService {
         return leftWhileRunning;
     }
 
-    /** Whether this process started on the data of a member that had left or was removed (it joins anew). */
-    public boolean startedGone() {
-        return startedGone;
-    }
-
     public int virtualNodes() {
         return virtualNodes;
     }
@@ -151,6 +145,10 @@ public class TopologyService {
                 // learns it has gone only now (restarted on an old copy, or removed while down) joins anew.
                 leftWhileRunning = !loadedFromDisk && before != null && before.state(localId) == MemberState.LEAVING;
                 dropEverything();
+                log.warn("membership: {} {} in {}: its data is dropped; {}", localId,
+                        state == MemberState.LEFT ? "has left" : "was removed", incoming.version(),
+                        leftWhileRunning ? "it serves nothing from now on (stop this process)"
+                                : "it joins anew, empty");
             } else {
                 dropGainedRanges(incoming);
             }
