@@ -129,9 +129,11 @@ class AntiEntropyTest {
         String actorBefore = wiped.info().get("actor").asString();
         wiped.kill();
         deleteRecursively(wiped.dataDirectory());
+        assertThat(wiped.dataDirectory()).as("nothing survives the wipe").doesNotExist();
 
+        // The node knows the ring from its first moment (it is an initial member), so anti-entropy may already be
+        // bringing keys back by the time it is ready: what it holds now is not checked, only that it converges.
         wiped.start();
-        assertThat(wiped.internalRead(keys.getLast())).as("nothing survived the wipe").isEqualTo(Record.EMPTY);
         Duration took = awaitTreeRootsEqual(kv);
         System.out.println("[kv-it] a wiped node was rebuilt by anti-entropy alone " + took.toMillis()
                 + " ms after it was ready");
