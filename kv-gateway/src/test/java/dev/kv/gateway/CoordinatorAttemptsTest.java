@@ -67,9 +67,11 @@ class CoordinatorAttemptsTest extends GatewayTest {
         LoggedRequest second = single(attempts(replicasOfKey.get(1), key));
         assertThat(second.getHeader("X-KV-Write-Id")).isEqualTo(first.getHeader("X-KV-Write-Id"));
         assertThat(second.getHeader("X-KV-Reattempt")).isEqualTo("true");
-        // The reset came at once, but the first node might have been applying it until its deadline.
+        // The reset came at once, but the first node might have been applying it until its deadline. The deadlines,
+        // both from the gateway's clock, prove the wait exactly; the arrival times at the stub only roughly (on a
+        // busy machine the first request can reach the stub some milliseconds after the gateway sent it).
         assertThat(second.getLoggedDate().getTime() - first.getLoggedDate().getTime())
-                .isGreaterThanOrEqualTo(SETTLED_AFTER_MILLIS - 5);
+                .isGreaterThanOrEqualTo(SETTLED_AFTER_MILLIS - 50);
         assertThat(Long.parseLong(second.getHeader("X-KV-Deadline")))
                 .isGreaterThanOrEqualTo(Long.parseLong(first.getHeader("X-KV-Deadline")) + SETTLED_AFTER_MILLIS - 5);
     }
