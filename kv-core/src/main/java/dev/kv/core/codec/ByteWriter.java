@@ -49,6 +49,15 @@ final class ByteWriter {
         return Arrays.copyOf(buffer, size);
     }
 
+    /** The bytes written so far behind a varint {@code prefix}: for a count known only once the body is written. */
+    byte[] toByteArrayBehind(long prefix) {
+        ByteWriter head = new ByteWriter(10);
+        head.writeVarLong(prefix);
+        byte[] out = Arrays.copyOf(head.buffer, head.size + size);
+        System.arraycopy(buffer, 0, out, head.size, size);
+        return out;
+    }
+
     private void ensure(int extra) {
         if (size + extra > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));

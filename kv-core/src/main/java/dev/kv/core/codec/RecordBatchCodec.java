@@ -22,13 +22,37 @@ public final class RecordBatchCodec {
     }
 
     public static byte[] encode(List<KeyedRecord> records) {
-        ByteWriter out = new ByteWriter(64 * records.size() + 16);
-        out.writeVarLong(records.size());
+        Writer out = new Writer(64 * records.size() + 16);
         for (KeyedRecord keyed : records) {
-            out.writeBytes(keyed.key());
-            out.writeBytes(RecordCodec.encode(keyed.record()));
+            out.addEncoded(keyed.key(), RecordCodec.encode(keyed.record()));
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Builds a batch from records already in {@link RecordCodec}'s form (as stored), so a range scan can send them
+     * without decoding; the count, which leads the batch, is known only at the end.
+     */
+    public static final class Writer {
+        private final ByteWriter body;
+        private int count;
+
+        public Writer(int expectedBytes) {
+            this.body = new ByteWriter(expectedBytes);
+        }
+
+        public void addEncoded(byte[] key, byte[] encodedRecord) {
+            if (count == BATCH_RECORDS_MAX) {
+                throw new IllegalStateException("a batch holds at most " + BATCH_RECORDS_MAX + " records");
+            }
+            body.writeBytes(key);
+            body.writeBytes(encodedRecord);
+            count++;
+        }
+
+        public byte[] toByteArray() {
+            return body.toByteArrayBehind(count);
+        }
     }
 
     public static List<KeyedRecord> decode(byte[] bytes) {

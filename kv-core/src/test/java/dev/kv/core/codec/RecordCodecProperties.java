@@ -116,6 +116,23 @@ class RecordCodecProperties {
         assertThat(RecordCodec.encode(decoded)).isEqualTo(bytes);
     }
 
+    @Property(tries = 200)
+    void aBatchBuiltFromStoredEncodingsIsTheBatchOfTheRecords(@ForAll("recordLists") List<Record> records) {
+        List<RecordBatchCodec.KeyedRecord> keyed = new ArrayList<>();
+        RecordBatchCodec.Writer writer = new RecordBatchCodec.Writer(16);
+        for (int i = 0; i < records.size(); i++) {
+            byte[] key = ("k" + i).getBytes(StandardCharsets.UTF_8);
+            keyed.add(new RecordBatchCodec.KeyedRecord(key, records.get(i)));
+            writer.addEncoded(key, RecordCodec.encode(records.get(i)));
+        }
+
+        byte[] batch = writer.toByteArray();
+
+        assertThat(batch).isEqualTo(RecordBatchCodec.encode(keyed));
+        assertThat(RecordBatchCodec.decode(batch)).extracting(RecordBatchCodec.KeyedRecord::record)
+                .containsExactlyElementsOf(records);
+    }
+
     @Property(tries = 500)
     void everyContextRoundTripsAsBytesAndAsAToken(@ForAll("contexts") VersionVector context) {
         assertThat(RecordCodec.decodeContext(RecordCodec.encodeContext(context))).isEqualTo(context);
@@ -124,6 +141,11 @@ class RecordCodecProperties {
         String token = RecordCodec.contextToken(context);
         assertThat(token).matches("[A-Za-z0-9_-]*");
         assertThat(RecordCodec.parseContextToken(token)).isEqualTo(context);
+    }
+
+    @Provide
+    Arbitrary<List<Record>> recordLists() {
+        return records().list().ofMaxSize(150);
     }
 
     @Provide

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param rate         bytes of records moved per second at most
  * @param timeout      per call to a peer
  * @param batchKeys    keys per pull or push request
+ * @param leavesPerRequest differing leaves whose key digests are compared per request: bounds what one call scans,
+ *                     so a range where most leaves differ (a replica that missed many writes) is repaired in steps
+ *                     that each finish within the timeout, instead of one scan of the whole range that never does
  * @param treeRebuild  how often trees are rebuilt from disk (they are kept current incrementally in between)
  */
 @ConfigurationProperties("kv.antientropy")
@@ -27,5 +30,6 @@ public record AntiEntropyProperties(
         @DefaultValue("8MB") DataSize rate,
         @DefaultValue("5s") Duration timeout,
         @DefaultValue("500") int batchKeys,
+        @DefaultValue("16") int leavesPerRequest,
         @DefaultValue("1h") Duration treeRebuild) {
 }

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -91,13 +92,20 @@ class Exchanger {
             if (nodes.length == 0) {
                 return session.result("in-sync", 0, 0, null);
             }
-            return repairLeaves(session, nodes);
+            int step = Math.max(1, properties.leavesPerRequest());
+            for (int from = 0; from < nodes.length; from += step) {
+                repairLeaves(session, Arrays.copyOfRange(nodes, from, Math.min(nodes.length, from + step)));
+            }
+            return session.result(session.repaired == 0 ? "in-sync" : "repaired", session.compared,
+                    session.repaired, null);
         } catch (Exception e) {
-            return session.result("failed", 0, 0, e.toString());
+            // What was repaired in earlier steps stays repaired; the next exchange finds only what is left.
+            return session.result("failed", session.compared, session.repaired, e.toString());
         }
     }
 
-    private ExchangeResult repairLeaves(Session session, int[] leaves) throws Exception {
+    /** Compares the key digests of some differing leaves and moves the records that differ, both ways. */
+    private void repairLeaves(Session session, int[] leaves) throws Exception {
         Map<ByteBuffer, Long> mine = new HashMap<>();
         for (KeyDigest digest : trees.digests(session.range, leaves)) {
             mine.put(ByteBuffer.wrap(digest.key()), digest.digest());
@@ -128,7 +136,8 @@ class Exchanger {
         }
         count("kv.antientropy.keys.compared", compared.size());
         count("kv.antientropy.keys.repaired", differing.size());
-        return session.result(differing.isEmpty() ? "in-sync" : "repaired", compared.size(), differing.size(), null);
+        session.compared += compared.size();
+        session.repaired += differing.size();
     }
 
     private void pullAndMerge(Session session, List<ByteBuffer> keys) throws Exception {
@@ -205,6 +214,8 @@ class Exchanger {
         private final long start;
         private long recordBytes;
         private long wireBytes;
+        private long compared;
+        private long repaired;
 
         private Session(String range, String peer, String address, long start) {
             this.range = range;

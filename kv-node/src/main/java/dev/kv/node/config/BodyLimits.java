@@ -43,6 +43,8 @@ public class BodyLimits {
 
     /** Requests that carry no body (reads, the repair trigger) or a tiny one. */
     public static final long DEFAULT_BYTES_MAX = 64 * 1024;
+    /** A request for streamed records carries the digests of what the receiver holds: up to 256 KB, base64. */
+    public static final long STREAM_REQUEST_BYTES_MAX = 1024 * 1024;
 
     private final long valueBytesMax;
     private final long recordBytesMax;
@@ -81,6 +83,7 @@ public class BodyLimits {
             case "PUT /internal/v1/replica", "PUT /internal/v1/hints" -> recordBytesMax;
             case "PUT /internal/v1/merkle/push" -> pushBytesMax();
             case "POST /internal/v1/merkle/pull" -> PULL_REQUEST_BYTES_MAX;
+            case "POST /internal/v1/streaming/records" -> STREAM_REQUEST_BYTES_MAX;
             case "POST /internal/v1/merkle/children", "POST /internal/v1/merkle/digests" -> merkleRequestBytesMax;
             case "POST /internal/v1/gossip/syn", "POST /internal/v1/gossip/ack2" -> GOSSIP_BYTES_MAX;
             default -> DEFAULT_BYTES_MAX;

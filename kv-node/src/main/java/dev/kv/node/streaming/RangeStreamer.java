@@ -2,6 +2,7 @@ package dev.kv.node.streaming;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.merkle.ByteRateLimiter;
@@ -47,9 +48,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The receiving side of a membership change (issue 12): merges every token range this node gains from the range's
  * current replicas, then reports done, which lets the change complete.
  *
- * <p>Ranges that share their sources stream as one group, in chunks: the key digests of a chunk from one live source
- * and the records this node lacks or holds in another version, then the digests of the same span from the other
- * sources needed, again pulling only what differs. Merging N − W + 1
+ * <p>Ranges that share their sources stream as one group, in chunks: the records of a chunk from one live source, read
+ * by a range scan there and merged here, then the digests of the same span from the other sources needed, pulling
+ * only the records that differ. Merging N − W + 1
  * sources for a majority W sees every write acknowledged at W, even one a single source missed, for the cost of one
  * copy plus digests ({@code kv.streaming.sources=all}: every live source). Too few live sources: the group waits and
  * is retried. Finished ranges are checkpointed, so a restarted node resumes; the stream has its own connection pool
@@ -63,8 +64,9 @@ public class RangeStreamer {
     private static final String CHECKPOINT = "streaming.checkpoint";
     private static final int PULL_BATCH = 1000;
     private static final String DIGESTS = "/internal/v1/streaming/digests";
-    /** A chunk's worth of digests: about one record in this many bytes of records (a digest is key + 12 bytes). */
-    private static final int DIGESTS_PER_CHUNK = 32;
+    private static final String RECORDS = "/internal/v1/streaming/records";
+    /** At most this much of the digests of what this node holds goes with one request for records. */
+    private static final int HELD_BYTES_MAX = 256 * 1024;
 
     /** Ranges done for one topology, stored after each range. */
     record Checkpoint(String version, Set<Integer> done) {
@@ -258,15 +260,28 @@ public class RangeStreamer {
         TopologyMessage message = TopologyMessage.of(topology);
         String first = address(live.getFirst()).orElseThrow();
         StreamCursor cursor = StreamCursor.startOf(0);
-        int digestBudget = (int) Math.max(4096, properties.chunk().toBytes() / DIGESTS_PER_CHUNK);
+        int chunk = (int) properties.chunk().toBytes();
         while (cursor != null && !stopping) {
-            // The first source's digests for about one chunk, then only the records this node lacks or holds in
-            // another version: keys written here meanwhile (this node is already a write target) are not sent twice.
-            HttpResponse<byte[]> response = call(first, DIGESTS, new StreamRequest(message, ranges, cursor.toString(),
-                    null, digestBudget));
-            digestBytes.increment(response.body().length);
-            pullDiffering(first, response.body());
+            // About one chunk of records from the first source, read there by a range scan and merged here, except
+            // the versions this node holds already (it is a write target during the change, and a restarted joiner
+            // holds what it streamed before); then the other sources' digests of the same span.
+            List<KeyDigest> held = new ArrayList<>();
+            StreamCursor heldUntil = RangeGroupScan.scan(storage, ranges, cursor, null, HELD_BYTES_MAX,
+                    RecordBatchCodec.BATCH_RECORDS_MAX, (key, value) -> {
+                        held.add(new KeyDigest(key, RecordDigest.of(key, RecordCodec.decode(value))));
+                        return key.length + StreamingController.DIGEST_OVERHEAD;
+                    });
+            String heldText = held.isEmpty() ? null
+                    : Base64.getEncoder().encodeToString(KeyDigestCodec.encode(held));
+            HttpResponse<byte[]> response = call(first, RECORDS, new StreamRequest(message, ranges, cursor.toString(),
+                    heldUntil == null ? null : heldUntil.toString(), chunk, heldText));
+            recordBytes.increment(response.body().length);
+            merge(response.body());
+            // The answer stops at the end of the held list when that came first; the stream goes on after it.
             StreamCursor next = next(response);
+            if (next == null) {
+                next = heldUntil;
+            }
             for (String other : live.subList(1, live.size())) {
                 compare(address(other).orElseThrow(), message, ranges, cursor, next);
             }
@@ -286,7 +301,7 @@ public class RangeStreamer {
         StreamCursor cursor = from;
         while (cursor != null && !stopping) {
             HttpResponse<byte[]> response = call(source, DIGESTS, new StreamRequest(message, ranges,
-                    cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes()));
+                    cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes(), null));
             digestBytes.increment(response.body().length);
             pullDiffering(source, response.body());
             cursor = next(response);

@@ -15,6 +15,9 @@ import java.util.List;
  *                 {@code index:} (from that range's start)
  * @param to       where to stop, inclusive, in the same form; null to stop after about {@code maxBytes}
  * @param maxBytes about how much to answer
+ * @param held     for records: base64 of the key digests of what the receiver holds in the span (up to {@code to});
+ *                 those versions are not sent again. Null for none
  */
-record StreamRequest(TopologyMessage topology, List<long[]> ranges, String from, String to, int maxBytes) {
+record StreamRequest(TopologyMessage topology, List<long[]> ranges, String from, String to, int maxBytes,
+                     String held) {
 }

@@ -5,15 +5,12 @@ import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.RecordDigest;
-import dev.kv.core.placement.TokenRange;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.core.quorum.InvalidParameterException;
-import dev.kv.core.record.Record;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.storage.RocksStorage;
-import dev.kv.node.storage.StorageKeys;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -22,19 +19,22 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.Map;
 
 /**
  * The source side of range streaming: a member that gains ranges reads each group of them that shares its sources
  * from those current replicas as one stream, in chunks, in storage-key order, resuming after the last key it got.
  *
  * <pre>
- * POST /internal/v1/streaming/digests  StreamRequest → key digests (binary) up to the request's "to" or about
- *                                      maxBytes of them, X-KV-Stream-Next: cursor | absent at the end
- * (the records themselves: POST /internal/v1/merkle/pull)
+ * POST /internal/v1/streaming/records  StreamRequest → record batch (binary) up to the request's "to" or about
+ *                                      maxBytes of records, X-KV-Stream-Next: cursor | absent at the end
+ * POST /internal/v1/streaming/digests  StreamRequest → key digests (binary), the same way
+ * (single records by key: POST /internal/v1/merkle/pull)
  *      → 409 stale-topology with this node's topology when the request's is older
  * </pre>
  */
@@ -44,9 +44,9 @@ class StreamingController {
     static final String NEXT_HEADER = "X-KV-Stream-Next";
     private static final int MAX_CHUNK = 8 * 1024 * 1024;
     /** Every digest costs its key plus about 12 bytes. */
-    private static final int DIGEST_OVERHEAD = 12;
-    /** At most this many digests per answer, as a pull takes at most this many keys at a time too. */
-    private static final int DIGESTS_MAX = RecordBatchCodec.BATCH_RECORDS_MAX;
+    static final int DIGEST_OVERHEAD = 12;
+    /** At most this many records or digests per answer, as a batch or a pull holds at most this many too. */
+    private static final int RECORDS_MAX = RecordBatchCodec.BATCH_RECORDS_MAX;
 
     private final TopologyService topologies;
     private final RocksStorage storage;
@@ -54,6 +54,29 @@ class StreamingController {
     StreamingController(TopologyService topologies, RocksStorage storage) {
         this.topologies = topologies;
         this.storage = storage;
+    }
+
+    /**
+     * The records themselves, as stored: the bulk of a transfer, read by one range scan and sent without decoding
+     * (the receiver merges each, so a record written there meanwhile is kept).
+     */
+    @PostMapping(value = "/internal/v1/streaming/records", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<?> records(@RequestBody StreamRequest request) {
+        ResponseEntity<?> refused = refuseIfStale(request);
+        if (refused != null) {
+            return refused;
+        }
+        Map<ByteBuffer, Long> held = held(request);
+        RecordBatchCodec.Writer batch = new RecordBatchCodec.Writer(Math.min(MAX_CHUNK, Math.max(1, request.maxBytes())));
+        StreamCursor next = scan(request, (key, value) -> {
+            Long digest = held.get(ByteBuffer.wrap(key));
+            if (digest != null && digest == RecordDigest.of(key, RecordCodec.decode(value))) {
+                return -1; // the receiver holds this very version already
+            }
+            batch.addEncoded(key, value);
+            return key.length + value.length;
+        });
+        return answer(batch.toByteArray(), next);
     }
 
     @PostMapping(value = "/internal/v1/streaming/digests", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -64,10 +87,28 @@ class StreamingController {
         }
         List<KeyDigest> digests = new ArrayList<>();
         StreamCursor next = scan(request, (key, value) -> {
-            Record record = RecordCodec.decode(value);
-            digests.add(new KeyDigest(key, RecordDigest.of(key, record)));
+            digests.add(new KeyDigest(key, RecordDigest.of(key, RecordCodec.decode(value))));
+            return key.length + DIGEST_OVERHEAD;
         });
         return answer(KeyDigestCodec.encode(digests), next);
+    }
+
+    /** The digests of the records the receiver holds in the span, by key. */
+    private static Map<ByteBuffer, Long> held(StreamRequest request) {
+        if (request.held() == null || request.held().isEmpty()) {
+            return Map.of();
+        }
+        List<KeyDigest> digests;
+        try {
+            digests = KeyDigestCodec.decode(Base64.getDecoder().decode(request.held()));
+        } catch (IllegalArgumentException e) { // a CorruptDataException too
+            throw new InvalidParameterException("held", "held is base64 of key digests: " + e.getMessage());
+        }
+        Map<ByteBuffer, Long> byKey = new HashMap<>(digests.size() * 2);
+        for (KeyDigest digest : digests) {
+            byKey.put(ByteBuffer.wrap(digest.key()), digest.digest());
+        }
+        return byKey;
     }
 
     private ResponseEntity<?> refuseIfStale(StreamRequest request) {
@@ -88,11 +129,8 @@ class StreamingController {
         return null;
     }
 
-    /**
-     * Visits the group's records after {@code from} until {@code to} (inclusive) or, without {@code to}, until about
-     * {@code maxBytes} were taken; answers the cursor to continue from, or null when the group is done.
-     */
-    private StreamCursor scan(StreamRequest request, BiConsumer<byte[], byte[]> visitor) {
+    /** Reads the request's span of its group; {@code visitor} decides about each record, as in {@link RangeGroupScan}. */
+    private StreamCursor scan(StreamRequest request, RangeGroupScan.Visitor visitor) {
         if (request.ranges() == null || request.ranges().stream().anyMatch(r -> r == null || r.length != 2)) {
             throw new InvalidParameterException("ranges", "ranges are [start, end] token pairs");
         }
@@ -105,51 +143,7 @@ class StreamingController {
             throw new InvalidParameterException("from", e.getMessage());
         }
         int budget = Math.max(1, Math.min(MAX_CHUNK, request.maxBytes()));
-        int[] taken = {0};
-        int[] count = {0};
-        StreamCursor[] last = {null};
-        boolean[] full = {false};
-        boolean[] reachedEnd = {false};
-        for (int index = from.range(); index < request.ranges().size(); index++) {
-            if (to != null && index > to.range()) {
-                return null;
-            }
-            long[] range = request.ranges().get(index);
-            int rangeIndex = index;
-            for (byte[][] span : StorageKeys.spans(new TokenRange(range[0], range[1]))) {
-                byte[] start = span[0];
-                if (rangeIndex == from.range() && from.key() != null) {
-                    if (span[1] != null && Arrays.compareUnsigned(from.key(), span[1]) >= 0) {
-                        continue;
-                    }
-                    if (Arrays.compareUnsigned(from.key(), start) >= 0) {
-                        start = Arrays.copyOf(from.key(), from.key().length + 1);
-                    }
-                }
-                storage.forEachInRange(start, span[1], (storageKey, value) -> {
-                    if (to != null && to.isBefore(rangeIndex, storageKey)) {
-                        reachedEnd[0] = true;
-                        return false;
-                    }
-                    if (taken[0] >= budget || count[0] >= DIGESTS_MAX) {
-                        full[0] = true;
-                        return false;
-                    }
-                    visitor.accept(StorageKeys.userKey(storageKey), value);
-                    taken[0] += storageKey.length + DIGEST_OVERHEAD;
-                    count[0]++;
-                    last[0] = new StreamCursor(rangeIndex, storageKey);
-                    return true;
-                });
-                if (reachedEnd[0]) {
-                    return null;
-                }
-                if (full[0]) {
-                    return last[0];
-                }
-            }
-        }
-        return null;
+        return RangeGroupScan.scan(storage, request.ranges(), from, to, budget, RECORDS_MAX, visitor);
     }
 
     private static ResponseEntity<?> answer(byte[] body, StreamCursor next) {
