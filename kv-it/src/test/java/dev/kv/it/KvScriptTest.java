@@ -169,6 +169,37 @@ class KvScriptTest {
     }
 
     @Test
+    void anUnknownOutcomeIsCheckedInTheClusterViewAndFollowedWhenTheChangeWasMade() throws Exception {
+        Process n5 = standIn("n5");
+        Files.writeString(data.resolve("nodes"), "n1\nn2\nn3\nn4\nn5\n");
+        gateway.onPost("/admin/v1/nodes/n5/decommission", 504, """
+                {"type":"urn:kv:problem:outcome-unknown","title":"Outcome unknown","status":504,
+                 "detail":"the node was asked to change n5 but did not answer; the change may have been made"}""",
+                cluster(transition("decommission", "n5", 1, 4, 10_485_760, "61"), member("n5", "leaving")),
+                cluster("null", member("n1", "normal"), member("n5", "left")));
+
+        Run run = kv("decommission", "n5");
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(run.err()).contains("the change may have been made");
+        assertThat(run.out()).contains("decommissioning n5").contains("n5 has left the cluster and is stopped");
+        assertThat(n5.waitFor(20, TimeUnit.SECONDS)).as("the stand-in of n5 was stopped").isTrue();
+    }
+
+    @Test
+    void anUnknownOutcomeOfAChangeThatWasNotMadeFailsSayingSo() throws Exception {
+        gateway.onPost("/admin/v1/nodes/n5/decommission", 504, """
+                {"type":"urn:kv:problem:outcome-unknown","title":"Outcome unknown","status":504,
+                 "detail":"the node did not answer"}""",
+                cluster("null", member("n1", "normal"), member("n5", "normal")));
+
+        Run run = kv("decommission", "n5");
+
+        assertThat(run.exit()).as(run.all()).isEqualTo(1);
+        assertThat(run.err()).contains("n5 is not leaving: the decommission was not made; ask again");
+    }
+
+    @Test
     void aWrongSecretIsReportedAsSuch() throws Exception {
         Files.writeString(data.resolve("cluster-secret"), "not-the-secret");
 

@@ -240,6 +240,48 @@ public final class Topology {
         return transfers;
     }
 
+    /**
+     * The token ranges {@code id} replicates in neither placement, adjacent ones merged: what a cleanup may drop as
+     * whole ranges. Both rings' preference lists are constant between consecutive tokens of the two, so each such arc
+     * is decided by its end token.
+     */
+    public List<TokenRange> rangesNotReplicatedBy(String id) {
+        TreeSet<Long> boundaries = new TreeSet<>();
+        current.tokenOwners().forEach(t -> boundaries.add(t.getKey()));
+        target.tokenOwners().forEach(t -> boundaries.add(t.getKey()));
+        List<TokenRange> ranges = new ArrayList<>();
+        if (boundaries.isEmpty()) {
+            return ranges;
+        }
+        long previous = boundaries.last();
+        Long openStart = null;
+        Long firstArcStart = null; // a run that begins at the first arc may wrap around and join the last one
+        for (long end : boundaries) {
+            boolean drop = !replicates(id, end);
+            if (drop && openStart == null) {
+                openStart = previous;
+            } else if (!drop && openStart != null) {
+                ranges.add(new TokenRange(openStart, previous));
+                openStart = null;
+            }
+            if (end == boundaries.first()) {
+                firstArcStart = drop ? previous : null;
+            }
+            previous = end;
+        }
+        if (openStart != null) {
+            if (ranges.isEmpty() && firstArcStart != null && openStart.equals(firstArcStart)) {
+                return List.of(new TokenRange(boundaries.last(), boundaries.last())); // the whole ring
+            }
+            if (firstArcStart != null && !ranges.isEmpty() && ranges.getFirst().startExclusive() == firstArcStart) {
+                ranges.set(0, new TokenRange(openStart, ranges.getFirst().endInclusive())); // joined across the wrap
+            } else {
+                ranges.add(new TokenRange(openStart, previous));
+            }
+        }
+        return ranges;
+    }
+
     private void refuseDuringTransition(String change) {
         if (inTransition()) {
             throw new TopologyChangeRefusedException("cannot " + change + " while another change is under way"

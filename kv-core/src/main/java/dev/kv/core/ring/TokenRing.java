@@ -28,6 +28,8 @@ public final class TokenRing {
     private final String[] owners;
     private final List<String> members;
     private final int virtualNodes;
+    /** The preference lists for the last n asked (the replication factor, in practice). */
+    private volatile Preferences preferences;
 
     private TokenRing(long[] tokens, String[] owners, List<String> members, int virtualNodes) {
         this.tokens = tokens;
@@ -94,13 +96,65 @@ public final class TokenRing {
         if (tokens.length == 0) {
             return List.of();
         }
-        int wanted = Math.min(n, members.size());
-        Set<String> result = new LinkedHashSet<>();
-        int start = firstIndexAtOrAfter(token);
-        for (int i = 0; i < tokens.length && result.size() < wanted; i++) {
-            result.add(owners[(start + i) % tokens.length]);
+        return preferences(n).at(firstIndexAtOrAfter(token)).list();
+    }
+
+    /**
+     * The name of the replica set that holds {@code key}: its N home replicas, sorted, joined by '+' (the unit that
+     * Merkle trees and repair work on).
+     */
+    public String replicaSetOf(byte[] key, int n) {
+        if (tokens.length == 0) {
+            return "";
         }
-        return List.copyOf(result);
+        return preferences(n).at(firstIndexAtOrAfter(tokenOf(key))).name();
+    }
+
+    private Preferences preferences(int n) {
+        Preferences known = preferences;
+        if (known != null && known.n() == n) {
+            return known;
+        }
+        Preferences fresh = new Preferences(n, new Preference[tokens.length]);
+        preferences = fresh;
+        return fresh;
+    }
+
+    /** A position's preference list and the name of its replica set. */
+    private record Preference(List<String> list, String name) {
+    }
+
+    /**
+     * The preference lists of the ring's positions for one n, each computed when first asked: a key's list depends
+     * only on the first token at or after its own, so it is computed once per ring rather than once per request.
+     * Filled without a lock: two threads may compute the same immutable entry, either one is right.
+     */
+    private final class Preferences {
+        private final int n;
+        private final Preference[] byPosition;
+
+        private Preferences(int n, Preference[] byPosition) {
+            this.n = n;
+            this.byPosition = byPosition;
+        }
+
+        int n() {
+            return n;
+        }
+
+        Preference at(int position) {
+            Preference known = byPosition[position];
+            if (known == null) {
+                Set<String> result = new LinkedHashSet<>();
+                int wanted = Math.min(n, members.size());
+                for (int i = 0; i < tokens.length && result.size() < wanted; i++) {
+                    result.add(owners[(position + i) % tokens.length]);
+                }
+                known = new Preference(List.copyOf(result), String.join("+", new TreeSet<>(result)));
+                byPosition[position] = known;
+            }
+            return known;
+        }
     }
 
     /**

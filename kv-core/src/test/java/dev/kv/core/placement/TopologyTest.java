@@ -93,4 +93,40 @@ class TopologyTest {
         assertThat(settled.remove("n1").isBeingRemoved("n1")).isTrue();
         assertThat(leaving.isBeingRemoved("n4")).isFalse();
     }
+
+    /** Cleanup drops whole ranges: exactly the tokens a member replicates in neither placement, at the boundaries too. */
+    @Test
+    void theRangesNotReplicatedAreExactlyTheTokensAMemberHoldsInNeitherPlacement() {
+        List<Topology> topologies = List.of(
+                Topology.of(List.of("n1", "n2", "n3", "n4"), 256, 3),
+                Topology.of(List.of("n1", "n2", "n3", "n4"), 16, 3),
+                Topology.of(List.of("n1", "n2", "n3"), 256, 3).join("n4"),
+                Topology.of(List.of("n1", "n2", "n3", "n4", "n5"), 64, 3).decommission("n2"),
+                Topology.of(List.of("n1", "n2", "n3", "n4", "n5"), 4, 2),
+                Topology.of(List.of("n1", "n2", "n3"), 8, 3),
+                Topology.of(List.of("n1", "n2", "n3", "n4"), 1, 1));
+        java.util.Random random = new java.util.Random(12);
+        for (Topology topology : topologies) {
+            List<Long> probes = new java.util.ArrayList<>();
+            for (TokenRing ring : List.of(topology.currentRing(), topology.targetRing())) {
+                ring.tokenOwners().forEach(t -> {
+                    probes.add(t.getKey());
+                    probes.add(t.getKey() + 1);
+                    probes.add(t.getKey() - 1);
+                });
+            }
+            for (int i = 0; i < 5_000; i++) {
+                probes.add(random.nextLong());
+            }
+            probes.addAll(List.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L));
+            for (String member : topology.members().keySet()) {
+                List<TokenRange> dropped = topology.rangesNotReplicatedBy(member);
+                for (long token : probes) {
+                    long covering = dropped.stream().filter(r -> r.contains(token)).count();
+                    assertThat(covering).as("%s token %d in %s", member, token, topology.version())
+                            .isEqualTo(topology.replicates(member, token) ? 0 : 1);
+                }
+            }
+        }
+    }
 }

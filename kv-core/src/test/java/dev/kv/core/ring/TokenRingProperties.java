@@ -76,6 +76,22 @@ class TokenRingProperties {
         assertThat(preference).isEqualTo(RingFixtures.walkClockwise(ring, token, n));
     }
 
+    /** The lists are kept per ring position once computed; asking again, or for another n in between, changes none. */
+    @Property(tries = 200)
+    void keptPreferenceListsAndReplicaSetNamesAreTheWalkedOnes(
+            @ForAll("memberSets") Set<String> members, @ForAll @Size(min = 1, max = 30) List<@Size(max = 32) byte[]> keys,
+            @ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 16) int virtualNodes) {
+        TokenRing ring = TokenRing.of(members, virtualNodes);
+        for (int pass = 0; pass < 2; pass++) {
+            for (byte[] key : keys) {
+                List<String> walked = RingFixtures.walkClockwise(ring, TokenRing.tokenOf(key), n);
+                assertThat(ring.preferenceList(key, n)).isEqualTo(walked);
+                assertThat(ring.replicaSetOf(key, n)).isEqualTo(String.join("+", new java.util.TreeSet<>(walked)));
+            }
+            ring.preferenceList(keys.getFirst(), n + 1);
+        }
+    }
+
     @Property(tries = 100)
     void everyParticipantComputesTheSameRingFromTheSameMembersInAnyOrder(
             @ForAll("memberSets") Set<String> members, @ForAll Random random,

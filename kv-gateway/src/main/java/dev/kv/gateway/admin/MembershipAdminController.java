@@ -38,7 +38,8 @@ class MembershipAdminController {
 
     private static final Logger log = LoggerFactory.getLogger(MembershipAdminController.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final long CALL_SECONDS = 5;
+    /** A little longer than the node call's own timeout, which ends it with a clear reason first. */
+    private static final long CALL_SECONDS = ReplicaClient.ADMIN_TIMEOUT.toSeconds() + 1;
 
     private final ClusterView view;
     private final ReplicaClient client;
@@ -129,6 +130,11 @@ class MembershipAdminController {
                 String detail = replica.getMessage().replaceFirst("^HTTP 409 \\((.*)\\)$", "$1");
                 return ResponseEntity.status(409).body(Problems.of(409, "Membership change refused", detail,
                         "membership-change-refused"));
+            }
+            if (e.getCause() instanceof ReplicaException replica && replica.mayHaveApplied()) {
+                return ResponseEntity.status(504).body(Problems.of(504, "Outcome unknown", "the node was asked to"
+                        + " change " + id + " but did not answer (" + describe(e) + "); the change may have been"
+                        + " made: see GET /v1/cluster before asking again", "outcome-unknown"));
             }
             return unreachable(id, e);
         } catch (Exception e) {

@@ -40,6 +40,7 @@ final class NodeTransport implements AutoCloseable {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private String method = "GET";
         private byte[] body;
+        private Duration timeout;
 
         Request(URI uri) {
             this.uri = uri;
@@ -67,8 +68,19 @@ final class NodeTransport implements AutoCloseable {
             return this;
         }
 
+        /** Waits this long for the answer instead of the transport's replica timeout (operator requests). */
+        Request timeout(Duration limit) {
+            timeout = limit;
+            return this;
+        }
+
         URI uri() {
             return uri;
+        }
+
+        /** The answer timeout of this request, or {@code otherwise} when it has none of its own. */
+        Duration timeoutOr(Duration otherwise) {
+            return timeout != null ? timeout : otherwise;
         }
     }
 
@@ -101,6 +113,11 @@ final class NodeTransport implements AutoCloseable {
     private Response execute(Request request) {
         HttpUriRequestBase message = new HttpUriRequestBase(request.method, request.uri);
         request.headers.forEach(message::setHeader);
+        if (request.timeout != null) {
+            Timeout limit = Timeout.ofMilliseconds(request.timeout.toMillis());
+            message.setConfig(RequestConfig.custom().setResponseTimeout(limit).setConnectionRequestTimeout(limit)
+                    .build());
+        }
         if (request.body != null) {
             message.setEntity(new ByteArrayEntity(request.body, ContentType.APPLICATION_OCTET_STREAM));
         }

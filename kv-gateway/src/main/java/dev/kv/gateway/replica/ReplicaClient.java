@@ -44,6 +44,9 @@ public class ReplicaClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final NodeTransport http;
+    /** How long an operator's request to a node may take (see {@link #postJson}). */
+    public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+
     private final Duration timeout;
     private final String secret;
     private final MeterRegistry registry;
@@ -143,9 +146,13 @@ public class ReplicaClient {
         return topology == null ? request : request.header(TopologyVersion.HEADER, topology);
     }
 
-    /** A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. */
+    /**
+     * A plain POST to a node's admin endpoint, answering the JSON body; not guarded, like {@link #getJson}. Waits up to
+     * {@link #ADMIN_TIMEOUT}: an operator's request (a membership change, a repair) may find the node busy, and a
+     * replica's timeout would report a change that was made as one that failed.
+     */
     public CompletableFuture<byte[]> postJson(NodeAddress node, String path) {
-        return unguarded(node, request(node, path).POST(null));
+        return unguarded(node, request(node, path).POST(null).timeout(ADMIN_TIMEOUT));
     }
 
     /**
@@ -159,7 +166,7 @@ public class ReplicaClient {
     private CompletableFuture<byte[]> unguarded(NodeAddress node, NodeTransport.Request request) {
         return exchange(request).handle((response, failure) -> {
             if (failure != null) {
-                throw translate(node, failure);
+                throw translate(node, failure, request.timeoutOr(timeout));
             }
             if (response.statusCode() / 100 != 2) {
                 throw unexpected(node, response);
@@ -189,7 +196,7 @@ public class ReplicaClient {
             CompletableFuture<NodeTransport.Response> attempt = exchange(request);
             return attempt.handle((response, failure) -> {
                 if (failure != null) {
-                    throw translate(node, failure);
+                    throw translate(node, failure, timeout);
                 }
                 try {
                     return handler.apply(response);
@@ -233,7 +240,7 @@ public class ReplicaClient {
         return reason.startsWith("unreadable") ? "garbage" : "unreachable";
     }
 
-    private ReplicaException translate(NodeAddress node, Throwable failure) {
+    private ReplicaException translate(NodeAddress node, Throwable failure, Duration timeout) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof ReplicaException replica) {

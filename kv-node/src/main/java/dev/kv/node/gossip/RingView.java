@@ -6,7 +6,6 @@ import dev.kv.node.membership.TopologyService;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The token ring this node replicates by: the current placement of its topology (normal and leaving members; a down
@@ -45,6 +44,6 @@ public class RingView {
 
     /** A range is named by its replica set: the sorted ids of the key's N home replicas, joined by '+'. */
     public String rangeOf(TokenRing ring, byte[] key) {
-        return String.join("+", new TreeSet<>(ring.preferenceList(key, replicationFactor())));
+        return ring.replicaSetOf(key, replicationFactor());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.core.placement.TokenRange;
 import dev.kv.core.placement.Topology;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
@@ -13,6 +14,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,8 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drops the records of token ranges this node no longer replicates (issue 12), so disk use returns to about N/M of
  * the data once a change is complete: runs by itself whenever a settled topology is adopted (never while a change is
- * under way) and at startup, unless {@code kv.membership.auto-cleanup=false}, and on demand. A record is dropped only if, under its key's lock, the topology this node
- * holds then still gives it neither a current nor a target replica here.
+ * under way) and at startup, unless {@code kv.membership.auto-cleanup=false}, and on demand. The ranges this node
+ * replicates in neither placement are dropped whole (a range tombstone each: milliseconds, where a delete per key
+ * took a minute per million keys), under every key's lock, and only if the topology is still the one they were
+ * computed from.
  */
 @Component
 public class RangeCleanup {
@@ -31,8 +36,8 @@ public class RangeCleanup {
     /**
      * @param state   idle, running, done or abandoned (a change started meanwhile)
      * @param version the topology it cleaned for
-     * @param scanned records looked at
-     * @param dropped records dropped
+     * @param scanned records found in the ranges this node no longer replicates
+     * @param dropped records dropped (all of them, or none when abandoned)
      */
     public record Progress(String state, String version, long scanned, long dropped) {
     }
@@ -107,41 +112,39 @@ public class RangeCleanup {
                 || topology.state(topologies.localId()) == null || topology.state(topologies.localId()).isGone()) {
             return;
         }
-        String self = topologies.localId();
         String version = topology.version().toString();
-        long[] scanned = {0};
-        long[] dropped = {0};
         long started = clock.millis();
-        progress = new Progress("running", version, 0, 0);
-        boolean[] abandoned = {false};
-        try (RocksStorage.Scan scan = storage.openScan()) {
-            scan.forEach((storageKey, value) -> {
-                scanned[0]++;
-                long token = StorageKeys.token(storageKey);
-                if (!topology.replicates(self, token)) {
-                    boolean droppedNow = store.dropIf(StorageKeys.userKey(storageKey), () -> {
-                        Topology now = topologies.current().orElse(topology);
-                        return !now.inTransition() && !now.replicates(self, token);
-                    });
-                    if (droppedNow) {
-                        dropped[0]++;
-                        droppedTotal.increment();
-                    }
-                }
-                if (scanned[0] % 10_000 == 0) {
-                    progress = new Progress("running", version, scanned[0], dropped[0]);
-                    if (topologies.current().map(Topology::inTransition).orElse(true)) {
-                        abandoned[0] = true;
-                        return false;
-                    }
-                }
-                return true;
-            });
+        List<byte[][]> spans = new ArrayList<>();
+        for (TokenRange range : topology.rangesNotReplicatedBy(topologies.localId())) {
+            spans.addAll(StorageKeys.spans(range));
         }
-        progress = new Progress(abandoned[0] ? "abandoned" : "done", version, scanned[0], dropped[0]);
-        if (dropped[0] > 0 || abandoned[0]) {
-            log.info("cleanup for {}: {} of {} records dropped in {} ms{}", version, dropped[0], scanned[0],
-                    clock.millis() - started, abandoned[0] ? " (abandoned: a change started)" : "");
+        progress = new Progress("running", version, 0, 0);
+        // Counted first, for the progress and the metric (keys only, no lock); then dropped as whole ranges, one range
+        // tombstone each, under every key's lock and only if no change started meanwhile: a write or a stream into a
+        // range this node gains again must never be lost to a cleanup decided under the older topology.
+        long found = 0;
+        for (byte[][] span : spans) {
+            found += storage.countRecords(span[0], span[1]);
+        }
+        long held = found;
+        boolean dropped = store.withAllKeysLocked(() -> {
+            Topology now = topologies.current().orElse(null);
+            if (now == null || now.inTransition() || !now.version().equals(topology.version())) {
+                return false;
+            }
+            for (byte[][] span : spans) {
+                storage.deleteRecordRange(span[0], span[1]);
+            }
+            return true;
+        });
+        if (dropped) {
+            droppedTotal.increment(held);
+        }
+        progress = new Progress(dropped ? "done" : "abandoned", version, held, dropped ? held : 0);
+        if (held > 0 || !dropped) {
+            log.info("cleanup for {}: {} records in {} token ranges this node no longer replicates {} in {} ms", version,
+                    held, spans.size(), dropped ? "dropped" : "kept (abandoned: the topology changed)",
+                    clock.millis() - started);
         }
     }
 }

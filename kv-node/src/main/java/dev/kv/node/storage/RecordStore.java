@@ -136,21 +136,6 @@ public class RecordStore {
     }
 
     /**
-     * Deletes the record if {@code stillToDrop} holds under the key's lock (cleanup re-checks ownership there, so a
-     * range this node gained meanwhile keeps its writes).
-     */
-    public boolean dropIf(byte[] key, java.util.function.BooleanSupplier stillToDrop) {
-        return underLock(key, () -> {
-            Record local = read(key);
-            if (local.isEmpty() && local.clock().isEmpty() || !stillToDrop.getAsBoolean()) {
-                return false;
-            }
-            store(key, local, null);
-            return true;
-        });
-    }
-
-    /**
      * Runs {@code action} while no record can change: every key's lock is held. For taking a view of the store and
      * starting to follow its changes at one instant (a Merkle rebuild); keep the action short.
      */

@@ -181,6 +181,20 @@ public class RocksStorage implements AutoCloseable {
         }
     }
 
+    /** How many records have storage keys in {@code [from, to)} ({@code to} null: to the end); reads keys only. */
+    public long countRecords(byte[] from, byte[] to) {
+        long count = 0;
+        try (RocksIterator iterator = db.newIterator(records)) {
+            for (iterator.seek(from); iterator.isValid(); iterator.next()) {
+                if (to != null && java.util.Arrays.compareUnsigned(iterator.key(), to) >= 0) {
+                    break;
+                }
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
      * Drops the records with storage keys in {@code [from, to)} ({@code to} null: to the end) at once, as one range
      * tombstone: for data this node must not keep (a range it is about to take over afresh, or the whole store of a
