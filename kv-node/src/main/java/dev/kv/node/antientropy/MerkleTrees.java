@@ -6,6 +6,7 @@ import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.record.Record;
 import dev.kv.core.ring.TokenRing;
+import dev.kv.node.config.BackgroundThreads;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.gossip.RingView;
 import dev.kv.node.storage.RecordListener;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One Merkle tree per range this node replicates (a range is a replica set: all token ranges whose preference list
@@ -55,6 +58,7 @@ public class MerkleTrees implements RecordListener {
     private final long maxAgeMillis;
     private final InstantSource clock;
     private final Object changes = new Object();
+    private final ExecutorService rebuilder = BackgroundThreads.single("merkle-rebuild");
     private volatile State state;
     private List<Change> recording;
 
@@ -88,13 +92,31 @@ public class MerkleTrees implements RecordListener {
         }
     }
 
-    /** Rebuilds when the ring changed since the last build or the trees are older than the rebuild interval. */
-    public synchronized void refreshIfStale() {
-        TokenRing ring = rings.ring();
-        State current = state;
-        if (current.ring() != ring || clock.millis() - current.builtAtMillis() > maxAgeMillis) {
-            rebuild(ring);
+    /**
+     * Rebuilds when the ring changed since the last build or the trees are older than the rebuild interval, and waits
+     * for it. The rebuild runs on a background platform thread (see {@link BackgroundThreads}): callers are often
+     * virtual threads, and a scan of every record must not hold one of the carriers that serve requests.
+     */
+    public void refreshIfStale() {
+        if (!isStale()) {
+            return;
         }
+        try {
+            rebuilder.submit(() -> {
+                if (isStale()) {
+                    rebuild(rings.ring());
+                }
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Merkle tree rebuild failed", e.getCause());
+        }
+    }
+
+    private boolean isStale() {
+        State current = state;
+        return current.ring() != rings.ring() || clock.millis() - current.builtAtMillis() > maxAgeMillis;
     }
 
     private void rebuild(TokenRing ring) {

@@ -2,6 +2,7 @@ package dev.kv.node.membership;
 
 import dev.kv.core.placement.TokenRange;
 import dev.kv.core.placement.Topology;
+import dev.kv.node.config.BackgroundThreads;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
@@ -17,7 +18,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,11 +47,7 @@ public class RangeCleanup {
     private final RecordStore store;
     private final InstantSource clock;
     private final Counter droppedTotal;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "range-cleanup");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = BackgroundThreads.single("range-cleanup");
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile Progress progress = new Progress("idle", null, 0, 0);

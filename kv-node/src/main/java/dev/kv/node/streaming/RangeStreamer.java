@@ -12,6 +12,7 @@ import dev.kv.core.placement.RangeTransfer;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
+import dev.kv.node.config.BackgroundThreads;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
@@ -40,7 +41,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -80,11 +80,7 @@ public class RangeStreamer {
     private final InstantSource clock;
     private final PeerClient peers;
     private final ByteRateLimiter limiter;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "range-streamer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = BackgroundThreads.single("range-streamer");
     private final AtomicBoolean running = new AtomicBoolean();
     private final Counter recordBytes;
     private final Counter digestBytes;
