@@ -4,12 +4,14 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.security.ClusterSecretChain;
+import dev.kv.web.security.NoSecurityObservations;
 import dev.kv.web.security.RejectedRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.FirewalledRequest;
@@ -34,6 +36,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * header credential is never sent by a browser on its own), no saved requests.
  */
 @Configuration
+@Import(NoSecurityObservations.class)
 class SecurityConfiguration {
 
     static final String OPERATOR = "OPERATOR";

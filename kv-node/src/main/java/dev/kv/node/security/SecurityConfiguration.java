@@ -4,6 +4,7 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.security.ClusterSecretChain;
+import dev.kv.web.security.NoSecurityObservations;
 import dev.kv.web.security.RejectedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * the firewall still applies.
  */
 @Configuration
-@Import(ProblemErrorReportConfiguration.class)
+@Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class})
 class SecurityConfiguration {
 
     static final String MEMBER = "CLUSTER_MEMBER";
