@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A consistent-hashing ring of virtual nodes. Each member owns {@code virtualNodes} tokens derived from its node id
@@ -28,8 +29,11 @@ public final class TokenRing {
     private final String[] owners;
     private final List<String> members;
     private final int virtualNodes;
-    /** The preference lists for the last n asked (the replication factor, in practice). */
-    private volatile Preferences preferences;
+    /**
+     * The preference lists by n: the replication factor, and every member (hint targets), so two n asked in turn do
+     * not evict each other.
+     */
+    private final Map<Integer, Preferences> preferences = new ConcurrentHashMap<>();
 
     private TokenRing(long[] tokens, String[] owners, List<String> members, int virtualNodes) {
         this.tokens = tokens;
@@ -111,13 +115,7 @@ public final class TokenRing {
     }
 
     private Preferences preferences(int n) {
-        Preferences known = preferences;
-        if (known != null && known.n() == n) {
-            return known;
-        }
-        Preferences fresh = new Preferences(n, new Preference[tokens.length]);
-        preferences = fresh;
-        return fresh;
+        return preferences.computeIfAbsent(n, wanted -> new Preferences(wanted, new Preference[tokens.length]));
     }
 
     /** A position's preference list and the name of its replica set. */
@@ -136,10 +134,6 @@ public final class TokenRing {
         private Preferences(int n, Preference[] byPosition) {
             this.n = n;
             this.byPosition = byPosition;
-        }
-
-        int n() {
-            return n;
         }
 
         Preference at(int position) {
