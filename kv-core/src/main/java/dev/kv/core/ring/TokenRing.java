@@ -108,10 +108,14 @@ public final class TokenRing {
      * Merkle trees and repair work on).
      */
     public String replicaSetOf(byte[] key, int n) {
+        return replicaSetForToken(tokenOf(key), n);
+    }
+
+    public String replicaSetForToken(long token, int n) {
         if (tokens.length == 0) {
             return "";
         }
-        return preferences(n).at(firstIndexAtOrAfter(tokenOf(key))).name();
+        return preferences(n).at(firstIndexAtOrAfter(token)).name();
     }
 
     private Preferences preferences(int n) {

@@ -206,9 +206,8 @@ public class MerkleTrees implements RecordListener {
     private Set<String> rangesOf(TokenRing ring) {
         Set<String> ranges = new TreeSet<>();
         for (Map.Entry<Long, String> token : ring.tokenOwners()) {
-            List<String> replicas = ring.preferenceListForToken(token.getKey(), rings.replicationFactor());
-            if (replicas.contains(self)) {
-                ranges.add(String.join("+", new TreeSet<>(replicas)));
+            if (ring.preferenceListForToken(token.getKey(), rings.replicationFactor()).contains(self)) {
+                ranges.add(ring.replicaSetForToken(token.getKey(), rings.replicationFactor()));
             }
         }
         return ranges;

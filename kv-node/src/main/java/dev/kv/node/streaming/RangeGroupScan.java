@@ -1,5 +1,8 @@
 package dev.kv.node.streaming;
 
+import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.merkle.KeyDigest;
+import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.placement.TokenRange;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
@@ -19,7 +22,15 @@ final class RangeGroupScan {
         int take(byte[] userKey, byte[] storedValue);
     }
 
+    /** Every digest costs its key plus about this many bytes on the wire. */
+    static final int DIGEST_OVERHEAD = 12;
+
     private RangeGroupScan() {
+    }
+
+    /** The digest of a record as stored (its version; see {@link RecordDigest}). */
+    static KeyDigest digestOf(byte[] userKey, byte[] storedValue) {
+        return new KeyDigest(userKey, RecordDigest.of(userKey, RecordCodec.decode(storedValue)));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kv.node.streaming;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
-import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.merkle.ByteRateLimiter;
@@ -264,8 +263,8 @@ public class RangeStreamer {
             List<KeyDigest> held = new ArrayList<>();
             StreamCursor heldUntil = RangeGroupScan.scan(storage, ranges, cursor, null, HELD_BYTES_MAX,
                     RecordBatchCodec.BATCH_RECORDS_MAX, (key, value) -> {
-                        held.add(new KeyDigest(key, RecordDigest.of(key, RecordCodec.decode(value))));
-                        return key.length + StreamingController.DIGEST_OVERHEAD;
+                        held.add(RangeGroupScan.digestOf(key, value));
+                        return key.length + RangeGroupScan.DIGEST_OVERHEAD;
                     });
             String heldText = held.isEmpty() ? null
                     : Base64.getEncoder().encodeToString(KeyDigestCodec.encode(held));

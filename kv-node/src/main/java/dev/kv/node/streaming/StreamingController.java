@@ -2,9 +2,7 @@ package dev.kv.node.streaming;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
-import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.merkle.KeyDigest;
-import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
@@ -43,8 +41,6 @@ class StreamingController {
 
     static final String NEXT_HEADER = "X-KV-Stream-Next";
     private static final int MAX_CHUNK = 8 * 1024 * 1024;
-    /** Every digest costs its key plus about 12 bytes. */
-    static final int DIGEST_OVERHEAD = 12;
     /** At most this many records or digests per answer, as a batch or a pull holds at most this many too. */
     private static final int RECORDS_MAX = RecordBatchCodec.BATCH_RECORDS_MAX;
 
@@ -70,7 +66,7 @@ class StreamingController {
         RecordBatchCodec.Writer batch = new RecordBatchCodec.Writer(Math.min(MAX_CHUNK, Math.max(1, request.maxBytes())));
         StreamCursor next = scan(request, (key, value) -> {
             Long digest = held.get(ByteBuffer.wrap(key));
-            if (digest != null && digest == RecordDigest.of(key, RecordCodec.decode(value))) {
+            if (digest != null && digest == RangeGroupScan.digestOf(key, value).digest()) {
                 return -1; // the receiver holds this very version already
             }
             batch.addEncoded(key, value);
@@ -87,8 +83,8 @@ class StreamingController {
         }
         List<KeyDigest> digests = new ArrayList<>();
         StreamCursor next = scan(request, (key, value) -> {
-            digests.add(new KeyDigest(key, RecordDigest.of(key, RecordCodec.decode(value))));
-            return key.length + DIGEST_OVERHEAD;
+            digests.add(RangeGroupScan.digestOf(key, value));
+            return key.length + RangeGroupScan.DIGEST_OVERHEAD;
         });
         return answer(KeyDigestCodec.encode(digests), next);
     }
