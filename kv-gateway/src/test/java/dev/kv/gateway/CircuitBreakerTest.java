@@ -45,6 +45,7 @@ class CircuitBreakerTest {
             registry.add("kv.gateway.nodes[" + i + "]", () -> replicas.nodeSpec(id));
         }
         registry.add("kv.gateway.replica-timeout", () -> "300ms");
+        registry.add("kv.gateway.batching.enabled", () -> "false"); // the fakes speak the per-call API
         registry.add("kv.gateway.resilience.sliding-window", () -> "4");
         registry.add("kv.gateway.resilience.minimum-calls", () -> "4");
         registry.add("kv.gateway.resilience.open-wait", () -> "60s");

@@ -65,6 +65,13 @@ public final class ProblemWriter {
         response.getOutputStream().write(JSON.writeValueAsBytes(problem));
     }
 
+    /** The problem as the JSON bytes of a body, with extension members after the rest (answers inside a batch). */
+    public byte[] bytes(int status, String kind, String title, String detail, Map<String, Object> extensions) {
+        Map<String, Object> problem = problem(status, kind, title, detail);
+        problem.putAll(extensions);
+        return JSON.writeValueAsBytes(problem);
+    }
+
     /** The members in the order RFC 9457 lists them, so every writer's problems read the same. */
     private Map<String, Object> problem(int status, String kind, String title, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();

@@ -3,11 +3,13 @@ package dev.kv.gateway.replica;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.codec.ReplicaBatchCodec;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.core.record.Record;
 import dev.kv.core.version.WriteIds;
 import dev.kv.core.write.WriteAttempts;
+import dev.kv.gateway.config.BatchingProperties;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
@@ -30,7 +32,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Calls the nodes' internal API asynchronously (over {@link NodeTransport}), so a quorum fan-out costs no platform
@@ -52,20 +57,39 @@ public class ReplicaClient {
     private final MeterRegistry registry;
     private final ReplicaGuard guard;
 
+    private final BatchingProperties batching;
+    private final Map<URI, NodeBatcher> batchers = new ConcurrentHashMap<>();
+
     public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
-                         MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience) {
+                         MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience,
+                         BatchingProperties batching) {
         this.timeout = properties.replicaTimeout();
         this.secret = secret;
         this.registry = registry;
         this.guard = guard;
+        this.batching = batching;
         this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls());
+    }
+
+    /**
+     * Sends a data call in the node's next batch, or, with batching off, as its own request on the per-call
+     * endpoint ({@code perCall}, built only then).
+     */
+    private Supplier<CompletableFuture<NodeTransport.Response>> exchange(NodeAddress node, ReplicaBatchCodec.Op op,
+                                                                       Supplier<NodeTransport.Request> perCall) {
+        if (!batching.enabled()) {
+            return () -> http.exchange(perCall.get());
+        }
+        NodeBatcher batcher = batchers.computeIfAbsent(node.baseUri(), uri -> new NodeBatcher(http, uri, secret,
+                timeout, batching.maxInFlight(), batching.maxCalls(), node.id(), registry));
+        return () -> batcher.submit(op);
     }
 
     /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
     public CompletableFuture<Record> read(NodeAddress node, byte[] key, String topology) {
-        NodeTransport.Request request = stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
-                .GET();
-        return send(node, "read", request, response -> switch (response.statusCode()) {
+        return send(node, "read", exchange(node, new ReplicaBatchCodec.Read(key, topology),
+                () -> stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology).GET()),
+                response -> switch (response.statusCode()) {
             case 200 -> RecordCodec.decode(response.body());
             case 404 -> Record.EMPTY;
             default -> throw unexpected(node, response);
@@ -79,10 +103,10 @@ public class ReplicaClient {
 
     /** Sends a record for the replica to merge into its own, routed with {@code topology} (replication). */
     public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord, String topology) {
-        NodeTransport.Request request = stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(encodedRecord);
-        return send(node, "merge", request, response -> {
+        return send(node, "merge", exchange(node, new ReplicaBatchCodec.Merge(key, topology, encodedRecord),
+                () -> stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(encodedRecord)), response -> {
             if (response.statusCode() != 204 && response.statusCode() != 200) {
                 throw unexpected(node, response);
             }
@@ -96,26 +120,10 @@ public class ReplicaClient {
      */
     public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write,
                                                 WriteAttempts.Attempt attempt, String topology) {
-        StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(key))
-                .append("&op=").append(write.delete() ? "delete" : "put");
-        if (write.ttlSeconds() != null) {
-            path.append("&ttl=").append(write.ttlSeconds());
-        }
-        NodeTransport.Request builder = stamped(request(node, path.toString()), topology)
-                .header("Content-Type", "application/octet-stream");
-        if (write.contentType() != null) {
-            builder.header("X-KV-Content-Type", write.contentType());
-        }
-        if (write.context() != null) {
-            builder.header("X-KV-Context", write.context());
-        }
-        builder.header(WriteAttempts.WRITE_ID_HEADER, WriteIds.format(attempt.writeId()))
-                .header(WriteAttempts.DEADLINE_HEADER, Long.toString(attempt.deadlineMillis()));
-        if (attempt.reattempt()) {
-            builder.header(WriteAttempts.REATTEMPT_HEADER, "true");
-        }
-        NodeTransport.Request request = builder.POST(write.value());
-        return send(node, "coordinate", request, response -> {
+        ReplicaBatchCodec.Coordinate op = new ReplicaBatchCodec.Coordinate(key, topology, write.delete(),
+                write.ttlSeconds(), write.contentType(), write.context(), attempt.writeId(), attempt.deadlineMillis(),
+                attempt.reattempt(), write.value());
+        return send(node, "coordinate", exchange(node, op, () -> perCallCoordinate(node, op)), response -> {
             if (response.statusCode() != 200) {
                 throw unexpected(node, response);
             }
@@ -123,14 +131,36 @@ public class ReplicaClient {
         });
     }
 
+    private NodeTransport.Request perCallCoordinate(NodeAddress node, ReplicaBatchCodec.Coordinate write) {
+        StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(write.key()))
+                .append("&op=").append(write.delete() ? "delete" : "put");
+        if (write.ttlSeconds() != null) {
+            path.append("&ttl=").append(write.ttlSeconds());
+        }
+        NodeTransport.Request request = stamped(request(node, path.toString()), write.topology())
+                .header("Content-Type", "application/octet-stream");
+        if (write.contentType() != null) {
+            request.header("X-KV-Content-Type", write.contentType());
+        }
+        if (write.context() != null) {
+            request.header("X-KV-Context", write.context());
+        }
+        request.header(WriteAttempts.WRITE_ID_HEADER, WriteIds.format(write.writeId()))
+                .header(WriteAttempts.DEADLINE_HEADER, Long.toString(write.deadlineMillis()));
+        if (write.reattempt()) {
+            request.header(WriteAttempts.REATTEMPT_HEADER, "true");
+        }
+        return request.POST(write.value());
+    }
+
     /** Leaves a hint for {@code target} (a down replica) with {@code holder}. */
     public CompletableFuture<Void> hint(NodeAddress holder, String target, byte[] key, byte[] encodedRecord) {
-        NodeTransport.Request request = request(holder, "internal/v1/hints?target="
+        Supplier<NodeTransport.Request> request = () -> request(holder, "internal/v1/hints?target="
                 + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8)
                 + "&key=" + encodeKey(key))
                 .header("Content-Type", "application/octet-stream")
                 .PUT(encodedRecord);
-        return send(holder, "hint", request, response -> {
+        return send(holder, "hint", () -> http.exchange(request.get()), response -> {
             if (response.statusCode() != 204 && response.statusCode() != 200) {
                 throw unexpected(holder, response);
             }
@@ -187,13 +217,15 @@ public class ReplicaClient {
      * One guarded call: the node's breaker and bulkhead see the whole outcome (see {@link ReplicaGuard} for what
      * counts as a failure), and the call is timed by node, call and outcome.
      */
-    private <T> CompletableFuture<T> send(NodeAddress node, String call, NodeTransport.Request request,
+    private <T> CompletableFuture<T> send(NodeAddress node, String call,
+                                          Supplier<CompletableFuture<NodeTransport.Response>> exchange,
                                           Function<NodeTransport.Response, T> handler) {
         long start = System.nanoTime();
         return guard.call(node.id(), () -> {
             // Reads, merges and hints (GET, PUT) are idempotent and retried once by the transport when a pooled
             // connection turns out closed; a coordinate (POST) never is: the writer fails over to the next replica.
-            CompletableFuture<NodeTransport.Response> attempt = exchange(request);
+            // Batches follow the same rule (NodeBatcher).
+            CompletableFuture<NodeTransport.Response> attempt = exchange.get();
             return attempt.handle((response, failure) -> {
                 if (failure != null) {
                     throw translate(node, failure, timeout);

@@ -48,6 +48,8 @@ public abstract class GatewayTest {
             registry.add("kv.gateway.nodes[" + i + "]", () -> replicas.nodeSpec(id));
         }
         registry.add("kv.gateway.replica-timeout", () -> REPLICA_TIMEOUT.toMillis() + "ms");
+        // The fakes speak the per-call internal API, one stub per call; NodeBatcherTest covers batches.
+        registry.add("kv.gateway.batching.enabled", () -> "false");
         registry.add("server.address", () -> "127.0.0.1");
         // These tests are about single requests; breakers opened by one test's misbehaving replica would change the
         // next test's outcome. CircuitBreakerTest covers the breakers in a context of its own.

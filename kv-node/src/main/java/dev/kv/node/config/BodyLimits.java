@@ -41,6 +41,9 @@ public class BodyLimits {
     public static final long PULL_REQUEST_BYTES_MAX =
             (long) RecordBatchCodec.BATCH_RECORDS_MAX * (4L * Limits.KEY_BYTES_MAX / 3 + 8) + 4096;
 
+    /** What a batch may carry beyond its largest record: the gateway's batch target (1 MiB) with room to spare. */
+    public static final long BATCH_BYTES_BEYOND_ONE_RECORD = 2L * 1024 * 1024;
+
     /** Requests that carry no body (reads, the repair trigger) or a tiny one. */
     public static final long DEFAULT_BYTES_MAX = 64 * 1024;
     /** A request for streamed records carries the digests of what the receiver holds: up to 256 KB, base64. */
@@ -76,12 +79,21 @@ public class BodyLimits {
         return recordBytesMax + Limits.KEY_BYTES_MAX + 32;
     }
 
+    /**
+     * A batch of replica calls ({@code POST /internal/v1/batch}): a gateway closes a batch at 1 MiB unless its one call
+     * is larger, so a batch never carries more than one largest record plus that much.
+     */
+    public long batchBytesMax() {
+        return recordBytesMax + BATCH_BYTES_BEYOND_ONE_RECORD;
+    }
+
     /** The cap for a request to {@code path} (the decoded, normalised servlet path) with {@code method}. */
     public long forRequest(String method, String path) {
         return switch (method + " " + path) {
             case "POST /internal/v1/coordinate" -> valueBytesMax;
             case "PUT /internal/v1/replica", "PUT /internal/v1/hints" -> recordBytesMax;
             case "PUT /internal/v1/merkle/push" -> pushBytesMax();
+            case "POST /internal/v1/batch" -> batchBytesMax();
             case "POST /internal/v1/merkle/pull" -> PULL_REQUEST_BYTES_MAX;
             case "POST /internal/v1/streaming/records" -> STREAM_REQUEST_BYTES_MAX;
             case "POST /internal/v1/merkle/children", "POST /internal/v1/merkle/digests" -> merkleRequestBytesMax;

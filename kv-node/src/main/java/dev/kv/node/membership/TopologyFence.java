@@ -37,7 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (tools, tests) are not fenced.
  */
 @Component
-class TopologyFence extends OncePerRequestFilter {
+public class TopologyFence extends OncePerRequestFilter {
+
+    /** Why a request was not let through: the problem to answer with. */
+    public record Refusal(int status, String kind, String title, String detail, Map<String, Object> extensions) {
+    }
 
     private static final ProblemWriter PROBLEMS = ProblemWriter.typed("urn:kv:problem:");
 
@@ -67,21 +71,36 @@ class TopologyFence extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        Refusal refusal = check(request.getHeader(TopologyVersion.HEADER));
+        if (refusal != null) {
+            PROBLEMS.write(response, refusal.status(), refusal.kind(), refusal.title(), refusal.detail(),
+                    refusal.extensions());
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * Whether a data request routed with {@code routedWith} (the header's text; null: not stamped) may be applied
+     * here: null if so, else the refusal. Batched calls ({@code ReplicaBatchValve}) are fenced one by one with it.
+     */
+    public Refusal check(String routedWith) {
+        if (routedWith == null) {
+            return null;
+        }
         TopologyVersion routed;
         try {
-            routed = TopologyVersion.parse(request.getHeader(TopologyVersion.HEADER));
+            routed = TopologyVersion.parse(routedWith);
         } catch (IllegalArgumentException e) {
-            PROBLEMS.write(response, 400, "invalid-request", "Bad Request", e.getMessage());
-            return;
+            return new Refusal(400, "invalid-request", "Bad Request", e.getMessage(), Map.of());
         }
         Optional<Topology> own = topologies.current();
         int order = own.map(t -> routed.compareTo(t.version())).orElse(1);
         if (order < 0) {
             stale.increment();
-            PROBLEMS.write(response, 409, TopologyVersion.STALE, "Stale topology",
+            return new Refusal(409, TopologyVersion.STALE, "Stale topology",
                     "routed with topology " + routed + "; this node holds " + own.get().version(),
                     Map.of("topology", TopologyMessage.of(own.get())));
-            return;
         }
         if (order > 0) {
             behind.increment();
@@ -90,12 +109,11 @@ class TopologyFence extends OncePerRequestFilter {
             if (now - last > 200 && lastCatchUp.compareAndSet(last, now)) {
                 gossip.catchUp();
             }
-            PROBLEMS.write(response, 409, TopologyVersion.BEHIND, "Topology behind",
+            return new Refusal(409, TopologyVersion.BEHIND, "Topology behind",
                     "routed with topology " + routed + "; this node holds "
                             + own.map(t -> t.version().toString()).orElse("none yet") + " and catches up by gossip",
                     Map.of());
-            return;
         }
-        chain.doFilter(request, response);
+        return null;
     }
 }

@@ -1,0 +1,170 @@
+package dev.kv.gateway.replica;
+
+import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.codec.CorruptDataException;
+import dev.kv.core.codec.ReplicaBatchCodec;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+import java.net.SocketException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The replica calls to one node, coalesced into batches ({@link ReplicaBatchCodec}, {@code POST /internal/v1/batch}):
+ * while {@code maxInFlight} exchanges with the node are out, new calls queue; each finished exchange sends what queued
+ * meanwhile. No call waits for company: with an exchange slot free it leaves at once, so batching costs a lone request
+ * nothing and saves a loaded node most of its per-request work (Cassandra's and Riak's messaging do the same).
+ *
+ * <p>Each call gets its own answer, a status and body as the per-call endpoint would give. A failed exchange fails
+ * every call in it the same way; one that broke on a pooled connection the node had closed (a restart) is sent once
+ * more if it holds no coordinate attempt, which is never sent twice. A call that waited in the queue longer than the
+ * replica timeout fails without being sent, as a timeout that never reached the node.
+ */
+final class NodeBatcher {
+
+    private record Pending(ReplicaBatchCodec.Op op, long queuedAtNanos,
+                           CompletableFuture<NodeTransport.Response> answer) {
+    }
+
+    private static final long BATCH_BYTES_TARGET = 1024 * 1024;
+
+    private final NodeTransport http;
+    private final URI uri;
+    private final String secret;
+    private final Duration timeout;
+    private final int maxInFlight;
+    private final int maxCalls;
+    private final String nodeId;
+    private final DistributionSummary sizes;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    NodeBatcher(NodeTransport http, URI baseUri, String secret, Duration timeout, int maxInFlight, int maxCalls,
+                String nodeId, MeterRegistry registry) {
+        this.http = http;
+        this.uri = baseUri.resolve("internal/v1/batch");
+        this.secret = secret;
+        this.timeout = timeout;
+        this.maxInFlight = maxInFlight;
+        this.maxCalls = maxCalls;
+        this.nodeId = nodeId;
+        this.sizes = DistributionSummary.builder("kv.replica.batch.calls").tag("node", nodeId)
+                .description("replica calls per batch sent to the node").register(registry);
+    }
+
+    /** Sends the call with the next batch; answers the node's status and body for it. */
+    CompletableFuture<NodeTransport.Response> submit(ReplicaBatchCodec.Op op) {
+        Pending pending = new Pending(op, System.nanoTime(), new CompletableFuture<>());
+        queue.add(pending);
+        pump();
+        return pending.answer();
+    }
+
+    /** Sends batches while an exchange slot is free and calls are waiting. */
+    private void pump() {
+        while (!queue.isEmpty()) {
+            int out = inFlight.get();
+            if (out >= maxInFlight) {
+                return; // the exchange that frees a slot pumps again
+            }
+            if (!inFlight.compareAndSet(out, out + 1)) {
+                continue;
+            }
+            List<Pending> batch = drain();
+            if (batch.isEmpty()) {
+                inFlight.decrementAndGet();
+                continue; // another pump took the calls; look again in case more arrived meanwhile
+            }
+            send(batch, true).whenComplete((ignored, failure) -> {
+                inFlight.decrementAndGet();
+                pump();
+            });
+        }
+    }
+
+    private List<Pending> drain() {
+        List<Pending> batch = new ArrayList<>();
+        long bytes = 0;
+        long now = System.nanoTime();
+        Pending next;
+        while (batch.size() < maxCalls && (next = queue.peek()) != null) {
+            long size = next.op().key().length + ReplicaBatchCodec.sizeOf(next.op());
+            if (!batch.isEmpty() && bytes + size > BATCH_BYTES_TARGET) {
+                break;
+            }
+            if (queue.poll() != next) {
+                break; // a concurrent drain took it
+            }
+            if (now - next.queuedAtNanos() > timeout.toNanos()) {
+                next.answer().completeExceptionally(new ReplicaException(nodeId, 0, "waited " + timeout.toMillis()
+                        + " ms for a free exchange with the node; not sent", null, false));
+                continue;
+            }
+            batch.add(next);
+            bytes += size;
+        }
+        return batch;
+    }
+
+    private CompletableFuture<Void> send(List<Pending> batch, boolean mayRetry) {
+        List<ReplicaBatchCodec.Op> ops = new ArrayList<>(batch.size());
+        batch.forEach(pending -> ops.add(pending.op()));
+        NodeTransport.Request request = new NodeTransport.Request(uri)
+                .header("Content-Type", "application/octet-stream")
+                .POST(ReplicaBatchCodec.encodeRequest(ops));
+        if (!secret.isEmpty()) {
+            request.header(ClusterSecret.HEADER, secret);
+        }
+        sizes.record(batch.size());
+        return http.exchange(request).handle((response, failure) -> {
+            if (failure != null) {
+                if (mayRetry && staleConnection(failure) && ops.stream()
+                        .noneMatch(op -> op instanceof ReplicaBatchCodec.Coordinate)) {
+                    return send(batch, false);
+                }
+                batch.forEach(pending -> pending.answer().completeExceptionally(failure));
+            } else {
+                answer(batch, response);
+            }
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(next -> next);
+    }
+
+    private void answer(List<Pending> batch, NodeTransport.Response response) {
+        if (response.statusCode() != 200) {
+            // The node refused the batch as a whole (401, 413, 400): every call gets that answer.
+            batch.forEach(pending -> pending.answer().complete(response));
+            return;
+        }
+        List<ReplicaBatchCodec.Result> results;
+        try {
+            results = ReplicaBatchCodec.decodeResponse(response.body(), batch.size());
+        } catch (CorruptDataException e) {
+            ReplicaException unreadable = new ReplicaException(nodeId, 0, "unreadable answer: " + e.getMessage(), e,
+                    true);
+            batch.forEach(pending -> pending.answer().completeExceptionally(unreadable));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            ReplicaBatchCodec.Result result = results.get(i);
+            batch.get(i).answer().complete(new NodeTransport.Response(result.status(), result.body()));
+        }
+    }
+
+    /** A pooled connection the node closed before this exchange could use it: nothing reached the node. */
+    private static boolean staleConnection(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof NoHttpResponseException || cause instanceof ConnectionClosedException
+                || cause instanceof SocketException && String.valueOf(cause.getMessage()).contains("reset");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.kv.node.replica;
+
+import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.codec.CorruptDataException;
+import dev.kv.web.ProblemWriter;
+import jakarta.servlet.ServletException;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+
+import java.io.IOException;
+
+/**
+ * Serves {@code POST /internal/v1/batch} inside Tomcat, ahead of the servlet filter chain and Spring MVC (issue 13):
+ * a gateway's replica calls are the node's whole data path, and the framework's per-request work (security filter
+ * chain, firewall, observation, handler mapping, message conversion) cost three times the calls themselves. Everything
+ * else passes on to Spring untouched.
+ *
+ * <p>The guard is its own and as strict as Spring Security's: only the one canonical spelling of the path is served
+ * here (the raw request URI compared byte for byte, so {@code /internal/v1/%62atch}, {@code ;} parameters, {@code //}
+ * and the like go on to Spring, whose firewall refuses them or whose security asks for the secret); the cluster secret
+ * is compared in constant time when one is configured; the body is capped ({@link ReplicaBatchHandler#bodyBytesMax})
+ * before it is read. Refusals are problems, as everywhere else on the node.
+ */
+final class ReplicaBatchValve extends ValveBase {
+
+    static final String PATH = "/internal/v1/batch";
+    private static final String OCTET_STREAM = "application/octet-stream";
+
+    private final ReplicaBatchHandler handler;
+    private final ClusterSecret secret;
+
+    ReplicaBatchValve(ReplicaBatchHandler handler, ClusterSecret secret) {
+        super(true);
+        this.handler = handler;
+        this.secret = secret;
+    }
+
+    @Override
+    public void invoke(Request request, Response response) throws IOException, ServletException {
+        if (!PATH.equals(request.getRequestURI()) || !"POST".equals(request.getMethod())) {
+            getNext().invoke(request, response);
+            return;
+        }
+        if (secret.isConfigured() && !secret.matches(request.getHeader(ClusterSecret.HEADER))) {
+            ProblemWriter.ABOUT_BLANK.write(response, 401, "unauthorized", "Unauthorized",
+                    (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong") + " cluster secret in "
+                            + ClusterSecret.HEADER + ": /internal and /admin are for cluster members and operators");
+            return;
+        }
+        long cap = handler.bodyBytesMax();
+        long declared = request.getContentLengthLong();
+        if (declared > cap) {
+            tooLarge(response, cap);
+            return;
+        }
+        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8,
+                declared >= 0 ? declared : cap + 1));
+        if (body.length > cap) {
+            tooLarge(response, cap);
+            return;
+        }
+        byte[] answers;
+        try {
+            answers = handler.handle(body);
+        } catch (CorruptDataException e) {
+            ProblemWriter.ABOUT_BLANK.write(response, 400, "invalid-request", "Bad Request",
+                    "not a batch of replica calls: " + e.getMessage());
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType(OCTET_STREAM);
+        response.setContentLength(answers.length);
+        response.getOutputStream().write(answers);
+    }
+
+    private static void tooLarge(Response response, long cap) throws IOException {
+        ProblemWriter.ABOUT_BLANK.write(response, 413, "content-too-large", "Content Too Large",
+                "the request body is larger than the " + cap + " bytes this endpoint accepts");
+    }
+}
