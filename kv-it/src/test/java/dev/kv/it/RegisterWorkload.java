@@ -92,7 +92,8 @@ final class RegisterWorkload implements AutoCloseable {
             fail("write HTTP " + reply.status() + (reply.isProblem() ? " " + reply.json().path("detail").asString()
                     : ""));
         } catch (RuntimeException e) {
-            fail("write " + e.getClass().getSimpleName());
+            fail("write " + e.getClass().getSimpleName()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")"));
         }
         return false;
     }

@@ -84,14 +84,26 @@ final class NodeBatcher {
                 inFlight.decrementAndGet();
                 continue; // another pump took the calls; look again in case more arrived meanwhile
             }
-            send(batch, true).whenComplete((ignored, failure) -> {
+            CompletableFuture<Void> exchange;
+            try {
+                exchange = send(batch, true);
+            } catch (RuntimeException e) {
+                // Never leave a call unanswered or a slot taken, whatever went wrong before the exchange started.
+                batch.forEach(pending -> pending.answer().completeExceptionally(e));
+                exchange = CompletableFuture.completedFuture(null);
+            }
+            exchange.whenComplete((ignored, failure) -> {
                 inFlight.decrementAndGet();
                 pump();
             });
         }
     }
 
-    private List<Pending> drain() {
+    /**
+     * Takes the next batch off the queue. One drain at a time: a call looked at but left for the next batch (too
+     * large for this one) must stay at the head, which a concurrent drain's poll could otherwise take and lose.
+     */
+    private synchronized List<Pending> drain() {
         List<Pending> batch = new ArrayList<>();
         long bytes = 0;
         long now = System.nanoTime();
@@ -101,9 +113,7 @@ final class NodeBatcher {
             if (!batch.isEmpty() && bytes + size > BATCH_BYTES_TARGET) {
                 break;
             }
-            if (queue.poll() != next) {
-                break; // a concurrent drain took it
-            }
+            queue.poll();
             if (now - next.queuedAtNanos() > timeout.toNanos()) {
                 next.answer().completeExceptionally(new ReplicaException(nodeId, 0, "waited " + timeout.toMillis()
                         + " ms for a free exchange with the node; not sent", null, false));

@@ -117,6 +117,32 @@ class NodeBatcherTest {
         assertThat(batchSizes).containsExactly(1, 10);
     }
 
+    /** Many callers at once, calls of mixed sizes (some close batches early): every call gets its own answer. */
+    @Test
+    void underConcurrentCallersEveryCallIsAnsweredWithItsOwnAnswer() throws Exception {
+        NodeBatcher batcher = batcher(4, Duration.ofSeconds(10));
+        List<CompletableFuture<Void>> callers = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 16; t++) {
+                int caller = t;
+                callers.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        String key = caller + "/" + i;
+                        ReplicaBatchCodec.Op op = i % 10 == 0
+                                ? new ReplicaBatchCodec.Merge(key.getBytes(StandardCharsets.UTF_8), null,
+                                new byte[300 * 1024])
+                                : read(key);
+                        NodeTransport.Response response = batcher.submit(op).orTimeout(10, TimeUnit.SECONDS).join();
+                        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(key);
+                    }
+                }, threads));
+            }
+            CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        }
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(16 * 200);
+        assertThat(batchSizes).anyMatch(size -> size > 1);
+    }
+
     @Test
     void aLoneCallIsSentAtOnce() {
         NodeBatcher batcher = batcher(4, TIMEOUT);
