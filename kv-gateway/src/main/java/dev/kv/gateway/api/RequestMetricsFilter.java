@@ -12,7 +12,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Times every key request as {@code kv.requests} by operation, consistency and outcome. The outcome comes from the
@@ -28,6 +30,7 @@ class RequestMetricsFilter extends jakarta.servlet.http.HttpFilter {
 
     private final MeterRegistry registry;
     private final String defaultConsistency;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     RequestMetricsFilter(MeterRegistry registry, dev.kv.gateway.config.GatewayProperties properties) {
         this.registry = registry;
@@ -45,14 +48,18 @@ class RequestMetricsFilter extends jakarta.servlet.http.HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Timer.builder("kv.requests").description("client requests on keys")
-                    .tag("op", operation(request.getMethod()))
-                    .tag("consistency", consistency(request))
-                    .tag("outcome", outcome(response.getStatus()))
-                    .publishPercentileHistogram()
-                    .register(registry)
+            timer(operation(request.getMethod()), consistency(request), outcome(response.getStatus()))
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The timer of one tag combination, built once: a few dozen combinations exist, requests are many. */
+    private Timer timer(String op, String consistency, String outcome) {
+        return timers.computeIfAbsent(op + '|' + consistency + '|' + outcome, combination -> Timer.builder("kv.requests")
+                .description("client requests on keys")
+                .tag("op", op).tag("consistency", consistency).tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry));
     }
 
     private String consistency(HttpServletRequest request) {

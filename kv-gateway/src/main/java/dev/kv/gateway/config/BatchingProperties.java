@@ -22,6 +22,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("kv.gateway.batching")
 public record BatchingProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("4") @Min(1) @Max(256) int maxInFlight,
+        @DefaultValue("1") @Min(1) @Max(256) int maxInFlight,
         @DefaultValue("64") @Min(1) @Max(1024) int maxCalls) {
 }
