@@ -37,9 +37,11 @@ public final class Bench {
             }
             if (options.run()) {
                 LatencyStats stats = new LatencyStats();
+                ProcessCpu cpu = new ProcessCpu(options.cpu());
                 double seconds = runner.run(new Workload(options.workload(), options.records(),
-                        options.distribution()), stats);
+                        options.distribution()), stats, cpu);
                 print(out, stats, seconds);
+                cpu.report(out, stats.operations(), seconds);
             }
         }
     }

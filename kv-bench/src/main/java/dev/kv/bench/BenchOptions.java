@@ -25,10 +25,13 @@ import java.util.Map;
  * @param distribution how keys are chosen: zipfian (YCSB's default) or uniform
  * @param timeout      per request
  * @param pingUrl      the URL the ping workload GETs
+ * @param cpu          processes whose CPU time per operation is reported, by name ({@code ./kv bench} passes the local
+ *                     cluster's)
  */
 public record BenchOptions(List<URI> gateways, Workload.Mix workload, int records, int valueSize, int threads,
                            Duration duration, Duration warmup, String consistency, int rate, boolean load,
-                           boolean run, String distribution, Duration timeout, URI pingUrl) {
+                           boolean run, String distribution, Duration timeout, URI pingUrl,
+                           Map<String, Long> cpu) {
 
     public static final String HELP = """
             Usage: ./kv bench [options]   (java -jar kv-bench/target/kv-bench-*-exec.jar [options])
@@ -53,6 +56,8 @@ public record BenchOptions(List<URI> gateways, Workload.Mix workload, int record
               --distribution D      zipfian | uniform                             (default zipfian)
               --timeout D           per request                                   (default 2s)
               --ping-url URL        what the ping workload GETs    (default <url>/actuator/health/liveness)
+              --cpu NAME=PID,...    report CPU ms per operation of these processes over the measured run
+                                    (./kv bench passes the local cluster's nodes and gateway)
               --help                this text
             """;
 
@@ -77,7 +82,7 @@ public record BenchOptions(List<URI> gateways, Workload.Mix workload, int record
             given.put(name.substring(2), value);
         }
         List<String> known = List.of("url", "workload", "records", "value-size", "threads", "duration", "warmup",
-                "consistency", "rate", "phase", "distribution", "timeout", "ping-url");
+                "consistency", "rate", "phase", "distribution", "timeout", "ping-url", "cpu");
         for (String name : given.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
@@ -105,7 +110,8 @@ public record BenchOptions(List<URI> gateways, Workload.Mix workload, int record
                 positive(given, "threads", 32), duration(given.getOrDefault("duration", "30s")),
                 duration(given.getOrDefault("warmup", "5s")), consistency, atLeastZero(given, "rate"),
                 !phase.equals("run") && !mix.ping(), !phase.equals("load"), distribution,
-                duration(given.getOrDefault("timeout", "2s")), ping);
+                duration(given.getOrDefault("timeout", "2s")), ping,
+                given.containsKey("cpu") ? ProcessCpu.parse(given.get("cpu")) : Map.of());
     }
 
     private static int positive(Map<String, String> given, String name, int fallback) {

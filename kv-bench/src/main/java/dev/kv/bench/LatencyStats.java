@@ -61,6 +61,15 @@ final class LatencyStats {
         return totals.get(op).copy();
     }
 
+    /** Operations recorded since the last reset, every kind together. */
+    long operations() {
+        long count = 0;
+        for (Workload.Op op : Workload.Op.values()) {
+            count += total(op).getTotalCount();
+        }
+        return count;
+    }
+
     long errorCount() {
         return errors.values().stream().mapToLong(LongAdder::sum).sum();
     }

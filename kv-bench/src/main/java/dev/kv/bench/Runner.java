@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -58,6 +59,11 @@ final class Runner {
 
     /** Runs the workload for the warm-up (then forgets it) and the duration; answers the measured seconds. */
     double run(Workload workload, LatencyStats stats) throws InterruptedException {
+        return run(workload, stats, new ProcessCpu(Map.of()));
+    }
+
+    /** As {@link #run(Workload, LatencyStats)}, marking the start of the measured run on {@code cpu}. */
+    double run(Workload workload, LatencyStats stats, ProcessCpu cpu) throws InterruptedException {
         Operations operations = new Operations(http, options, stats);
         AtomicBoolean stop = new AtomicBoolean();
         long startNanos = System.nanoTime();
@@ -71,10 +77,14 @@ final class Runner {
         long end = warmupEnd + options.duration().toNanos();
         boolean measuring = options.warmup().isZero();
         long measuredFrom = startNanos;
+        if (measuring) {
+            cpu.start();
+        }
         while (System.nanoTime() < end) {
             LockSupport.parkNanos(Math.min(1_000_000_000L, end - System.nanoTime()));
             if (!measuring && System.nanoTime() >= warmupEnd) {
                 stats.reset();
+                cpu.start();
                 measuring = true;
                 measuredFrom = System.nanoTime();
                 out.println("run   warm-up over, measuring");

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -59,6 +60,7 @@ public class ReplicaClient {
 
     private final BatchingProperties batching;
     private final Map<URI, NodeBatcher> batchers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
                          MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience,
@@ -236,9 +238,14 @@ public class ReplicaClient {
                     throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e, true);
                 }
             });
-        }).whenComplete((answer, failure) -> Timer.builder("kv.replica.calls").tag("node", node.id())
-                .tag("call", call).tag("outcome", outcome(failure)).register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - start)));
+        }).whenComplete((answer, failure) -> timer(node.id(), call, outcome(failure))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    /** The timer of one node, call and outcome, built once (several per replica call otherwise). */
+    private Timer timer(String node, String call, String outcome) {
+        return timers.computeIfAbsent(node + '|' + call + '|' + outcome, combination -> Timer.builder("kv.replica.calls")
+                .tag("node", node).tag("call", call).tag("outcome", outcome).register(registry));
     }
 
     private CompletableFuture<NodeTransport.Response> exchange(NodeTransport.Request request) {
