@@ -29,6 +29,9 @@ public record Placement(List<String> current, List<String> target) {
 
     /** Every replica a write must be sent to, current ones first. */
     public List<String> writeReplicas() {
+        if (!moving()) {
+            return current;
+        }
         Set<String> all = new LinkedHashSet<>(current);
         all.addAll(target);
         return List.copyOf(all);

@@ -130,6 +130,9 @@ final class FanOut<T> {
 
     /** The newest topology a fenced replica answered with, if any replica refused a stale routing. */
     synchronized Optional<TopologyMessage> newerTopology() {
+        if (fenced.isEmpty()) {
+            return Optional.empty(); // every request asks; almost none was fenced
+        }
         return fenced.stream().map(ReplicaException::newerTopology).filter(Objects::nonNull).findFirst();
     }
 

@@ -202,8 +202,11 @@ public class ClusterView {
     /** The replicas in preference order, usable ones first. */
     public List<NodeAddress> usableFirst(List<NodeAddress> replicas) {
         List<NodeAddress> ordered = new ArrayList<>(replicas.size());
-        replicas.stream().filter(r -> isUsable(r.id())).forEach(ordered::add);
-        replicas.stream().filter(r -> !isUsable(r.id())).forEach(ordered::add);
+        List<NodeAddress> unusable = new ArrayList<>(0);
+        for (NodeAddress replica : replicas) {
+            (isUsable(replica.id()) ? ordered : unusable).add(replica);
+        }
+        ordered.addAll(unusable);
         return ordered;
     }
 
