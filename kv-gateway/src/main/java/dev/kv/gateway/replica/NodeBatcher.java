@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each call gets its own answer, a status and body as the per-call endpoint would give. A failed exchange fails
  * every call in it the same way; one that broke on a pooled connection the node had closed (a restart) is sent once
  * more if it holds no coordinate attempt, which is never sent twice. A call that waited in the queue longer than the
- * replica timeout fails without being sent, as a timeout that never reached the node.
+ * replica timeout fails without being sent, as a timeout that never reached the node, and an exchange is given only
+ * what its longest-waiting call has left of the replica timeout: waiting for a slot never makes a call slower than a
+ * call of its own would have been.
  */
 final class NodeBatcher {
 
@@ -36,6 +38,8 @@ final class NodeBatcher {
     }
 
     private static final long BATCH_BYTES_TARGET = 1024 * 1024;
+    /** The least an exchange is given, so a call drained just before its deadline still has a chance. */
+    private static final long MIN_EXCHANGE_NANOS = 20_000_000L;
 
     private final NodeTransport http;
     private final URI uri;
@@ -127,9 +131,17 @@ final class NodeBatcher {
 
     private CompletableFuture<Void> send(List<Pending> batch, boolean mayRetry) {
         List<ReplicaBatchCodec.Op> ops = new ArrayList<>(batch.size());
-        batch.forEach(pending -> ops.add(pending.op()));
+        long oldest = Long.MAX_VALUE;
+        for (Pending pending : batch) {
+            ops.add(pending.op());
+            oldest = Math.min(oldest, pending.queuedAtNanos());
+        }
+        // A call's whole time, waiting for a slot included, stays within the replica timeout, as it did when every
+        // call was an exchange of its own: the exchange gets what the longest-waiting call has left.
+        long leftNanos = Math.max(MIN_EXCHANGE_NANOS, timeout.toNanos() - (System.nanoTime() - oldest));
         NodeTransport.Request request = new NodeTransport.Request(uri)
                 .header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofNanos(leftNanos))
                 .POST(ReplicaBatchCodec.encodeRequest(ops));
         if (!secret.isEmpty()) {
             request.header(ClusterSecret.HEADER, secret);

@@ -30,19 +30,20 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Calls the nodes' internal API asynchronously (over {@link NodeTransport}), so a quorum fan-out costs no platform
- * thread per replica. Every call has a
- * timeout; every failure becomes a {@link ReplicaException} that says what happened; every call is timed by node,
- * call and outcome. Connections are kept alive and reused (the nodes never close them after N requests).
+ * thread per replica. Reads, merges and coordinate attempts to one node travel in batches ({@link NodeBatcher}) unless
+ * batching is off; hints and operator calls are requests of their own. Every call has a timeout; every failure becomes
+ * a {@link ReplicaException} that says what happened; every call is timed by node, call and outcome. Connections are
+ * kept alive and reused (the nodes never close them after N requests).
  */
 @Component
 public class ReplicaClient {

