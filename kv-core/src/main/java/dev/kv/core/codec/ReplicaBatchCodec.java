@@ -9,7 +9,8 @@ import java.util.List;
  * Many replica data calls to one node in one HTTP exchange (issue 13): the reads, merges and coordinate attempts that
  * a gateway's concurrent client requests send to the same node while its previous exchange with that node is still
  * out. Each call keeps its own meaning and its own answer: a status and a body exactly as the per-call endpoint
- * ({@code /internal/v1/replica}, {@code /internal/v1/coordinate}) would answer, so one call's failure is never another's.
+ * ({@code /internal/v1/replica}, {@code /internal/v1/coordinate}) would answer, so one call's failure is never
+ * another's.
  *
  * <pre>
  * request  = format 1, count, count × op

@@ -55,7 +55,8 @@ class RequestMetricsFilter extends jakarta.servlet.http.HttpFilter {
 
     /** The timer of one tag combination, built once: a few dozen combinations exist, requests are many. */
     private Timer timer(String op, String consistency, String outcome) {
-        return timers.computeIfAbsent(op + '|' + consistency + '|' + outcome, combination -> Timer.builder("kv.requests")
+        return timers.computeIfAbsent(op + '|' + consistency + '|' + outcome, combination -> Timer
+                .builder("kv.requests")
                 .description("client requests on keys")
                 .tag("op", op).tag("consistency", consistency).tag("outcome", outcome)
                 .publishPercentileHistogram()

@@ -245,8 +245,9 @@ public class ReplicaClient {
 
     /** The timer of one node, call and outcome, built once (several per replica call otherwise). */
     private Timer timer(String node, String call, String outcome) {
-        return timers.computeIfAbsent(node + '|' + call + '|' + outcome, combination -> Timer.builder("kv.replica.calls")
-                .tag("node", node).tag("call", call).tag("outcome", outcome).register(registry));
+        return timers.computeIfAbsent(node + '|' + call + '|' + outcome, combination -> Timer
+                .builder("kv.replica.calls").tag("node", node).tag("call", call).tag("outcome", outcome)
+                .register(registry));
     }
 
     private CompletableFuture<NodeTransport.Response> exchange(NodeTransport.Request request) {

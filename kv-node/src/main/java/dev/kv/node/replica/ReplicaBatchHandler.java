@@ -2,15 +2,9 @@ package dev.kv.node.replica;
 
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
-import dev.kv.core.key.InvalidKeyException;
-import dev.kv.core.quorum.InvalidParameterException;
-import dev.kv.core.record.TooManySiblingsException;
 import dev.kv.node.config.BodyLimits;
 import dev.kv.node.membership.TopologyFence;
-import dev.kv.node.storage.DeadlinePassedException;
-import dev.kv.node.storage.StorageException;
 import dev.kv.web.ProblemWriter;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,8 +33,8 @@ class ReplicaBatchHandler {
     private static final ProblemWriter PROBLEMS = ProblemWriter.ABOUT_BLANK;
     /** As the fence filter types its refusals. */
     private static final ProblemWriter FENCE_PROBLEMS = ProblemWriter.typed("urn:kv:problem:");
-    /** As {@link NodeErrorHandler} types a late coordinate attempt. */
-    private static final ProblemWriter DEADLINE_PROBLEMS = ProblemWriter.typed("https://kv.dev/problems/");
+    /** Typed as {@link NodeErrorHandler} types them ({@link ReplicaFailures#TYPE_PREFIX}). */
+    private static final ProblemWriter TYPED_PROBLEMS = ProblemWriter.typed(ReplicaFailures.TYPE_PREFIX);
     private static final byte[] NOTHING = new byte[0];
 
     private final ReplicaCalls calls;
@@ -49,9 +43,10 @@ class ReplicaBatchHandler {
     private final long bodyBytesMax;
     private final Timer batches;
     private final DistributionSummary batchSizes;
-    private final Counter refusedLate;
+    private final ReplicaFailures failures;
 
-    ReplicaBatchHandler(ReplicaCalls calls, TopologyFence fence, BodyLimits limits, MeterRegistry registry) {
+    ReplicaBatchHandler(ReplicaCalls calls, TopologyFence fence, BodyLimits limits, ReplicaFailures failures,
+                        MeterRegistry registry) {
         this.calls = calls;
         this.fence = fence;
         this.payloadBytesMax = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(limits.recordBytesMax(),
@@ -61,9 +56,7 @@ class ReplicaBatchHandler {
                 .register(registry);
         this.batchSizes = DistributionSummary.builder("kv.node.batch.calls")
                 .description("replica calls per batch served").register(registry);
-        this.refusedLate = Counter.builder("kv.node.coordinate.refused").tag("reason", "deadline")
-                .description("coordinate attempts refused, not applied, because their deadline had passed")
-                .register(registry);
+        this.failures = failures;
     }
 
     /** The largest batch body this node reads (larger ones are refused 413 before they are read). */
@@ -92,7 +85,8 @@ class ReplicaBatchHandler {
     private ReplicaBatchCodec.Result answer(ReplicaBatchCodec.Op op) {
         TopologyFence.Refusal refusal = fence.check(op.topology());
         if (refusal != null) {
-            return new ReplicaBatchCodec.Result(refusal.status(), FENCE_PROBLEMS.bytes(refusal.status(), refusal.kind(), refusal.title(), refusal.detail(), refusal.extensions()));
+            return new ReplicaBatchCodec.Result(refusal.status(), FENCE_PROBLEMS.bytes(refusal.status(),
+                    refusal.kind(), refusal.title(), refusal.detail(), refusal.extensions()));
         }
         try {
             return switch (op) {
@@ -107,23 +101,16 @@ class ReplicaBatchHandler {
                 }
                 case ReplicaBatchCodec.Coordinate write -> new ReplicaBatchCodec.Result(200, calls.coordinate(write));
             };
-        } catch (CorruptDataException | InvalidKeyException | InvalidParameterException e) {
-            return problem(400, "Bad Request", e.getMessage());
-        } catch (TooManySiblingsException e) {
-            return problem(409, "Conflict", e.getMessage());
-        } catch (DeadlinePassedException e) {
-            refusedLate.increment();
-            return new ReplicaBatchCodec.Result(503, DEADLINE_PROBLEMS.bytes(503, "deadline-passed", "Service Unavailable", e.getMessage(), Map.of()));
-        } catch (StorageException e) {
-            log.error("storage failure", e);
-            return problem(503, "Service Unavailable", "storage failure: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("replica call failed", e);
-            return problem(500, "Internal Server Error", "the call failed on the node; see its log");
+            ReplicaFailures.Problem problem = failures.problem(e);
+            if (problem == null) {
+                log.error("replica call failed", e);
+                return new ReplicaBatchCodec.Result(500, PROBLEMS.bytes(500, "", "Internal Server Error",
+                        "the call failed on the node; see its log", Map.of()));
+            }
+            ProblemWriter writer = problem.kind() == null ? PROBLEMS : TYPED_PROBLEMS;
+            return new ReplicaBatchCodec.Result(problem.status(), writer.bytes(problem.status(),
+                    problem.kind() == null ? "" : problem.kind(), problem.title(), problem.detail(), Map.of()));
         }
-    }
-
-    private static ReplicaBatchCodec.Result problem(int status, String title, String detail) {
-        return new ReplicaBatchCodec.Result(status, PROBLEMS.bytes(status, "", title, detail, Map.of()));
     }
 }
