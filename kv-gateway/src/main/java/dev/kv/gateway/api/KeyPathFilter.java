@@ -29,6 +29,15 @@ class KeyPathFilter extends OncePerRequestFilter {
     public static final String VALUE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
             + "form-action 'none'; sandbox";
 
+    /**
+     * A value is served with the Content-Type its writer chose, on the origin of Swagger UI: a browser must neither
+     * sniff it into something else nor run or embed it as a page (the API is not for browsing).
+     */
+    static void protectValue(HttpServletResponse response) {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", VALUE_POLICY);
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !KeyPath.isKeyRoute(request.getRequestURI());
@@ -37,10 +46,7 @@ class KeyPathFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        // A value is served with the Content-Type its writer chose, on the origin of Swagger UI: a browser must
-        // neither sniff it into something else nor run or embed it as a page (the API is not for browsing).
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Content-Security-Policy", VALUE_POLICY);
+        protectValue(response);
         try {
             request.setAttribute(KEY_ATTRIBUTE, KeyPath.parse(request.getRequestURI()));
         } catch (InvalidKeyException e) {

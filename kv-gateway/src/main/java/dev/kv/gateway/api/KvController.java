@@ -34,7 +34,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 
-/** The public key-value API (DESIGN §2). The key is the raw rest of the path, validated by {@link KeyPathFilter}. */
+/**
+ * The public key-value API (DESIGN §2). The key is the raw rest of the path, validated by {@link KeyPath}. Served by
+ * {@link KeyRouteValve} ahead of Spring MVC for GET, PUT and DELETE; the mappings here document the API and serve
+ * the requests the valve passes on.
+ */
 @RestController
 @Tag(name = "kv", description = "Read, write and delete keys with per-request consistency")
 @ApiResponse(responseCode = "400", description = "Invalid key or parameter; the problem names the parameter",
