@@ -32,6 +32,27 @@ public record TopologyVersion(long epoch, String proposer) implements Comparable
         return new TopologyVersion(Long.parseLong(matcher.group(1)), matcher.group(2));
     }
 
+    /**
+     * Whether {@code text} is a wire form of this version ({@code parse(text).equals(this)}), decided without parsing
+     * or allocating: every replica call is fenced, and nearly all carry exactly the node's own version.
+     */
+    public boolean isWrittenAs(String text) {
+        int colon = text == null ? -1 : text.indexOf(':');
+        if (colon < 1 || colon > 18 || text.length() - colon - 1 != proposer.length()
+                || !text.startsWith(proposer, colon + 1)) {
+            return false;
+        }
+        long value = 0;
+        for (int i = 0; i < colon; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return false;
+            }
+            value = value * 10 + digit;
+        }
+        return value == epoch;
+    }
+
     @Override
     public int compareTo(TopologyVersion other) {
         int byEpoch = Long.compare(epoch, other.epoch);

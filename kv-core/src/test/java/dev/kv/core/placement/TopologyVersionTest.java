@@ -36,6 +36,28 @@ class TopologyVersionTest {
         }
     }
 
+    /** The fence's shortcut agrees with parsing on every spelling, well-formed or not. */
+    @Test
+    void isWrittenAsAgreesWithParsing() {
+        List<TopologyVersion> versions = List.of(new TopologyVersion(7, "n4"), new TopologyVersion(8, "+n4"),
+                new TopologyVersion(1, ""), new TopologyVersion(123456789012345678L, "n1"));
+        List<String> spellings = List.of("7:n4", "07:n4", "7:n44", "7:n", "8:+n4", "8:n4", "1:", "1", ":", ":n4",
+                "-7:n4", "x7:n4", "7:n4 ", " 7:n4", "123456789012345678:n1", "1234567890123456789:n1",
+                "0000000000000000007:n4", "7:+n4", "", "7:n4;x");
+        for (TopologyVersion version : versions) {
+            for (String text : spellings) {
+                boolean parsed;
+                try {
+                    parsed = TopologyVersion.parse(text).equals(version);
+                } catch (IllegalArgumentException e) {
+                    parsed = false;
+                }
+                assertThat(version.isWrittenAs(text)).as(version + " vs '" + text + "'").isEqualTo(parsed);
+            }
+        }
+        assertThat(new TopologyVersion(7, "n4").isWrittenAs(null)).isFalse();
+    }
+
     @Test
     void aTopologyTravelsAsAMessageAndComesBackEqual() {
         Topology removing = Topology.of(List.of("n1", "n2", "n3", "n4"), 16, 3).remove("n2");

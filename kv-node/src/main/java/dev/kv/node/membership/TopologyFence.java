@@ -88,13 +88,16 @@ public class TopologyFence extends OncePerRequestFilter {
         if (routedWith == null) {
             return null;
         }
+        Optional<Topology> own = topologies.current();
+        if (own.isPresent() && own.get().version().isWrittenAs(routedWith)) {
+            return null;
+        }
         TopologyVersion routed;
         try {
             routed = TopologyVersion.parse(routedWith);
         } catch (IllegalArgumentException e) {
             return new Refusal(400, "invalid-request", "Bad Request", e.getMessage(), Map.of());
         }
-        Optional<Topology> own = topologies.current();
         int order = own.map(t -> routed.compareTo(t.version())).orElse(1);
         if (order < 0) {
             stale.increment();
