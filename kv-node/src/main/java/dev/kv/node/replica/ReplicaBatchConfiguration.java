@@ -1,7 +1,6 @@
 package dev.kv.node.replica;
 
-import dev.kv.core.cluster.ClusterSecret;
-import org.springframework.beans.factory.annotation.Value;
+import dev.kv.web.security.ClusterSecretChain;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,8 +10,7 @@ import org.springframework.context.annotation.Configuration;
 class ReplicaBatchConfiguration {
 
     @Bean
-    TomcatContextCustomizer replicaBatchValve(ReplicaBatchHandler handler,
-                                              @Value("${kv.cluster.secret:}") String secret) {
-        return context -> context.getPipeline().addValve(new ReplicaBatchValve(handler, ClusterSecret.of(secret)));
+    TomcatContextCustomizer replicaBatchValve(ReplicaBatchHandler handler, ClusterSecretChain members) {
+        return context -> context.getPipeline().addValve(new ReplicaBatchValve(handler, members));
     }
 }

@@ -1,8 +1,9 @@
 package dev.kv.node.replica;
 
-import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
+import dev.kv.node.security.BodyLimitFilter;
 import dev.kv.web.ProblemWriter;
+import dev.kv.web.security.ClusterSecretChain;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -28,12 +29,12 @@ final class ReplicaBatchValve extends ValveBase {
     private static final String OCTET_STREAM = "application/octet-stream";
 
     private final ReplicaBatchHandler handler;
-    private final ClusterSecret secret;
+    private final ClusterSecretChain members;
 
-    ReplicaBatchValve(ReplicaBatchHandler handler, ClusterSecret secret) {
+    ReplicaBatchValve(ReplicaBatchHandler handler, ClusterSecretChain members) {
         super(true);
         this.handler = handler;
-        this.secret = secret;
+        this.members = members;
     }
 
     @Override
@@ -42,22 +43,20 @@ final class ReplicaBatchValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        if (secret.isConfigured() && !secret.matches(request.getHeader(ClusterSecret.HEADER))) {
-            ProblemWriter.ABOUT_BLANK.write(response, 401, "unauthorized", "Unauthorized",
-                    (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong") + " cluster secret in "
-                            + ClusterSecret.HEADER + ": /internal and /admin are for cluster members and operators");
+        if (!members.admits(request)) {
+            members.unauthorized(request, response);
             return;
         }
         long cap = handler.bodyBytesMax();
         long declared = request.getContentLengthLong();
         if (declared > cap) {
-            tooLarge(response, cap);
+            BodyLimitFilter.tooLarge(response, cap);
             return;
         }
         byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8,
                 declared >= 0 ? declared : cap + 1));
         if (body.length > cap) {
-            tooLarge(response, cap);
+            BodyLimitFilter.tooLarge(response, cap);
             return;
         }
         byte[] answers;
@@ -72,10 +71,5 @@ final class ReplicaBatchValve extends ValveBase {
         response.setContentType(OCTET_STREAM);
         response.setContentLength(answers.length);
         response.getOutputStream().write(answers);
-    }
-
-    private static void tooLarge(Response response, long cap) throws IOException {
-        ProblemWriter.ABOUT_BLANK.write(response, 413, "content-too-large", "Content Too Large",
-                "the request body is larger than the " + cap + " bytes this endpoint accepts");
     }
 }

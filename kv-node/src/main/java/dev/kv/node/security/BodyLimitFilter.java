@@ -23,7 +23,7 @@ import java.io.InputStream;
  * the secret learns nothing about the caps, and on the path the firewall has already proven canonical.
  */
 @Component
-class BodyLimitFilter extends OncePerRequestFilter {
+public class BodyLimitFilter extends OncePerRequestFilter {
 
     private final BodyLimits limits;
 
@@ -52,7 +52,8 @@ class BodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private static void tooLarge(HttpServletResponse response, long cap) throws IOException {
+    /** The 413 problem for a body over {@code cap} bytes (also the batch valve's, which reads its body itself). */
+    public static void tooLarge(HttpServletResponse response, long cap) throws IOException {
         ProblemWriter.ABOUT_BLANK.write(response, 413, "content-too-large", "Content Too Large",
                 "the request body is larger than the " + cap + " bytes this endpoint accepts");
     }

@@ -38,15 +38,20 @@ class SecurityConfiguration {
     static final String MEMBER = "CLUSTER_MEMBER";
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    /** Who may use the internal and admin APIs; also consulted by the batch valve, which serves ahead of the chain. */
     @Bean
-    SecurityFilterChain clusterSecurity(HttpSecurity http, @Value("${kv.cluster.secret:}") String configured)
-            throws Exception {
+    ClusterSecretChain clusterSecretChain(@Value("${kv.cluster.secret:}") String configured) {
         ClusterSecret secret = ClusterSecret.of(configured);
         if (!secret.isConfigured()) {
             log.warn("kv.cluster.secret is not set: the internal API accepts any caller (loopback development only)");
         }
         return new ClusterSecretChain(secret, MEMBER, "/internal and /admin are for cluster members and operators",
-                ProblemWriter.ABOUT_BLANK).build(http, "/internal/**", "/admin/**");
+                ProblemWriter.ABOUT_BLANK);
+    }
+
+    @Bean
+    SecurityFilterChain clusterSecurity(HttpSecurity http, ClusterSecretChain members) throws Exception {
+        return members.build(http, "/internal/**", "/admin/**");
     }
 
     /** Picked up by Spring Security for its filter chain (the default, spelled out so tests can rely on it). */

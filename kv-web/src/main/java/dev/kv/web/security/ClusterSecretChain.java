@@ -61,7 +61,16 @@ public record ClusterSecretChain(ClusterSecret secret, String role, String audie
                 .build();
     }
 
-    private void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /**
+     * Whether the request may use the protected paths: it presents the secret, or none is configured. For code that
+     * serves a protected path ahead of this chain (the node's batch valve); the chain itself decides the same way.
+     */
+    public boolean admits(HttpServletRequest request) {
+        return !secret.isConfigured() || secret.matches(request.getHeader(ClusterSecret.HEADER));
+    }
+
+    /** The 401 problem for a request this chain does not admit, saying whether the secret was missing or wrong. */
+    public void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
         problems.write(response, 401, "unauthorized", "Unauthorized",
                 (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong") + " cluster secret in "
                         + ClusterSecret.HEADER + ": " + audience);
