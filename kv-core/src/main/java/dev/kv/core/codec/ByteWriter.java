@@ -45,8 +45,9 @@ final class ByteWriter {
         writeBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The bytes written; the buffer itself when it is exactly full (the writer is not used afterwards). */
     byte[] toByteArray() {
-        return Arrays.copyOf(buffer, size);
+        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
     }
 
     /** The bytes written so far behind a varint {@code prefix}: for a count known only once the body is written. */

@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -229,10 +230,21 @@ class KvController {
 
     private byte[] readBody(HttpServletRequest request) throws IOException {
         long limit = properties.valueMax().toBytes();
-        if (request.getContentLengthLong() > limit) {
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
             throw new ValueTooLargeException(limit);
         }
         try (InputStream body = request.getInputStream()) {
+            if (declared >= 0) {
+                // The usual case: read into an array of exactly the declared size. (Reading up to the limit first
+                // allocated a 16 KiB buffer per write, a fifth of everything the gateway allocated; issue 13.)
+                byte[] value = new byte[(int) declared];
+                int read = body.readNBytes(value, 0, value.length);
+                if (read < value.length) {
+                    throw new EOFException("the body ended after " + read + " of its " + declared + " bytes");
+                }
+                return value;
+            }
             byte[] value = body.readNBytes((int) limit + 1);
             if (value.length > limit) {
                 throw new ValueTooLargeException(limit);

@@ -7,13 +7,16 @@ import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
@@ -122,10 +125,28 @@ final class NodeTransport implements AutoCloseable {
             message.setEntity(new ByteArrayEntity(request.body, ContentType.APPLICATION_OCTET_STREAM));
         }
         try {
-            return client.execute(message, response -> new Response(response.getCode(),
-                    response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity())));
+            return client.execute(message, response -> new Response(response.getCode(), body(response.getEntity())));
         } catch (IOException e) {
             throw new CompletionException(e);
+        }
+    }
+
+    /** The whole body, read into an array of its declared length when it has one (no growing buffer, no copy). */
+    private static byte[] body(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        long length = entity.getContentLength();
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            return EntityUtils.toByteArray(entity);
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] body = new byte[(int) length];
+            int read = in.readNBytes(body, 0, body.length);
+            if (read < body.length) {
+                throw new ConnectionClosedException("the answer ended after " + read + " of its " + length + " bytes");
+            }
+            return body;
         }
     }
 
