@@ -10,6 +10,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Serves {@code POST /internal/v1/batch} inside Tomcat, ahead of the servlet filter chain and Spring MVC (issue 13):
@@ -53,8 +54,7 @@ final class ReplicaBatchValve extends ValveBase {
             BodyLimitFilter.tooLarge(response, cap);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8,
-                declared >= 0 ? declared : cap + 1));
+        byte[] body = read(request, declared, cap);
         if (body.length > cap) {
             BodyLimitFilter.tooLarge(response, cap);
             return;
@@ -71,5 +71,18 @@ final class ReplicaBatchValve extends ValveBase {
         response.setContentType(OCTET_STREAM);
         response.setContentLength(answers.length);
         response.getOutputStream().write(answers);
+    }
+
+    /**
+     * The body: into an array of exactly its declared length (a gateway always declares it), else up to one byte
+     * over the cap. A body that ends early reads as the bytes it had, which the batch codec then refuses (400).
+     */
+    private static byte[] read(Request request, long declared, long cap) throws IOException {
+        if (declared < 0) {
+            return request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+        }
+        byte[] body = new byte[(int) declared];
+        int read = request.getInputStream().readNBytes(body, 0, body.length);
+        return read == body.length ? body : Arrays.copyOf(body, read);
     }
 }
