@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One Merkle tree per range this node replicates (a range is a replica set: all token ranges whose preference list
@@ -44,10 +45,15 @@ public class MerkleTrees implements RecordListener {
 
     private static final Logger log = LoggerFactory.getLogger(MerkleTrees.class);
 
-    private record State(TokenRing ring, Map<String, MerkleTree> trees, long builtAtMillis) {
+    /** The trees of one ring, and when they are rebuilt from disk next (unless the ring changes first). */
+    private record State(TokenRing ring, Map<String, MerkleTree> trees, long rebuildAtMillis) {
     }
 
-    private record Change(byte[] key, Record before, Record after) {
+    /**
+     * A write during a rebuild, by its digests: a rebuild of ten million keys takes minutes, and recording the writes'
+     * records (values included) filled a 256 MiB heap within one, until the node did nothing but collect garbage.
+     */
+    private record Change(byte[] key, long before, long after) {
     }
 
     private final RingView rings;
@@ -77,18 +83,20 @@ public class MerkleTrees implements RecordListener {
 
     @Override
     public void changed(byte[] key, Record before, Record after) {
+        long from = RecordDigest.of(key, before);
+        long to = RecordDigest.of(key, after);
         synchronized (changes) {
-            apply(state, key, before, after);
+            apply(state, key, from, to);
             if (recording != null) {
-                recording.add(new Change(key, before, after));
+                recording.add(new Change(key, from, to));
             }
         }
     }
 
-    private void apply(State target, byte[] key, Record before, Record after) {
+    private void apply(State target, byte[] key, long before, long after) {
         MerkleTree tree = target.trees().get(rings.rangeOf(target.ring(), key));
         if (tree != null) {
-            tree.update(TokenRing.tokenOf(key), RecordDigest.of(key, before), RecordDigest.of(key, after));
+            tree.update(TokenRing.tokenOf(key), before, after);
         }
     }
 
@@ -116,7 +124,7 @@ public class MerkleTrees implements RecordListener {
 
     private boolean isStale() {
         State current = state;
-        return current.ring() != rings.ring() || clock.millis() - current.builtAtMillis() > maxAgeMillis;
+        return current.ring() != rings.ring() || clock.millis() > current.rebuildAtMillis();
     }
 
     private void rebuild(TokenRing ring) {
@@ -125,7 +133,10 @@ public class MerkleTrees implements RecordListener {
         for (String range : rangesOf(ring)) {
             trees.put(range, new MerkleTree(depth));
         }
-        State built = new State(ring, trees, start);
+        // Between 3/4 and 5/4 of the interval: members started together would otherwise all scan their disks in the
+        // same minute, every interval, and the cluster would slow down as one.
+        State built = new State(ring, trees, start + (long) (maxAgeMillis * (0.75 + ThreadLocalRandom.current()
+                .nextDouble() / 2)));
         long[] keys = {0};
         try (RocksStorage.Scan scan = store.withAllKeysLocked(() -> {
             synchronized (changes) {
@@ -135,7 +146,7 @@ public class MerkleTrees implements RecordListener {
         })) {
             scan.forEach((storageKey, value) -> {
                 byte[] key = StorageKeys.userKey(storageKey);
-                apply(built, key, Record.EMPTY, RecordCodec.decode(value));
+                apply(built, key, 0, RecordDigest.of(key, RecordCodec.decode(value)));
                 keys[0]++;
                 return true;
             });
