@@ -2,7 +2,8 @@
 # Ten million keys (issue 13): loads RECORDS keys of 1 KiB into a fresh 3-node local cluster through the gateway,
 # reports the load rate, the disk and memory of each node, then runs workload A at `strong` (32 and 1 connections)
 # and workload C at `eventual` over the whole key space (uniform keys, so most reads miss every cache).
-# Usage: docs/bench-10m.sh [RECORDS]   (default 10000000; needs about 35 GB of disk and an hour)
+# Usage: docs/bench-10m.sh [RECORDS]   (default 10000000; needs about 40 GB of disk and an hour)
+#        REUSE=1 docs/bench-10m.sh      (the runs again on the data set an earlier run left in KV_DATA_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS="${1:-10000000}"
@@ -21,12 +22,23 @@ footprint() { # what each node holds: data directory on disk, resident memory, a
 }
 
 ./kv down >/dev/null 2>&1 || true
-rm -rf "$KV_DATA_DIR"
-./kv up >/dev/null
-echo "== load $RECORDS records of 1 KiB, 32 threads, fast-write ($(date -u +%FT%TZ))" | tee "$OUT"
-"${BENCH[@]}" --phase load --threads 32 --consistency fast-write > /tmp/kv-10m-load.out 2>&1
-grep -E "^load  done|^errors" /tmp/kv-10m-load.out | tee -a "$OUT"
-echo "== footprint after the load" | tee -a "$OUT"
+if [[ -n "${REUSE:-}" && -d "$KV_DATA_DIR/n1" ]]; then
+  # REUSE=1: the data set of an earlier run, restarted; each node rebuilds its Merkle trees from disk first.
+  echo "== $RECORDS records loaded earlier, restarted ($(date -u +%FT%TZ))" | tee "$OUT"
+  rm -rf "$KV_DATA_DIR/logs"
+  ./kv up >/dev/null
+  for n in n1 n2 n3; do
+    until grep -q "Merkle trees rebuilt: [0-9]* ranges, [1-9]" "$KV_DATA_DIR/logs/$n.log"; do sleep 2; done
+    grep -o "Merkle trees rebuilt.*" "$KV_DATA_DIR/logs/$n.log" | tail -1 | sed "s/^/$n: /" | tee -a "$OUT"
+  done
+else
+  rm -rf "$KV_DATA_DIR"
+  ./kv up >/dev/null
+  echo "== load $RECORDS records of 1 KiB, 32 threads, fast-write ($(date -u +%FT%TZ))" | tee "$OUT"
+  "${BENCH[@]}" --phase load --threads 32 --consistency fast-write > /tmp/kv-10m-load.out 2>&1
+  grep -E "^load  done|^errors" /tmp/kv-10m-load.out | tee -a "$OUT"
+fi
+echo "== footprint" | tee -a "$OUT"
 footprint | tee -a "$OUT"
 echo "== warm-up: workload A, 32 threads, 60 s (discarded)" | tee -a "$OUT"
 "${BENCH[@]}" --phase run --workload a --consistency strong --threads 32 --duration 60s --warmup 0s > /dev/null
