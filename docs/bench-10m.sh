@@ -38,7 +38,15 @@ else
   "${BENCH[@]}" --phase load --threads 32 --consistency fast-write > /tmp/kv-10m-load.out 2>&1
   grep -E "^load  done|^errors" /tmp/kv-10m-load.out | tee -a "$OUT"
 fi
-echo "== footprint" | tee -a "$OUT"
+# Hints for writes refused during the load, anti-entropy and compactions: measure once the nodes have settled (the
+# three together under a third of a core for 10 s), or after 15 minutes whatever they do.
+settled_at=$(date +%s)
+for _ in $(seq 1 90); do
+  cpu() { for n in n1 n2 n3; do awk '{print $14+$15}' "/proc/$(cat "$KV_DATA_DIR/run/$n.pid")/stat"; done | paste -sd+ | bc; }
+  a=$(cpu); sleep 10; b=$(cpu)
+  if (( b - a < 333 )); then break; fi
+done
+echo "== settled after $(( $(date +%s) - settled_at )) s; footprint" | tee -a "$OUT"
 footprint | tee -a "$OUT"
 echo "== warm-up: workload A, 32 threads, 60 s (discarded)" | tee -a "$OUT"
 "${BENCH[@]}" --phase run --workload a --consistency strong --threads 32 --duration 60s --warmup 0s > /dev/null
