@@ -33,7 +33,8 @@ class KeyRequestTimers {
     }
 
     void record(HttpServletRequest request, int status, long nanos) {
-        timer(operation(request.getMethod()), consistency(request), outcome(status)).record(nanos, TimeUnit.NANOSECONDS);
+        timer(operation(request.getMethod()), consistency(request), outcome(status))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The timer of one tag combination, built once: a few dozen combinations exist, requests are many. */

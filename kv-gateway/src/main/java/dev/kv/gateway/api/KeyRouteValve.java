@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * and Spring MVC (issue 13): the public data path of the gateway, where the framework's per-request work (filter chain,
  * handler mapping, argument and return value handling, exception resolution) cost more than the quorum itself. The
  * answers are the ones Spring MVC gives: the same {@link KvController} handlers, the same checks of the raw path
- * ({@link KeyPath}) and the same headers as {@link KeyPathFilter}, failures mapped by {@link KeyRouteFailures}, timed by
- * {@link KeyRequestTimers}. Every other request, including other methods on the key route, goes on to Spring.
+ * ({@link KeyPath}) and the same headers as {@link KeyPathFilter}, failures mapped by {@link KeyRouteFailures}, timed
+ * by {@link KeyRequestTimers}. Every other request, including other methods on the key route, goes on to Spring.
  *
  * <p>Nothing here widens the public surface: the valve decides on the raw request URI, and what it serves can only
  * reach the three key handlers, never another route, whatever the path's spelling.
