@@ -67,14 +67,25 @@ final class NodeBatcher {
 
     /** Sends the call with the next batch; answers the node's status and body for it. */
     CompletableFuture<NodeTransport.Response> submit(ReplicaBatchCodec.Op op) {
+        return submit(op, false);
+    }
+
+    /**
+     * Sends the call with the next batch; answers the node's status and body for it. With {@code here}, a batch this
+     * call sends at once is exchanged on the calling thread (which is about to wait for its answer anyway).
+     */
+    CompletableFuture<NodeTransport.Response> submit(ReplicaBatchCodec.Op op, boolean here) {
         Pending pending = new Pending(op, System.nanoTime(), new CompletableFuture<>());
         queue.add(pending);
-        pump();
+        pump(here);
         return pending.answer();
     }
 
-    /** Sends batches while an exchange slot is free and calls are waiting. */
-    private void pump() {
+    /**
+     * Sends batches while an exchange slot is free and calls are waiting; the first on this thread if {@code here}
+     * (later ones are other calls', which the caller must not wait for).
+     */
+    private void pump(boolean here) {
         while (!queue.isEmpty()) {
             int out = inFlight.get();
             if (out >= maxInFlight) {
@@ -90,7 +101,8 @@ final class NodeBatcher {
             }
             CompletableFuture<Void> exchange;
             try {
-                exchange = send(batch, true);
+                exchange = send(batch, true, here);
+                here = false;
             } catch (RuntimeException e) {
                 // Never leave a call unanswered or a slot taken, whatever went wrong before the exchange started.
                 batch.forEach(pending -> pending.answer().completeExceptionally(e));
@@ -98,7 +110,7 @@ final class NodeBatcher {
             }
             exchange.whenComplete((ignored, failure) -> {
                 inFlight.decrementAndGet();
-                pump();
+                pump(false);
             });
         }
     }
@@ -129,7 +141,7 @@ final class NodeBatcher {
         return batch;
     }
 
-    private CompletableFuture<Void> send(List<Pending> batch, boolean mayRetry) {
+    private CompletableFuture<Void> send(List<Pending> batch, boolean mayRetry, boolean here) {
         List<ReplicaBatchCodec.Op> ops = new ArrayList<>(batch.size());
         long oldest = Long.MAX_VALUE;
         for (Pending pending : batch) {
@@ -147,11 +159,11 @@ final class NodeBatcher {
             request.header(ClusterSecret.HEADER, secret);
         }
         sizes.record(batch.size());
-        return http.exchange(request).handle((response, failure) -> {
+        return (here ? http.exchangeHere(request) : http.exchange(request)).handle((response, failure) -> {
             if (failure != null) {
                 if (mayRetry && staleConnection(failure) && ops.stream()
                         .noneMatch(op -> op instanceof ReplicaBatchCodec.Coordinate)) {
-                    return send(batch, false);
+                    return send(batch, false, here);
                 }
                 batch.forEach(pending -> pending.answer().completeExceptionally(failure));
             } else {

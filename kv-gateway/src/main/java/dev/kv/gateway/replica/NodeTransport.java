@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
 
 /**
  * HTTP/1.1 to the nodes: Apache HttpClient 5 (classic, pooled keep-alive connections), each call a blocking exchange
- * on its own virtual thread, so a fan-out still costs no platform thread per replica. It replaced the JDK's
+ * on its own virtual thread, so a fan-out still costs no platform thread per replica (or on the caller's thread, for a
+ * caller that only waits for it: {@link #exchangeHere}). It replaced the JDK's
  * asynchronous {@code HttpClient}, whose selector hand-offs and connection-pool bookkeeping were the top of the
  * gateway's CPU profile (docs/benchmarks.md). Idempotent requests (GET, PUT) are retried once at once when a pooled
  * connection turns out to be closed (a node restart); POSTs (coordinate) never are.
@@ -111,6 +112,18 @@ final class NodeTransport implements AutoCloseable {
 
     CompletableFuture<Response> exchange(Request request) {
         return CompletableFuture.supplyAsync(() -> execute(request), calls);
+    }
+
+    /**
+     * The exchange on the calling thread, for a caller that would only wait for it: no thread is started for it and
+     * none has to wake the caller when it ends. Fails as {@link #exchange} does, with a {@link CompletionException}.
+     */
+    CompletableFuture<Response> exchangeHere(Request request) {
+        try {
+            return CompletableFuture.completedFuture(execute(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof CompletionException ? e : new CompletionException(e));
+        }
     }
 
     private Response execute(Request request) {

@@ -80,12 +80,19 @@ public class ReplicaClient {
      */
     private Supplier<CompletableFuture<NodeTransport.Response>> exchange(NodeAddress node, ReplicaBatchCodec.Op op,
                                                                        Supplier<NodeTransport.Request> perCall) {
+        return exchange(node, op, perCall, false);
+    }
+
+    /** As above; with {@code here}, an exchange the call starts at once runs on the calling thread. */
+    private Supplier<CompletableFuture<NodeTransport.Response>> exchange(NodeAddress node, ReplicaBatchCodec.Op op,
+                                                                       Supplier<NodeTransport.Request> perCall,
+                                                                       boolean here) {
         if (!batching.enabled()) {
-            return () -> http.exchange(perCall.get());
+            return () -> here ? http.exchangeHere(perCall.get()) : http.exchange(perCall.get());
         }
         NodeBatcher batcher = batchers.computeIfAbsent(node.baseUri(), uri -> new NodeBatcher(http, uri, secret,
                 timeout, batching.maxInFlight(), batching.maxCalls(), node.id(), registry));
-        return () -> batcher.submit(op);
+        return () -> batcher.submit(op, here);
     }
 
     /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
@@ -119,14 +126,16 @@ public class ReplicaClient {
 
     /**
      * Asks the replica to coordinate one attempt of a client write; answers the record it stored. The attempt's write
-     * id, deadline and re-attempt flag travel as headers (see {@link WriteAttempts}).
+     * id, deadline and re-attempt flag travel as headers (see {@link WriteAttempts}). The exchange runs on the calling
+     * thread when it can start at once (the writer waits for the answer before anything else), so the future is then
+     * complete when this returns: no thread is started for it and none has to wake the writer.
      */
     public CompletableFuture<Record> coordinate(NodeAddress node, byte[] key, CoordinateRequest write,
                                                 WriteAttempts.Attempt attempt, String topology) {
         ReplicaBatchCodec.Coordinate op = new ReplicaBatchCodec.Coordinate(key, topology, write.delete(),
                 write.ttlSeconds(), write.contentType(), write.context(), attempt.writeId(), attempt.deadlineMillis(),
                 attempt.reattempt(), write.value());
-        return send(node, "coordinate", exchange(node, op, () -> perCallCoordinate(node, op)), response -> {
+        return send(node, "coordinate", exchange(node, op, () -> perCallCoordinate(node, op), true), response -> {
             if (response.statusCode() != 200) {
                 throw unexpected(node, response);
             }

@@ -152,6 +152,55 @@ class NodeBatcherTest {
         assertThat(batchSizes).containsExactly(1, 1, 1);
     }
 
+    /** The writer's coordinate attempt: it waits for the answer anyway, so no thread has to be started and woken. */
+    @Test
+    void aCallSentHereIsExchangedOnTheCallingThreadBeforeSubmitReturns() {
+        NodeBatcher batcher = batcher(1, TIMEOUT);
+        CompletableFuture<NodeTransport.Response> answer = batcher.submit(coordinate("here"), true);
+
+        assertThat(answer).isDone();
+        assertThat(answer.join().statusCode()).isEqualTo(204);
+        assertThat(new String(answer.join().body(), StandardCharsets.UTF_8)).isEqualTo("here");
+        assertThat(batchSizes).containsExactly(1);
+    }
+
+    /** With every slot taken, the caller does not wait for one: its call goes with the batch the next slot sends. */
+    @Test
+    void aCallSentHereThatFindsNoFreeSlotIsQueuedAndTheCallerGoesOn() {
+        release = new CountDownLatch(1);
+        NodeBatcher batcher = batcher(1, TIMEOUT);
+        CompletableFuture<NodeTransport.Response> held = batcher.submit(read("held"));
+        await().until(() -> batchSizes.size() == 1);
+
+        CompletableFuture<NodeTransport.Response> queued = batcher.submit(coordinate("queued"), true);
+        assertThat(queued).isNotDone();
+        release.countDown();
+
+        assertThat(new String(queued.join().body(), StandardCharsets.UTF_8)).isEqualTo("queued");
+        assertThat(held.join().statusCode()).isEqualTo(200);
+        assertThat(batchSizes).containsExactly(1, 1);
+    }
+
+    /** A failure on the calling thread is the same failure, and a coordinate attempt is still never sent twice. */
+    @Test
+    void aCallSentHereFailsAsASentCallWouldAndACoordinateIsNotSentAgain() {
+        dropFirst = 3;
+        NodeBatcher batcher = batcher(1, TIMEOUT);
+        CompletableFuture<NodeTransport.Response> attempt = batcher.submit(coordinate("once"), true);
+
+        assertThat(attempt).isCompletedExceptionally();
+        assertThat(requests).hasValue(1);
+        CompletableFuture<NodeTransport.Response> read = batcher.submit(read("again"), true);
+        assertThat(read).isCompletedExceptionally(); // the second drop, then the retry met the third
+        assertThat(requests).hasValue(3);
+        assertThat(batcher.submit(read("answered"), true).join().statusCode()).isEqualTo(200);
+    }
+
+    private static ReplicaBatchCodec.Op coordinate(String key) {
+        return new ReplicaBatchCodec.Coordinate(key.getBytes(StandardCharsets.UTF_8), null, false, null, null, null, 1,
+                Long.MAX_VALUE, false, new byte[] {1});
+    }
+
     @Test
     void aBatchRefusedAsAWholeGivesEveryCallThatAnswer() {
         status = 401;
