@@ -99,10 +99,11 @@ final class NodeBatcher {
                 inFlight.decrementAndGet();
                 continue; // another pump took the calls; look again in case more arrived meanwhile
             }
+            boolean sendHere = here;
+            here = false; // even if this send fails before it starts: other calls' batches never run here
             CompletableFuture<Void> exchange;
             try {
-                exchange = send(batch, true, here);
-                here = false;
+                exchange = send(batch, true, sendHere);
             } catch (RuntimeException e) {
                 // Never leave a call unanswered or a slot taken, whatever went wrong before the exchange started.
                 batch.forEach(pending -> pending.answer().completeExceptionally(e));

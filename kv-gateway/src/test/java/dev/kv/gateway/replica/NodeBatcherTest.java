@@ -216,9 +216,7 @@ class NodeBatcherTest {
         assertThat(requests).hasValue(2);
 
         dropFirst = 3;
-        ReplicaBatchCodec.Op write = new ReplicaBatchCodec.Coordinate("once".getBytes(StandardCharsets.UTF_8), null,
-                false, null, null, null, 1, Long.MAX_VALUE, false, new byte[] {1});
-        CompletableFuture<NodeTransport.Response> attempt = batcher.submit(write);
+        CompletableFuture<NodeTransport.Response> attempt = batcher.submit(coordinate("once"));
         await().until(attempt::isDone);
         assertThat(attempt).isCompletedExceptionally();
         assertThat(requests).hasValue(3);
