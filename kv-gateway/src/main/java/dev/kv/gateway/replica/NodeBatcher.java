@@ -1,6 +1,5 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -152,15 +151,9 @@ final class NodeBatcher {
         // A call's whole time, waiting for a slot included, stays within the replica timeout, as it did when every
         // call was an exchange of its own: the exchange gets what the longest-waiting call has left.
         long leftNanos = Math.max(MIN_EXCHANGE_NANOS, timeout.toNanos() - (System.nanoTime() - oldest));
-        NodeTransport.Request request = new NodeTransport.Request(uri)
-                .header("Content-Type", "application/octet-stream")
-                .timeout(Duration.ofNanos(leftNanos))
-                .POST(ReplicaBatchCodec.encodeRequest(ops));
-        if (!secret.isEmpty()) {
-            request.header(ClusterSecret.HEADER, secret);
-        }
         sizes.record(batch.size());
-        return (here ? http.exchangeHere(request) : http.exchange(request)).handle((response, failure) -> {
+        byte[] body = ReplicaBatchCodec.encodeRequest(ops);
+        return http.batch(uri, secret, body, Duration.ofNanos(leftNanos), here).handle((response, failure) -> {
             if (failure != null) {
                 if (mayRetry && staleConnection(failure) && ops.stream()
                         .noneMatch(op -> op instanceof ReplicaBatchCodec.Coordinate)) {

@@ -24,11 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * HTTP/1.1 to the nodes: Apache HttpClient 5 (classic, pooled keep-alive connections), each call a blocking exchange
+ * HTTP/1.1 to the nodes. Batches of replica calls, the hot path, go over each node's kept connections ({@link
+ * NodeLink}); every other request over Apache HttpClient 5 (classic, pooled keep-alive connections), each call a blocking exchange
  * on its own virtual thread, so a fan-out still costs no platform thread per replica (or on the caller's thread, for a
  * caller that only waits for it: {@link #exchangeHere}). It replaced the JDK's asynchronous {@code HttpClient},
  * whose selector hand-offs and connection-pool bookkeeping were the top of the gateway's CPU profile
@@ -94,8 +97,12 @@ final class NodeTransport implements AutoCloseable {
 
     private final CloseableHttpClient client;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<URI, NodeLink> links = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
+            Thread.ofPlatform().daemon().name("kv-node-link-watchdog").factory());
 
     NodeTransport(Duration timeout, int connectionsPerNode) {
+        watchdog.setRemoveOnCancelPolicy(true);
         Timeout limit = Timeout.ofMilliseconds(timeout.toMillis());
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -123,6 +130,33 @@ final class NodeTransport implements AutoCloseable {
             return CompletableFuture.completedFuture(execute(request));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e instanceof CompletionException ? e : new CompletionException(e));
+        }
+    }
+
+    /**
+     * Posts a batch to a node's batch endpoint over its kept connections ({@link NodeLink}), on a thread of its own or,
+     * with {@code here}, on the calling thread (see {@link #exchangeHere}). Fails with a {@link CompletionException}
+     * whose cause is the transport's {@link IOException}.
+     */
+    CompletableFuture<Response> batch(URI endpoint, String secret, byte[] body, Duration timeout, boolean here) {
+        NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(uri, secret, watchdog));
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        if (!here) {
+            return CompletableFuture.supplyAsync(() -> post(link, body, deadlineNanos), calls);
+        }
+        try {
+            return CompletableFuture.completedFuture(post(link, body, deadlineNanos));
+        } catch (CompletionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Response post(NodeLink link, byte[] body, long deadlineNanos) {
+        try {
+            NodeLink.Answer answer = link.post(body, deadlineNanos);
+            return new Response(answer.status(), answer.body());
+        } catch (IOException e) {
+            throw new CompletionException(e);
         }
     }
 
@@ -166,6 +200,8 @@ final class NodeTransport implements AutoCloseable {
     @Override
     public void close() {
         calls.close();
+        links.values().forEach(NodeLink::close);
+        watchdog.shutdownNow();
         try {
             client.close();
         } catch (IOException e) {

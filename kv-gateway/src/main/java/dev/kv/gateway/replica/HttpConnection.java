@@ -1,0 +1,273 @@
+package dev.kv.gateway.replica;
+
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 connection to a node, for {@link NodeLink}: writes a request in one piece and reads the answer, with
+ * the body delimited by {@code Content-Length}, by chunks, or by the end of the connection. Not thread-safe: one
+ * exchange at a time.
+ */
+final class HttpConnection {
+
+    /** The longest status or header line accepted, and the most header lines. */
+    private static final int LINE_BYTES_MAX = 8 * 1024;
+    private static final int HEADER_LINES_MAX = 100;
+    /** The largest answer body accepted (a batch of 64 calls' records stays far below it). */
+    private static final int BODY_BYTES_MAX = 512 * 1024 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int position;
+    private int limit;
+    private boolean reusable = true;
+    private long lastUsedNanos = System.nanoTime();
+
+    private HttpConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    static HttpConnection open(InetSocketAddress address, long deadlineNanos) throws IOException {
+        return new HttpConnection(NodeLink.connected(address, deadlineNanos));
+    }
+
+    /**
+     * Posts {@code body} after {@code head} (the request line and headers up to {@code Content-Length: }) and reads
+     * the answer. A write refused or a connection that ends before the first byte of the answer fails with {@link
+     * NoHttpResponseException}: on a kept connection, the node had most likely closed it before the request arrived.
+     */
+    NodeLink.Answer exchange(byte[] head, byte[] body, long deadlineNanos) throws IOException {
+        byte[] length = (body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[head.length + length.length + body.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(length, 0, request, head.length, length.length);
+        System.arraycopy(body, 0, request, head.length + length.length, body.length);
+        try {
+            out.write(request);
+        } catch (SocketException e) {
+            throw closedByNode(e);
+        }
+        int status;
+        try {
+            status = statusLine(readLine(deadlineNanos));
+        } catch (EOFException | SocketException e) {
+            if (limit == 0) {
+                throw closedByNode(e);
+            }
+            throw e;
+        }
+        while (status >= 100 && status < 200) { // informational answers precede the real one
+            headers(deadlineNanos);
+            status = statusLine(readLine(deadlineNanos));
+        }
+        Headers headers = headers(deadlineNanos);
+        byte[] answer;
+        if (headers.chunked) {
+            answer = chunked(deadlineNanos);
+        } else if (headers.contentLength >= 0) {
+            answer = exactly(headers.contentLength, deadlineNanos);
+        } else {
+            answer = untilClosed(deadlineNanos);
+            reusable = false;
+        }
+        if (headers.close) {
+            reusable = false;
+        }
+        if (position < limit) {
+            reusable = false; // bytes nobody asked for: the connection's framing cannot be trusted any more
+        }
+        position = 0;
+        limit = 0;
+        lastUsedNanos = System.nanoTime();
+        return new NodeLink.Answer(status, answer);
+    }
+
+    boolean reusable() {
+        return reusable;
+    }
+
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    void close() {
+        reusable = false;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing a socket that is already broken: nothing to do
+        }
+    }
+
+    private static NoHttpResponseException closedByNode(IOException cause) {
+        NoHttpResponseException closed = new NoHttpResponseException("the node closed the connection without answering");
+        closed.initCause(cause);
+        return closed;
+    }
+
+    private record Headers(long contentLength, boolean chunked, boolean close) {
+    }
+
+    private static int statusLine(String line) throws IOException {
+        // "HTTP/1.1 200" with or without a reason phrase
+        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' '
+                || (line.length() > 12 && line.charAt(12) != ' ')) {
+            throw new IOException("not an HTTP/1.x status line: " + printable(line));
+        }
+        try {
+            return Integer.parseInt(line, 9, 12, 10);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP/1.x status line: " + printable(line), e);
+        }
+    }
+
+    private Headers headers(long deadlineNanos) throws IOException {
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean close = false;
+        for (int lines = 0; ; lines++) {
+            String line = readLine(deadlineNanos);
+            if (line.isEmpty()) {
+                return new Headers(contentLength, chunked, close);
+            }
+            if (lines >= HEADER_LINES_MAX) {
+                throw new IOException("more than " + HEADER_LINES_MAX + " header lines in the node's answer");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("not a header line: " + printable(line));
+            }
+            String name = line.substring(0, colon);
+            String value = line.substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("Content-Length")) {
+                try {
+                    contentLength = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("not a Content-Length: " + printable(value), e);
+                }
+                if (contentLength < 0 || contentLength > BODY_BYTES_MAX) {
+                    throw new IOException("an answer of " + contentLength + " bytes is not accepted");
+                }
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                chunked = value.toLowerCase(java.util.Locale.ROOT).endsWith("chunked");
+            } else if (name.equalsIgnoreCase("Connection")) {
+                close = value.toLowerCase(java.util.Locale.ROOT).contains("close");
+            }
+        }
+    }
+
+    private byte[] exactly(long length, long deadlineNanos) throws IOException {
+        byte[] body = new byte[(int) length];
+        int filled = Math.min(body.length, limit - position);
+        System.arraycopy(buffer, position, body, 0, filled);
+        position += filled;
+        while (filled < body.length) {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
+            int read = in.read(body, filled, body.length - filled);
+            if (read < 0) {
+                throw new EOFException("the answer ended after " + filled + " of its " + length + " bytes");
+            }
+            filled += read;
+        }
+        return body;
+    }
+
+    private byte[] chunked(long deadlineNanos) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        while (true) {
+            String line = readLine(deadlineNanos);
+            int extension = line.indexOf(';');
+            long size;
+            try {
+                size = Long.parseLong((extension < 0 ? line : line.substring(0, extension)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("not a chunk size: " + printable(line), e);
+            }
+            if (size < 0 || body.size() + size > BODY_BYTES_MAX) {
+                throw new IOException("an answer of over " + BODY_BYTES_MAX + " bytes is not accepted");
+            }
+            if (size == 0) {
+                while (!readLine(deadlineNanos).isEmpty()) {
+                    // trailer fields: none are used
+                }
+                return body.toByteArray();
+            }
+            body.writeBytes(exactly(size, deadlineNanos));
+            if (!readLine(deadlineNanos).isEmpty()) {
+                throw new IOException("a chunk did not end with CRLF");
+            }
+        }
+    }
+
+    private byte[] untilClosed(long deadlineNanos) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(buffer, position, limit - position);
+        position = limit;
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = readSome(chunk, deadlineNanos)) >= 0) {
+            if (body.size() + read > BODY_BYTES_MAX) {
+                throw new IOException("an answer of over " + BODY_BYTES_MAX + " bytes is not accepted");
+            }
+            body.write(chunk, 0, read);
+        }
+        return body.toByteArray();
+    }
+
+    private int readSome(byte[] into, long deadlineNanos) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
+        return in.read(into);
+    }
+
+    /** A line up to CRLF (or LF), without it; ISO-8859-1 as HTTP's header bytes are. */
+    private String readLine(long deadlineNanos) throws IOException {
+        int start = position;
+        while (true) {
+            for (int i = start; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                    String line = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+                    position = i + 1;
+                    return line;
+                }
+            }
+            start = limit;
+            if (limit - position >= LINE_BYTES_MAX) {
+                throw new IOException("a line of the node's answer is longer than " + LINE_BYTES_MAX + " bytes");
+            }
+            if (limit == buffer.length) { // make room: move the partial line to the front
+                System.arraycopy(buffer, position, buffer, 0, limit - position);
+                start -= position;
+                limit -= position;
+                position = 0;
+            }
+            int read = readSome(buffer, limit, deadlineNanos);
+            if (read < 0) {
+                throw new EOFException("the connection ended before the answer did");
+            }
+            limit += read;
+        }
+    }
+
+    private int readSome(byte[] into, int offset, long deadlineNanos) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
+        return in.read(into, offset, into.length - offset);
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

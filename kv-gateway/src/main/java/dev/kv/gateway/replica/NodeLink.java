@@ -1,0 +1,181 @@
+package dev.kv.gateway.replica;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kept-alive HTTP/1.1 connections to one node's batch endpoint ({@code POST /internal/v1/batch}), each a plain
+ * blocking socket used by one exchange at a time (issue 13).
+ *
+ * <p>Why not the HTTP client library the other internal requests use: measured on loopback against a real node with
+ * one read per batch, a round trip over a socket takes 43-57 µs at the median, Apache HttpClient's classic client
+ * 98-142 µs with its pool and 80 µs in its minimal setup (docs/benchmarks.md, "The exchange, measured alone"). The
+ * library's request building, pool leases, routing and response parsing cost more than the node's whole work, and the
+ * batch exchange is the gateway's only hot request. This class does only what that one exchange needs: one write of
+ * a request whose header lines are encoded once, a status line, three headers (length, chunking, close) and the body
+ * read into an array of its size.
+ *
+ * <p>Timeouts: every read waits at most what is left of the exchange's deadline. A request body that fits the
+ * socket's send buffer (each exchange starts with the buffer empty: the node read the previous request before it
+ * answered it) is written without blocking; a larger one has a watchdog that closes the socket at the deadline, since
+ * a socket write has no timeout of its own. Connections idle longer than {@link #IDLE_NANOS_MAX} are not reused (the
+ * node closes kept-alive connections after 60 s); one the node closed anyway fails with {@link
+ * NoHttpResponseException}, which the batcher answers by sending the batch again if it holds no coordinate attempt.
+ */
+final class NodeLink implements AutoCloseable {
+
+    /** Bodies up to this size are written without a watchdog (far below any socket send buffer). */
+    private static final int UNGUARDED_BODY_BYTES = 64 * 1024;
+    private static final long IDLE_NANOS_MAX = TimeUnit.SECONDS.toNanos(20);
+    /** The most idle connections kept; one per exchange slot is the usual need. */
+    private static final int IDLE_CONNECTIONS_MAX = 8;
+
+    /** What the node answered: status and body. */
+    record Answer(int status, byte[] body) {
+    }
+
+    private final InetSocketAddress address;
+    private final byte[] requestHead;
+    private final ScheduledExecutorService watchdog;
+    private final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    /**
+     * @param endpoint the batch endpoint ({@code http://host:port/internal/v1/batch})
+     * @param secret   the cluster secret, sent with every request (none when empty)
+     * @param watchdog closes a socket whose large request outlives its deadline
+     */
+    NodeLink(URI endpoint, String secret, ScheduledExecutorService watchdog) {
+        if (!"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("not an http:// endpoint with a host: " + endpoint);
+        }
+        int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
+        this.address = InetSocketAddress.createUnresolved(endpoint.getHost(), port);
+        this.watchdog = watchdog;
+        StringBuilder head = new StringBuilder(256).append("POST ").append(endpoint.getRawPath()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(endpoint.getHost()).append(':').append(port).append("\r\n")
+                .append("Content-Type: application/octet-stream\r\n");
+        if (!secret.isEmpty()) {
+            if (secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw new IllegalArgumentException("the cluster secret must be printable ASCII without spaces");
+            }
+            head.append(dev.kv.core.cluster.ClusterSecret.HEADER).append(": ").append(secret).append("\r\n");
+        }
+        this.requestHead = head.append("Content-Length: ").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * One exchange: the body posted, the answer read whole, by {@code deadlineNanos} ({@link System#nanoTime}).
+     *
+     * @throws ConnectTimeoutException if no connection could be made in time (nothing reached the node)
+     * @throws java.net.ConnectException if the node refused the connection (nothing reached the node)
+     * @throws NoHttpResponseException if the connection ended before any answer (on a kept one, most likely closed
+     *         by the node before the request reached it)
+     * @throws SocketTimeoutException if the answer did not arrive in time
+     * @throws IOException if the connection broke or the answer was not HTTP
+     */
+    Answer post(byte[] body, long deadlineNanos) throws IOException {
+        HttpConnection connection = kept();
+        if (connection == null) {
+            connection = HttpConnection.open(address, deadlineNanos);
+        }
+        ScheduledFuture<?> guard = body.length > UNGUARDED_BODY_BYTES
+                ? watchdog.schedule(connection::close, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)
+                : null;
+        try {
+            Answer answer = connection.exchange(requestHead, body, deadlineNanos);
+            release(connection);
+            return answer;
+        } catch (IOException e) {
+            connection.close();
+            if (guard != null && guard.isDone() && !guard.isCancelled()) {
+                SocketTimeoutException timeout = new SocketTimeoutException(
+                        "the request was not written before the exchange's deadline");
+                timeout.initCause(e);
+                throw timeout;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        } finally {
+            if (guard != null) {
+                guard.cancel(false);
+            }
+        }
+    }
+
+    /** The most recently used idle connection young enough to trust, closing the ones too old. */
+    private HttpConnection kept() {
+        HttpConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            if (System.nanoTime() - connection.lastUsedNanos() < IDLE_NANOS_MAX) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
+    }
+
+    private void release(HttpConnection connection) {
+        if (!connection.reusable() || closed || idle.size() >= IDLE_CONNECTIONS_MAX) {
+            connection.close();
+            return;
+        }
+        idle.offerFirst(connection);
+        if (closed) {
+            connection.close(); // closed meanwhile: close() may have drained the deque before this one went in
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        HttpConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.close();
+        }
+    }
+
+    /** Why a connect that could not finish in time is reported as one: the caller fails over at once. */
+    static ConnectTimeoutException connectTimeout(InetSocketAddress address, SocketTimeoutException cause) {
+        ConnectTimeoutException timeout = new ConnectTimeoutException("connect to " + address + " timed out");
+        timeout.initCause(cause);
+        return timeout;
+    }
+
+    static long millisLeft(long deadlineNanos) throws SocketTimeoutException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (left <= 0) {
+            throw new SocketTimeoutException("the exchange's deadline passed");
+        }
+        return left;
+    }
+
+    static Socket connected(InetSocketAddress address, long deadlineNanos) throws IOException {
+        InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(resolved, (int) Math.min(Integer.MAX_VALUE, millisLeft(deadlineNanos)));
+            return socket;
+        } catch (SocketTimeoutException e) {
+            socket.close();
+            throw connectTimeout(address, e);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+}
