@@ -54,7 +54,13 @@ public class RocksStorage implements AutoCloseable {
         directory = properties.dataDir().toAbsolutePath();
         createPrivateDirectory(directory);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setMaxBackgroundJobs(2).setKeepLogFileNum(3);
+                .setMaxBackgroundJobs(2).setKeepLogFileNum(3)
+                // Write the log and new table files out to disk as they grow, 1 MiB at a time, instead of all at
+                // once: at every memtable switch RocksDB syncs the finished log, and with 64 MB of it still in the
+                // page cache that sync and the new table file's held the node's writes for up to seconds, on all
+                // three replicas together, since they fill their memtables in step (open loop at half load: a
+                // latency spike at every flush; docs/benchmarks.md, "Open loop").
+                .setWalBytesPerSync(1 << 20).setBytesPerSync(1 << 20);
         columnOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
