@@ -59,18 +59,23 @@ final class HttpConnection {
         } catch (SocketException e) {
             throw closedByNode(e);
         }
-        int status;
+        String statusLine;
         try {
-            status = statusLine(readLine(deadlineNanos));
+            statusLine = readLine(deadlineNanos);
         } catch (EOFException | SocketException e) {
             if (limit == 0) {
                 throw closedByNode(e);
             }
             throw e;
         }
+        int status = statusLine(statusLine);
         while (status >= 100 && status < 200) { // informational answers precede the real one
             headers(deadlineNanos);
-            status = statusLine(readLine(deadlineNanos));
+            statusLine = readLine(deadlineNanos);
+            status = statusLine(statusLine);
+        }
+        if (statusLine.startsWith("HTTP/1.0")) {
+            reusable = false; // an HTTP/1.0 peer closes the connection after its answer unless it says otherwise
         }
         Headers headers = headers(deadlineNanos);
         byte[] answer;

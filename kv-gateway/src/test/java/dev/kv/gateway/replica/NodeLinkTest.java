@@ -207,9 +207,21 @@ class NodeLinkTest {
     }
 
     @Test
+    void anHttp10AnswerIsReadByItsLengthAndItsConnectionNotReused() throws IOException {
+        script = (request, out) -> {
+            out.write("HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nhttp".getBytes(StandardCharsets.US_ASCII));
+            return true; // an HTTP/1.0 server would close now; this one does not, and must not be asked again
+        };
+        assertThat(text(post("x"))).isEqualTo("http");
+        script = NodeLinkTest::echo;
+        assertThat(text(post("y"))).isEqualTo("y");
+        assertThat(connections).hasValue(2);
+    }
+
+    @Test
     void anAnswerDelimitedByTheEndOfTheConnectionIsReadToItsEnd() throws IOException {
         script = (request, out) -> {
-            out.write("HTTP/1.0 200 OK\r\n\r\nuntil the end".getBytes(StandardCharsets.US_ASCII));
+            out.write("HTTP/1.1 200 OK\r\n\r\nuntil the end".getBytes(StandardCharsets.US_ASCII));
             return false;
         };
         assertThat(text(post("x"))).isEqualTo("until the end");
