@@ -1,7 +1,9 @@
 package dev.kv.gateway.replica;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +11,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection to a node, for {@link NodeLink}: writes a request in one piece and reads the answer, with
@@ -39,8 +44,37 @@ final class HttpConnection {
         this.out = socket.getOutputStream();
     }
 
+    /**
+     * Connects to {@code address} (resolved now, so a node that moved is found at its new address) by the deadline.
+     *
+     * @throws ConnectTimeoutException if the connection could not be made in time: nothing reached the node, so a
+     *         writer fails over at once
+     */
     static HttpConnection open(InetSocketAddress address, long deadlineNanos) throws IOException {
-        return new HttpConnection(NodeLink.connected(address, deadlineNanos));
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()),
+                    millisLeft(deadlineNanos));
+            return new HttpConnection(socket);
+        } catch (SocketTimeoutException e) {
+            socket.close();
+            ConnectTimeoutException timeout = new ConnectTimeoutException("connect to " + address + " timed out");
+            timeout.initCause(e);
+            throw timeout;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** What is left of the deadline, in whole milliseconds (at least one), for a socket's timeouts. */
+    private static int millisLeft(long deadlineNanos) throws SocketTimeoutException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (left <= 0) {
+            throw new SocketTimeoutException("the exchange's deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
     }
 
     /**
@@ -166,9 +200,9 @@ final class HttpConnection {
                     throw new IOException("an answer of " + contentLength + " bytes is not accepted");
                 }
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                chunked = value.toLowerCase(java.util.Locale.ROOT).endsWith("chunked");
+                chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
             } else if (name.equalsIgnoreCase("Connection")) {
-                close = value.toLowerCase(java.util.Locale.ROOT).contains("close");
+                close = value.toLowerCase(Locale.ROOT).contains("close");
             }
         }
     }
@@ -179,8 +213,7 @@ final class HttpConnection {
         System.arraycopy(buffer, position, body, 0, filled);
         position += filled;
         while (filled < body.length) {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
-            int read = in.read(body, filled, body.length - filled);
+            int read = readSome(body, filled, deadlineNanos);
             if (read < 0) {
                 throw new EOFException("the answer ended after " + filled + " of its " + length + " bytes");
             }
@@ -190,7 +223,7 @@ final class HttpConnection {
     }
 
     private byte[] chunked(long deadlineNanos) throws IOException {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String line = readLine(deadlineNanos);
             int extension = line.indexOf(';');
@@ -217,23 +250,18 @@ final class HttpConnection {
     }
 
     private byte[] untilClosed(long deadlineNanos) throws IOException {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(buffer, position, limit - position);
         position = limit;
         byte[] chunk = new byte[8192];
         int read;
-        while ((read = readSome(chunk, deadlineNanos)) >= 0) {
+        while ((read = readSome(chunk, 0, deadlineNanos)) >= 0) {
             if (body.size() + read > BODY_BYTES_MAX) {
                 throw new IOException("an answer of over " + BODY_BYTES_MAX + " bytes is not accepted");
             }
             body.write(chunk, 0, read);
         }
         return body.toByteArray();
-    }
-
-    private int readSome(byte[] into, long deadlineNanos) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
-        return in.read(into);
     }
 
     /** A line up to CRLF (or LF), without it; ISO-8859-1 as HTTP's header bytes are. */
@@ -266,8 +294,9 @@ final class HttpConnection {
         }
     }
 
+    /** Reads what has arrived into {@code into} from {@code offset} on, waiting at most until the deadline. */
     private int readSome(byte[] into, int offset, long deadlineNanos) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, NodeLink.millisLeft(deadlineNanos)));
+        socket.setSoTimeout(millisLeft(deadlineNanos));
         return in.read(into, offset, into.length - offset);
     }
 

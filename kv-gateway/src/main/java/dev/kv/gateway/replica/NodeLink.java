@@ -1,11 +1,11 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.core.cluster.ClusterSecret;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,7 @@ final class NodeLink implements AutoCloseable {
             if (secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                 throw new IllegalArgumentException("the cluster secret must be printable ASCII without spaces");
             }
-            head.append(dev.kv.core.cluster.ClusterSecret.HEADER).append(": ").append(secret).append("\r\n");
+            head.append(ClusterSecret.HEADER).append(": ").append(secret).append("\r\n");
         }
         this.requestHead = head.append("Content-Length: ").toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -145,37 +145,6 @@ final class NodeLink implements AutoCloseable {
         HttpConnection connection;
         while ((connection = idle.pollFirst()) != null) {
             connection.close();
-        }
-    }
-
-    /** Why a connect that could not finish in time is reported as one: the caller fails over at once. */
-    static ConnectTimeoutException connectTimeout(InetSocketAddress address, SocketTimeoutException cause) {
-        ConnectTimeoutException timeout = new ConnectTimeoutException("connect to " + address + " timed out");
-        timeout.initCause(cause);
-        return timeout;
-    }
-
-    static long millisLeft(long deadlineNanos) throws SocketTimeoutException {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (left <= 0) {
-            throw new SocketTimeoutException("the exchange's deadline passed");
-        }
-        return left;
-    }
-
-    static Socket connected(InetSocketAddress address, long deadlineNanos) throws IOException {
-        InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.connect(resolved, (int) Math.min(Integer.MAX_VALUE, millisLeft(deadlineNanos)));
-            return socket;
-        } catch (SocketTimeoutException e) {
-            socket.close();
-            throw connectTimeout(address, e);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Supplier;
 
 /**
  * HTTP/1.1 to the nodes. Batches of replica calls, the hot path, go over each node's kept connections ({@link
@@ -118,7 +119,7 @@ final class NodeTransport implements AutoCloseable {
     }
 
     CompletableFuture<Response> exchange(Request request) {
-        return CompletableFuture.supplyAsync(() -> execute(request), calls);
+        return run(() -> execute(request), false);
     }
 
     /**
@@ -126,8 +127,16 @@ final class NodeTransport implements AutoCloseable {
      * none has to wake the caller when it ends. Fails as {@link #exchange} does, with a {@link CompletionException}.
      */
     CompletableFuture<Response> exchangeHere(Request request) {
+        return run(() -> execute(request), true);
+    }
+
+    /** The exchange on a virtual thread of its own, or on the calling thread (then done when this returns). */
+    private CompletableFuture<Response> run(Supplier<Response> exchange, boolean here) {
+        if (!here) {
+            return CompletableFuture.supplyAsync(exchange, calls);
+        }
         try {
-            return CompletableFuture.completedFuture(execute(request));
+            return CompletableFuture.completedFuture(exchange.get());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e instanceof CompletionException ? e : new CompletionException(e));
         }
@@ -141,14 +150,7 @@ final class NodeTransport implements AutoCloseable {
     CompletableFuture<Response> batch(URI endpoint, String secret, byte[] body, Duration timeout, boolean here) {
         NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(uri, secret, watchdog));
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
-        if (!here) {
-            return CompletableFuture.supplyAsync(() -> post(link, body, deadlineNanos), calls);
-        }
-        try {
-            return CompletableFuture.completedFuture(post(link, body, deadlineNanos));
-        } catch (CompletionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return run(() -> post(link, body, deadlineNanos), here);
     }
 
     private static Response post(NodeLink link, byte[] body, long deadlineNanos) {

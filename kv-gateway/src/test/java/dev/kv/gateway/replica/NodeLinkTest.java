@@ -148,6 +148,13 @@ class NodeLinkTest {
         return new String(answer.body(), StandardCharsets.UTF_8);
     }
 
+    /** With the node answering normally again: the exchange works, over a connection opened anew. */
+    private void theNextExchangeGoesOverASecondConnection() throws IOException {
+        script = NodeLinkTest::echo;
+        assertThat(text(post("next"))).isEqualTo("next");
+        assertThat(connections).hasValue(2);
+    }
+
     @Test
     void exchangesGoOverOneKeptConnectionWithTheSecretAndTheExactBody() throws IOException {
         for (int i = 0; i < 5; i++) {
@@ -201,9 +208,7 @@ class NodeLinkTest {
         assertThat(answer.status()).isEqualTo(401);
         assertThat(text(answer)).isEqualTo("denied");
 
-        script = NodeLinkTest::echo;
-        assertThat(text(post("again"))).isEqualTo("again");
-        assertThat(connections).hasValue(2);
+        theNextExchangeGoesOverASecondConnection();
     }
 
     @Test
@@ -213,9 +218,7 @@ class NodeLinkTest {
             return true; // an HTTP/1.0 server would close now; this one does not, and must not be asked again
         };
         assertThat(text(post("x"))).isEqualTo("http");
-        script = NodeLinkTest::echo;
-        assertThat(text(post("y"))).isEqualTo("y");
-        assertThat(connections).hasValue(2);
+        theNextExchangeGoesOverASecondConnection();
     }
 
     @Test
@@ -225,9 +228,7 @@ class NodeLinkTest {
             return false;
         };
         assertThat(text(post("x"))).isEqualTo("until the end");
-        script = NodeLinkTest::echo;
-        assertThat(text(post("y"))).isEqualTo("y");
-        assertThat(connections).hasValue(2);
+        theNextExchangeGoesOverASecondConnection();
     }
 
     /** The batcher sends a batch again after this failure only when it holds no coordinate attempt. */
@@ -238,9 +239,7 @@ class NodeLinkTest {
 
         assertThatThrownBy(() -> post("lost")).isInstanceOf(NoHttpResponseException.class);
 
-        script = NodeLinkTest::echo;
-        assertThat(text(post("fresh"))).isEqualTo("fresh");
-        assertThat(connections).hasValue(2);
+        theNextExchangeGoesOverASecondConnection();
     }
 
     @Test
@@ -283,9 +282,7 @@ class NodeLinkTest {
             return true;
         };
         assertThat(text(post("x"))).isEqualTo("ok");
-        script = NodeLinkTest::echo;
-        assertThat(text(post("y"))).isEqualTo("y");
-        assertThat(connections).hasValue(2);
+        theNextExchangeGoesOverASecondConnection();
     }
 
     @Test
