@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The public API of the gateway over {@link HttpClient}. Every request has a timeout, so no test can hang on a
@@ -26,9 +27,14 @@ public final class GatewayClient {
 
     private final HttpClient http;
     private final URI base;
-    private final String clusterSecret;
+    private final Supplier<String> clusterSecret;
 
     GatewayClient(HttpClient http, URI base, String clusterSecret) {
+        this(http, base, () -> clusterSecret);
+    }
+
+    /** @param clusterSecret what admin calls send, asked each time (a test may rotate the secret) */
+    GatewayClient(HttpClient http, URI base, Supplier<String> clusterSecret) {
         this.http = http;
         this.base = base;
         this.clusterSecret = clusterSecret;
@@ -92,7 +98,7 @@ public final class GatewayClient {
     }
 
     private JsonNode admin(String method, int expected) {
-        Reply reply = raw(method, "/admin/v1/repair").header("X-KV-Cluster-Secret", clusterSecret).send();
+        Reply reply = raw(method, "/admin/v1/repair").header("X-KV-Cluster-Secret", clusterSecret.get()).send();
         if (reply.status() != expected) {
             throw new IllegalStateException(method + " /admin/v1/repair: " + reply);
         }
@@ -101,7 +107,7 @@ public final class GatewayClient {
 
     /** An admin call with the cluster secret, e.g. {@code POST /admin/v1/nodes/n4/decommission}. */
     public Reply admin(String method, String path) {
-        return raw(method, path).header("X-KV-Cluster-Secret", clusterSecret).send();
+        return raw(method, path).header("X-KV-Cluster-Secret", clusterSecret.get()).send();
     }
 
     /** A member's state in the gateway's view (joining, normal, leaving, left, removed, waiting), or null. */

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real cluster on loopback: N storage-node JVMs and one gateway JVM started from the built executable jars, each
- * on a free port, each node with its own temporary data directory, all sharing a random cluster secret. Logs go to
+ * on a free port, each node with its own temporary data directory, all sharing a random cluster secret (each process
+ * reading it from a file of its own). Logs go to
  * {@code target/cluster-logs/<name>/}. {@link #close()} stops every process it started and deletes the data; a JVM
  * shutdown hook covers the case where close is never reached.
  *
@@ -31,6 +32,8 @@ import static org.awaitility.Awaitility.await;
 public final class KvCluster implements AutoCloseable {
 
     private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(30);
+    /** How often every process reads its secret file again. */
+    public static final Duration SECRET_RELOAD_INTERVAL = Duration.ofMillis(250);
 
     private final Builder config;
     private final Path logDirectory;
@@ -39,11 +42,11 @@ public final class KvCluster implements AutoCloseable {
     private final List<KvNode> nodes = new ArrayList<>();
     private final List<KvProcess> extraGateways = new ArrayList<>();
     private final String seeds;
-    private final java.util.Map<String, String> environment;
+    private final Path secretFiles;
     private final KvProcess gatewayProcess;
     private final KvProcess dashboardProcess;
     private final GatewayClient gateway;
-    private final String secret;
+    private volatile String secret;
     private boolean closed;
 
     private KvCluster(Builder config, String name) throws IOException {
@@ -58,14 +61,12 @@ public final class KvCluster implements AutoCloseable {
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
         this.secret = secret;
-        // As ./kv up does: the secret in the environment (kv.cluster.secret), never on a command line ps shows.
-        java.util.Map<String, String> secretOnly = java.util.Map.of("KV_CLUSTER_SECRET", secret);
+        this.secretFiles = Files.createDirectories(dataRoot.resolve("secrets"));
         List<Integer> ports = freePorts(config.nodeCount + 2);
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
         this.seeds = seeds;
-        this.environment = secretOnly;
         List<String> initialMembers = new ArrayList<>();
         for (int i = 0; i < config.nodeCount; i++) {
             initialMembers.add("n" + (i + 1));
@@ -86,22 +87,52 @@ public final class KvCluster implements AutoCloseable {
                     "--kv.gossip.seeds=" + seeds,
                     "--kv.membership.initial-members=" + String.join(",", initialMembers)));
             nodeArguments.addAll(config.nodeArguments());
-            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, secretOnly,
+            KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                     logDirectory.resolve(id + ".log"), http);
-            nodes.add(new KvNode(id, data, process, http, secret));
+            nodes.add(new KvNode(id, data, process, http, this::clusterSecret));
         }
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), gatewayPort, gatewayArguments,
-                secretOnly, logDirectory.resolve("gateway.log"), http);
+                environment("gateway"), logDirectory.resolve("gateway.log"), http);
         this.dashboardProcess = !config.dashboard ? null : new KvProcess("dashboard", jar("kv.admin.jar"),
                 ports.getLast(), List.of("--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
-                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort), secretOnly,
+                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort), environment("dashboard"),
                 logDirectory.resolve("dashboard.log"), http);
-        this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), secret);
+        this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), this::clusterSecret);
     }
 
-    /** The cluster secret every process was started with (for tests about the secret itself). */
+    /** The cluster secret the harness's own calls send: the one every process was started with, until rotated. */
     public String clusterSecret() {
         return secret;
+    }
+
+    /** From now on the harness's own calls send {@code next} (a test that rotated the secret). */
+    public void sendSecret(String next) {
+        this.secret = next;
+    }
+
+    /**
+     * The file the process {@code name} ({@code n1}, {@code gateway}, {@code dashboard}...) reads its cluster secret
+     * from, again every {@link #SECRET_RELOAD_INTERVAL}: a test rotates the secret by writing it.
+     */
+    public Path secretFile(String name) {
+        return secretFiles.resolve(name);
+    }
+
+    /**
+     * As {@code ./kv up} does: the secret in a file named in the environment ({@code kv.cluster.secret-file}), never on
+     * a command line ps shows; one file per process, so a test can rotate the members one at a time.
+     */
+    private java.util.Map<String, String> environment(String name) {
+        try {
+            Path file = secretFile(name);
+            if (!Files.exists(file)) {
+                Files.writeString(file, secret + "\n");
+            }
+            return java.util.Map.of("KV_CLUSTER_SECRET_FILE", file.toString(),
+                    "KV_CLUSTER_SECRET_RELOAD_INTERVAL", SECRET_RELOAD_INTERVAL.toMillis() + "ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The process ids of every running service (nodes, gateway, dashboard). */
@@ -200,9 +231,9 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.gossip.seeds=" + seeds));
         nodeArguments.addAll(config.nodeArguments());
         nodeArguments.addAll(List.of(extraArguments));
-        KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment,
+        KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                 logDirectory.resolve(id + ".log"), http);
-        KvNode node = new KvNode(id, data, process, http, secret);
+        KvNode node = new KvNode(id, data, process, http, this::clusterSecret);
         nodes.add(node);
         process.launch();
         return node;
@@ -218,12 +249,12 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.gateway.seeds=" + seeds));
         gatewayArguments.addAll(config.gatewayArguments);
         gatewayArguments.addAll(List.of(arguments));
-        KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment,
+        KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment(name),
                 logDirectory.resolve(name + ".log"), http);
         extraGateways.add(process);
         process.launch();
         process.awaitReady();
-        return new GatewayClient(http, process.baseUri(), secret);
+        return new GatewayClient(http, process.baseUri(), this::clusterSecret);
     }
 
     /** kill -9 of the gateway, then a start with the same configuration; waits until it is ready. */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * One storage node of a {@link KvCluster}: its process (kill, start, restart on the same port and data directory)
@@ -32,9 +33,9 @@ public final class KvNode {
     private final Path dataDirectory;
     private final KvProcess process;
     private final HttpClient http;
-    private final String secret;
+    private final Supplier<String> secret;
 
-    KvNode(String id, Path dataDirectory, KvProcess process, HttpClient http, String secret) {
+    KvNode(String id, Path dataDirectory, KvProcess process, HttpClient http, Supplier<String> secret) {
         this.id = id;
         this.dataDirectory = dataDirectory;
         this.process = process;
@@ -258,7 +259,7 @@ public final class KvNode {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(baseUri().resolve(path)).timeout(GatewayClient.REQUEST_TIMEOUT)
-                .header(SECRET_HEADER, secret);
+                .header(SECRET_HEADER, secret.get());
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {

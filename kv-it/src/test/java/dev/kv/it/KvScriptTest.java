@@ -210,6 +210,16 @@ class KvScriptTest {
     }
 
     @Test
+    void whileTheSecretIsRotatedTheFirstListedValueIsSent() throws Exception {
+        Files.writeString(data.resolve("cluster-secret"), "\n " + SECRET + "\nthe-next-secret\n");
+
+        Run run = kv("cleanup");
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(gateway.posts()).containsExactly("POST /admin/v1/cleanup secret=" + SECRET);
+    }
+
+    @Test
     void removeWaitsUntilTheNodeIsRemovedAndARefusalNamesTheReason() throws Exception {
         gateway.clusterViews(
                 cluster(transition("remove", "n4", 2, 8, 1_048_576, "5"), member("n1", "normal"),

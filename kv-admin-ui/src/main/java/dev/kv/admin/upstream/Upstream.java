@@ -3,7 +3,7 @@ package dev.kv.admin.upstream;
 import dev.kv.admin.AdminProperties;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
-import org.springframework.beans.factory.annotation.Value;
+import dev.kv.web.security.LiveClusterSecret;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -54,9 +54,9 @@ public class Upstream {
 
     private final RestClient client;
     private final URI gateway;
-    private final String secret;
+    private final LiveClusterSecret secret;
 
-    Upstream(RestClient.Builder builder, AdminProperties properties, @Value("${kv.cluster.secret:}") String secret) {
+    Upstream(RestClient.Builder builder, AdminProperties properties, LiveClusterSecret secret) {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(properties.timeout()).build());
         factory.setReadTimeout(properties.timeout());
@@ -95,8 +95,9 @@ public class Upstream {
         try {
             RestClient.RequestBodySpec request = client.method(method).uri(uri);
             headers.forEach(request::header);
-            if (internal && !secret.isEmpty()) {
-                request.header(ClusterSecret.HEADER, secret);
+            String current = secret.get().current();
+            if (internal && !current.isEmpty()) {
+                request.header(ClusterSecret.HEADER, current);
             }
             if (body != null) {
                 request.body(body);

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The replica calls to one node, coalesced into batches ({@link ReplicaBatchCodec}, {@code POST /internal/v1/batch}):
@@ -42,7 +43,7 @@ final class NodeBatcher {
 
     private final NodeTransport http;
     private final URI uri;
-    private final String secret;
+    private final Supplier<String> secret;
     private final Duration timeout;
     private final int maxInFlight;
     private final int maxCalls;
@@ -51,7 +52,7 @@ final class NodeBatcher {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    NodeBatcher(NodeTransport http, URI baseUri, String secret, Duration timeout, int maxInFlight, int maxCalls,
+    NodeBatcher(NodeTransport http, URI baseUri, Supplier<String> secret, Duration timeout, int maxInFlight, int maxCalls,
                 String nodeId, MeterRegistry registry) {
         this.http = http;
         this.uri = baseUri.resolve("internal/v1/batch");

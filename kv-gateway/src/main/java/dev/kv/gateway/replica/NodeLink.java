@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Kept-alive HTTP/1.1 connections to one node's batch endpoint ({@code POST /internal/v1/batch}), each a plain
@@ -46,33 +47,52 @@ final class NodeLink implements AutoCloseable {
     }
 
     private final InetSocketAddress address;
-    private final byte[] requestHead;
+    private final String requestLine;
+    private final Supplier<String> secret;
+    private volatile RequestHead head;
     private final ScheduledExecutorService watchdog;
     private final ConcurrentLinkedDeque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     /**
      * @param endpoint the batch endpoint ({@code http://host:port/internal/v1/batch})
-     * @param secret   the cluster secret, sent with every request (none when empty)
+     * @param secret   the cluster secret's value to send, asked for every request (none when empty), so a rotated
+     *                 secret goes out from the next exchange on
      * @param watchdog closes a socket whose large request outlives its deadline
      */
-    NodeLink(URI endpoint, String secret, ScheduledExecutorService watchdog) {
+    NodeLink(URI endpoint, Supplier<String> secret, ScheduledExecutorService watchdog) {
         if (!"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("not an http:// endpoint with a host: " + endpoint);
         }
         int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
         this.address = InetSocketAddress.createUnresolved(endpoint.getHost(), port);
         this.watchdog = watchdog;
-        StringBuilder head = new StringBuilder(256).append("POST ").append(endpoint.getRawPath()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(endpoint.getHost()).append(':').append(port).append("\r\n")
-                .append("Content-Type: application/octet-stream\r\n");
-        if (!secret.isEmpty()) {
-            if (secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        this.requestLine = "POST " + endpoint.getRawPath() + " HTTP/1.1\r\nHost: " + endpoint.getHost() + ':' + port
+                + "\r\nContent-Type: application/octet-stream\r\n";
+        this.secret = secret;
+    }
+
+    /** The request's header lines up to {@code Content-Length: }, encoded again only when the secret has changed. */
+    private byte[] requestHead() {
+        String current = secret.get();
+        RequestHead head = this.head;
+        if (head != null && head.secret().equals(current)) {
+            return head.bytes();
+        }
+        StringBuilder text = new StringBuilder(256).append(requestLine);
+        if (!current.isEmpty()) {
+            if (current.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                 throw new IllegalArgumentException("the cluster secret must be printable ASCII without spaces");
             }
-            head.append(ClusterSecret.HEADER).append(": ").append(secret).append("\r\n");
+            text.append(ClusterSecret.HEADER).append(": ").append(current).append("\r\n");
         }
-        this.requestHead = head.append("Content-Length: ").toString().getBytes(StandardCharsets.US_ASCII);
+        head = new RequestHead(current, text.append("Content-Length: ").toString().getBytes(StandardCharsets.US_ASCII));
+        this.head = head;
+        return head.bytes();
+    }
+
+    /** The encoded head and the secret it carries. */
+    private record RequestHead(String secret, byte[] bytes) {
     }
 
     /**
@@ -94,7 +114,7 @@ final class NodeLink implements AutoCloseable {
                 ? watchdog.schedule(connection::close, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)
                 : null;
         try {
-            Answer answer = connection.exchange(requestHead, body, deadlineNanos);
+            Answer answer = connection.exchange(requestHead(), body, deadlineNanos);
             release(connection);
             return answer;
         } catch (IOException e) {

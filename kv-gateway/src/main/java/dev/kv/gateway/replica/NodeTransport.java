@@ -147,7 +147,8 @@ final class NodeTransport implements AutoCloseable {
      * with {@code here}, on the calling thread (see {@link #exchangeHere}). Fails with a {@link CompletionException}
      * whose cause is the transport's {@link IOException}.
      */
-    CompletableFuture<Response> batch(URI endpoint, String secret, byte[] body, Duration timeout, boolean here) {
+    CompletableFuture<Response> batch(URI endpoint, Supplier<String> secret, byte[] body, Duration timeout,
+                                      boolean here) {
         NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(uri, secret, watchdog));
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         return run(() -> post(link, body, deadlineNanos), here);

@@ -13,6 +13,7 @@ import dev.kv.gateway.config.BatchingProperties;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
+import dev.kv.web.security.LiveClusterSecret;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -55,7 +56,7 @@ public class ReplicaClient {
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final Duration timeout;
-    private final String secret;
+    private final Supplier<String> secret;
     private final MeterRegistry registry;
     private final ReplicaGuard guard;
 
@@ -63,11 +64,11 @@ public class ReplicaClient {
     private final Map<URI, NodeBatcher> batchers = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    public ReplicaClient(GatewayProperties properties, @Value("${kv.cluster.secret:}") String secret,
+    public ReplicaClient(GatewayProperties properties, LiveClusterSecret secret,
                          MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience,
                          BatchingProperties batching) {
         this.timeout = properties.replicaTimeout();
-        this.secret = secret;
+        this.secret = () -> secret.get().current();
         this.registry = registry;
         this.guard = guard;
         this.batching = batching;
@@ -219,8 +220,9 @@ public class ReplicaClient {
 
     private NodeTransport.Request request(NodeAddress node, String path) {
         NodeTransport.Request builder = new NodeTransport.Request(node.baseUri().resolve(URI.create(path)));
-        if (!secret.isEmpty()) {
-            builder.header(ClusterSecret.HEADER, secret);
+        String current = secret.get();
+        if (!current.isEmpty()) {
+            builder.header(ClusterSecret.HEADER, current);
         }
         return builder;
     }

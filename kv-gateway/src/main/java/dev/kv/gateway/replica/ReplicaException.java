@@ -5,7 +5,8 @@ import dev.kv.core.placement.TopologyMessage;
 /**
  * A replica call that did not succeed. {@code status} is the HTTP status when the replica answered (0 when it did
  * not: timeout, refused or reset connection, unreadable body). A 4xx answer is the request's fault, not the
- * replica's, and must not be retried elsewhere.
+ * replica's, and must not be retried elsewhere; except a refused credential (401, 403), which says the gateway and that
+ * node do not share a cluster secret: the cluster's fault, never the client's.
  */
 public class ReplicaException extends RuntimeException {
 
@@ -73,8 +74,9 @@ public class ReplicaException extends RuntimeException {
         return status;
     }
 
+    /** Whether the request itself was refused (a 4xx other than a refused credential or a topology fence). */
     public boolean isClientError() {
-        return status >= 400 && status < 500 && !isFenced();
+        return status >= 400 && status < 500 && status != 401 && status != 403 && !isFenced();
     }
 
     /** Whether the node answered with a refusal of its own choosing rather than failing (see {@link ReplicaGuard}). */

@@ -4,11 +4,13 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.security.ClusterSecretChain;
+import dev.kv.web.security.ClusterSecretConfiguration;
+import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
 import dev.kv.web.security.RejectedRequests;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -36,7 +38,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * header credential is never sent by a browser on its own), no saved requests.
  */
 @Configuration
-@Import(NoSecurityObservations.class)
+@Import({NoSecurityObservations.class, ClusterSecretConfiguration.class})
 class SecurityConfiguration {
 
     static final String OPERATOR = "OPERATOR";
@@ -49,13 +51,13 @@ class SecurityConfiguration {
             + "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     @Bean
-    SecurityFilterChain adminSecurity(HttpSecurity http, @Value("${kv.cluster.secret:}") String configured)
+    SecurityFilterChain adminSecurity(HttpSecurity http, LiveClusterSecret secret, MeterRegistry registry)
             throws Exception {
         http.securityMatcher(request -> !KeyPath.isKeyRoute(request.getRequestURI()))
                 .headers(headers -> headers.addHeaderWriter(new StaticHeadersWriter("Content-Security-Policy",
                         PAGE_POLICY)));
-        return new ClusterSecretChain(ClusterSecret.of(configured), OPERATOR, "the admin API is for operators",
-                Problems.WRITER).build(http, "/admin/**");
+        return new ClusterSecretChain(secret, OPERATOR, "the admin API is for operators",
+                Problems.WRITER, registry).build(http, "/admin/**");
     }
 
     /** The strict firewall for every path but the key route, which {@code KeyPathFilter} has already validated. */

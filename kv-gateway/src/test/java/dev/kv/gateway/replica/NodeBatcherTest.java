@@ -87,7 +87,7 @@ class NodeBatcherTest {
     }
 
     private NodeBatcher batcher(int maxInFlight, Duration timeout) {
-        return new NodeBatcher(http, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), "s3cret",
+        return new NodeBatcher(http, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), () -> "s3cret",
                 timeout, maxInFlight, 64, "n1", new SimpleMeterRegistry());
     }
 

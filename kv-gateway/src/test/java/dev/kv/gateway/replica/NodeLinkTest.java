@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,13 +62,14 @@ class NodeLinkTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean stalled;
     private NodeLink link;
+    private final AtomicReference<String> secret = new AtomicReference<>("s3cret");
 
     @BeforeEach
     void start() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
-        link = new NodeLink(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/internal/v1/batch"), "s3cret",
-                watchdog);
+        link = new NodeLink(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/internal/v1/batch"),
+                secret::get, watchdog);
     }
 
     @AfterEach
@@ -169,6 +171,21 @@ class NodeLinkTest {
         assertThat(first.header("X-KV-Cluster-Secret")).isEqualTo("s3cret");
         assertThat(first.header("Content-Type")).isEqualTo("application/octet-stream");
         assertThat(first.header("Host")).isEqualTo("127.0.0.1:" + server.getLocalPort());
+    }
+
+    @Test
+    void aRotatedSecretGoesOutFromTheNextExchangeOnTheSameConnection() throws IOException {
+        post("before");
+        secret.set("n3w-s3cret");
+        post("after");
+        secret.set("");
+        post("without");
+
+        assertThat(connections).hasValue(1);
+        assertThat(requests.get(0).header("X-KV-Cluster-Secret")).isEqualTo("s3cret");
+        assertThat(requests.get(1).header("X-KV-Cluster-Secret")).isEqualTo("n3w-s3cret");
+        assertThat(requests.get(2).header("X-KV-Cluster-Secret")).isNull();
+        assertThat(requests.get(2).header("Content-Type")).isEqualTo("application/octet-stream");
     }
 
     @Test
@@ -291,7 +308,7 @@ class NodeLinkTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), "",
+        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), () -> "",
                 watchdog)) {
             assertThatThrownBy(() -> nowhere.post(new byte[1], System.nanoTime() + 1_000_000_000L))
                     .isInstanceOf(ConnectException.class).isNotInstanceOf(ConnectTimeoutException.class);
@@ -300,8 +317,9 @@ class NodeLinkTest {
 
     @Test
     void aSecretThatWouldBreakTheRequestHeadIsRefused() {
-        assertThatThrownBy(() -> new NodeLink(URI.create("http://127.0.0.1:1/internal/v1/batch"), "a\r\nX-Evil: 1",
-                watchdog)).isInstanceOf(IllegalArgumentException.class);
+        secret.set("a\r\nX-Evil: 1");
+        assertThatThrownBy(() -> post("x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(requests).isEmpty();
     }
 
     /** Holds a fake node's thread until the test ends: a node that stopped (SIGSTOP). */

@@ -4,8 +4,8 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.membership.TopologyService;
+import dev.kv.web.security.LiveClusterSecret;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -29,15 +29,16 @@ import java.util.function.Supplier;
 public class PeerClient {
 
     private final HttpClient http;
-    private final String secret;
+    private final Supplier<ClusterSecret> secret;
     private final Supplier<String> topologyVersion;
 
     @Autowired
-    public PeerClient(@Value("${kv.cluster.secret:}") String secret, TopologyService topologies) {
+    public PeerClient(LiveClusterSecret secret, TopologyService topologies) {
         this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null));
     }
 
-    public PeerClient(String secret, Supplier<String> topologyVersion) {
+    /** @param secret asked on every call, so a reloaded secret is sent from the next call on */
+    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion) {
         this.secret = secret;
         this.topologyVersion = topologyVersion;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -78,8 +79,9 @@ public class PeerClient {
             throw new IllegalArgumentException("peer paths are absolute: " + path);
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
-        if (!secret.isEmpty()) {
-            builder.header(ClusterSecret.HEADER, secret);
+        String current = secret.get().current();
+        if (!current.isEmpty()) {
+            builder.header(ClusterSecret.HEADER, current);
         }
         String version = topologyVersion.get();
         if (version != null) {

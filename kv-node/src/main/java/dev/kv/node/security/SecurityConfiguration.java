@@ -4,11 +4,13 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.security.ClusterSecretChain;
+import dev.kv.web.security.ClusterSecretConfiguration;
+import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
 import dev.kv.web.security.RejectedRequests;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -32,7 +34,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * the firewall still applies.
  */
 @Configuration
-@Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class})
+@Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class, ClusterSecretConfiguration.class})
 class SecurityConfiguration {
 
     static final String MEMBER = "CLUSTER_MEMBER";
@@ -40,13 +42,12 @@ class SecurityConfiguration {
 
     /** Who may use the internal and admin APIs; also consulted by the batch valve, which serves ahead of the chain. */
     @Bean
-    ClusterSecretChain clusterSecretChain(@Value("${kv.cluster.secret:}") String configured) {
-        ClusterSecret secret = ClusterSecret.of(configured);
-        if (!secret.isConfigured()) {
+    ClusterSecretChain clusterSecretChain(LiveClusterSecret secret, MeterRegistry registry) {
+        if (!secret.get().isConfigured()) {
             log.warn("kv.cluster.secret is not set: the internal API accepts any caller (loopback development only)");
         }
         return new ClusterSecretChain(secret, MEMBER, "/internal and /admin are for cluster members and operators",
-                ProblemWriter.ABOUT_BLANK);
+                ProblemWriter.ABOUT_BLANK, registry);
     }
 
     @Bean

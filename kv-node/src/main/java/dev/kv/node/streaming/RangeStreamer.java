@@ -17,6 +17,7 @@ import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
+import dev.kv.web.security.LiveClusterSecret;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,7 +91,7 @@ public class RangeStreamer {
 
     RangeStreamer(TopologyService topologies, GossipService gossip, RecordStore store, RocksStorage storage,
                   StreamingProperties properties, InstantSource clock, MeterRegistry registry,
-                  @Value("${kv.cluster.secret:}") String secret,
+                  LiveClusterSecret secret,
                   @Value("${kv.gossip.interval:1s}") java.time.Duration gossipInterval) {
         this.settleMillis = gossipInterval.toMillis() * 2;
         this.topologies = topologies;

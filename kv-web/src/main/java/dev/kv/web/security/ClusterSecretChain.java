@@ -2,6 +2,8 @@ package dev.kv.web.security;
 
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.web.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -20,6 +22,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A stateless security chain in which the shared cluster secret, presented in {@link ClusterSecret#HEADER} and
@@ -29,11 +32,25 @@ import java.util.Locale;
  * <p>No session, no CSRF token (a browser never sends the header on its own), no saved requests, no logout. A missing
  * or wrong secret is a 401 problem naming which it was and who the paths are for ({@code audience}); a wrong secret
  * fails the request at once rather than falling through to the authorization rules. Without a configured secret
- * every path is open (loopback development): the caller decides whether to warn.
+ * every path is open (loopback development): the caller decides whether to warn. The secret is asked for on every
+ * request, so a reloaded one ({@link LiveClusterSecret}) applies at once; whether any is configured is decided when
+ * the chain is built (a live secret never falls back to none).
  *
  * @param audience completes the 401 detail, e.g. "the admin API is for operators"
  */
-public record ClusterSecretChain(ClusterSecret secret, String role, String audience, ProblemWriter problems) {
+public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, String audience,
+                                 ProblemWriter problems, MeterRegistry registry) {
+
+    /** Refusals counted by credential and reason; both reasons exist from the start, at 0. */
+    public ClusterSecretChain {
+        refusals(registry, "missing");
+        refusals(registry, "wrong");
+    }
+
+    private static Counter refusals(MeterRegistry registry, String reason) {
+        return Counter.builder("kv.auth.refusals").tag("credential", "cluster-secret").tag("reason", reason)
+                .description("requests refused for a missing or wrong credential").register(registry);
+    }
 
     /** The chain on {@code http}, which the caller may have narrowed or given headers already. */
     public SecurityFilterChain build(HttpSecurity http, String... protectedPatterns) throws Exception {
@@ -47,7 +64,7 @@ public record ClusterSecretChain(ClusterSecret secret, String role, String audie
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((request, response, e) -> problems.write(response, 403, "forbidden",
                                 "Forbidden", "not allowed for this credential")));
-        if (!secret.isConfigured()) {
+        if (!secret.get().isConfigured()) {
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
         }
         AuthenticationFilter authentication = new AuthenticationFilter(holderOfTheSecret(), this::fromHeader);
@@ -66,20 +83,22 @@ public record ClusterSecretChain(ClusterSecret secret, String role, String audie
      * serves a protected path ahead of this chain (the node's batch valve); the chain itself decides the same way.
      */
     public boolean admits(HttpServletRequest request) {
-        return !secret.isConfigured() || secret.matches(request.getHeader(ClusterSecret.HEADER));
+        ClusterSecret now = secret.get();
+        return !now.isConfigured() || now.matches(request.getHeader(ClusterSecret.HEADER));
     }
 
     /** The 401 problem for a request this chain does not admit, saying whether the secret was missing or wrong. */
     public void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String reason = request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong";
+        refusals(registry, reason).increment();
         problems.write(response, 401, "unauthorized", "Unauthorized",
-                (request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong") + " cluster secret in "
-                        + ClusterSecret.HEADER + ": " + audience);
+                reason + " cluster secret in " + ClusterSecret.HEADER + ": " + audience);
     }
 
     /** The secret alone identifies its holder; a wrong one throws, which the failure handler turns into a 401. */
     private AuthenticationManager holderOfTheSecret() {
         return authentication -> {
-            if (!secret.matches((String) authentication.getCredentials())) {
+            if (!secret.get().matches((String) authentication.getCredentials())) {
                 throw new BadCredentialsException("wrong cluster secret");
             }
             return UsernamePasswordAuthenticationToken.authenticated(principal(), null,
