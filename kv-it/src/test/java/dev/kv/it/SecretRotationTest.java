@@ -66,6 +66,7 @@ class SecretRotationTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 for (KvNode node : kv.nodes()) {
                     assertThat(status(node.baseUri(), "internal/v1/info", next)).as(node.id()).isEqualTo(200);
+                    assertThat(node.metric("kv_cluster_secret_values")).as(node.id()).isEqualTo(2);
                 }
                 assertThat(status(kv.gateway().baseUri(), "admin/v1/repair", next)).as("gateway").isEqualTo(200);
             });

@@ -1,6 +1,9 @@
 package dev.kv.web.security;
 
 import dev.kv.core.cluster.ClusterSecret;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,14 +22,24 @@ public class ClusterSecretConfiguration {
     @Bean(destroyMethod = "close")
     LiveClusterSecret clusterSecret(@Value("${kv.cluster.secret:}") String value,
                                     @Value("${kv.cluster.secret-file:}") String file,
-                                    @Value("${kv.cluster.secret-reload-interval:1s}") Duration interval) {
+                                    @Value("${kv.cluster.secret-reload-interval:1s}") Duration interval,
+                                    ObjectProvider<MeterRegistry> registry) {
+        LiveClusterSecret secret;
         if (file.isBlank()) {
-            return LiveClusterSecret.fixed(ClusterSecret.of(value));
-        }
-        if (!value.isBlank()) {
+            secret = LiveClusterSecret.fixed(ClusterSecret.of(value));
+        } else if (!value.isBlank()) {
             throw new IllegalStateException("set kv.cluster.secret or kv.cluster.secret-file, not both "
                     + "(KV_CLUSTER_SECRET / KV_CLUSTER_SECRET_FILE)");
+        } else {
+            secret = LiveClusterSecret.fromFile(Path.of(file), interval);
         }
-        return LiveClusterSecret.fromFile(Path.of(file), interval);
+        registry.ifAvailable(meters -> {
+            Gauge.builder("kv.cluster.secret.values", secret, s -> s.get().size())
+                    .description("cluster secret values accepted (2 while a rotation is under way)").register(meters);
+            Gauge.builder("kv.cluster.secret.loaded", secret, s -> s.loadedAtMillis() / 1000.0).baseUnit("seconds")
+                    .description("when the cluster secret held now was loaded, in seconds since the epoch")
+                    .register(meters);
+        });
+        return secret;
     }
 }

@@ -31,6 +31,7 @@ public final class LiveClusterSecret implements Supplier<ClusterSecret>, AutoClo
     private final Path file;
     private final ScheduledExecutorService reloader;
     private volatile ClusterSecret current;
+    private volatile long loadedAtMillis = System.currentTimeMillis();
     private byte[] lastRead;
     private String lastProblem;
 
@@ -71,6 +72,14 @@ public final class LiveClusterSecret implements Supplier<ClusterSecret>, AutoClo
         return current;
     }
 
+    /**
+     * When the secret held now was loaded (epoch milliseconds): an operator rotating it waits until every member's is
+     * later than the moment the file changed ({@code kv_cluster_secret_loaded_seconds}).
+     */
+    public long loadedAtMillis() {
+        return loadedAtMillis;
+    }
+
     /** Reads the file; a change with at least one usable value replaces the secret. Answers what was wrong, if any. */
     private synchronized String reload() {
         byte[] read;
@@ -96,6 +105,7 @@ public final class LiveClusterSecret implements Supplier<ClusterSecret>, AutoClo
         if (current == null || !secret.sameAs(current)) {
             boolean first = current == null;
             current = secret;
+            loadedAtMillis = System.currentTimeMillis();
             if (!first) {
                 log.info("cluster secret reloaded from {}: {} value(s) accepted, the first one sent", file,
                         secret.size());
