@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the dashboard reads from.
@@ -18,15 +19,20 @@ import java.time.Duration;
  * @param password   the login's password, from configuration or a Kubernetes Secret, never from code
  * @param valueMax   the largest value the key explorer forwards, the gateways' {@code kv.gateway.value-max}; a
  *                   larger request body is refused with 413 before it is read
+ * @param allowedHosts the host names (or addresses) the dashboard answers to in the {@code Host} header, besides
+ *                   loopback ones; empty: any host when bound beyond loopback (the login guards it), loopback
+ *                   names only when bound to loopback (a page elsewhere cannot reach it by DNS rebinding)
  */
 @ConfigurationProperties("kv.admin")
 public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
                               @DefaultValue("2s") Duration timeout,
                               @DefaultValue("") String username,
                               @DefaultValue("") String password,
-                              @DefaultValue("1MB") DataSize valueMax) {
+                              @DefaultValue("1MB") DataSize valueMax,
+                              @DefaultValue("") List<String> allowedHosts) {
 
     public AdminProperties {
+        allowedHosts = allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList();
         if (username.isEmpty() != password.isEmpty()) {
             throw new IllegalArgumentException("set both kv.admin.username and kv.admin.password, or neither");
         }

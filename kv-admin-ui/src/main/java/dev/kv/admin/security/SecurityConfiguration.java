@@ -4,12 +4,14 @@ import dev.kv.admin.AdminProperties;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.security.ClusterSecretConfiguration;
+import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -39,7 +41,10 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain dashboardSecurity(HttpSecurity http, AdminProperties properties) throws Exception {
+    SecurityFilterChain dashboardSecurity(HttpSecurity http, AdminProperties properties, Environment environment)
+            throws Exception {
+        ProtectedMode.enforce(environment, "the dashboard", properties.loginRequired(),
+                "a login (kv.admin.username and kv.admin.password)");
         if (!properties.loginRequired()) {
             log.warn("kv.admin.username/password are not set: the dashboard needs no login (loopback only)");
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())

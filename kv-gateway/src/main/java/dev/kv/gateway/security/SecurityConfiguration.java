@@ -7,6 +7,7 @@ import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
+import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.FirewalledRequest;
@@ -51,8 +53,10 @@ class SecurityConfiguration {
             + "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     @Bean
-    SecurityFilterChain adminSecurity(HttpSecurity http, LiveClusterSecret secret, MeterRegistry registry)
-            throws Exception {
+    SecurityFilterChain adminSecurity(HttpSecurity http, LiveClusterSecret secret, MeterRegistry registry,
+                                      Environment environment) throws Exception {
+        ProtectedMode.enforce(environment, "the gateway", secret.get().isConfigured(),
+                ProtectedMode.CLUSTER_SECRET_SETTINGS);
         http.securityMatcher(request -> !KeyPath.isKeyRoute(request.getRequestURI()))
                 .headers(headers -> headers.addHeaderWriter(new StaticHeadersWriter("Content-Security-Policy",
                         PAGE_POLICY)));

@@ -7,6 +7,7 @@ import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
+import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
@@ -42,7 +44,9 @@ class SecurityConfiguration {
 
     /** Who may use the internal and admin APIs; also consulted by the batch valve, which serves ahead of the chain. */
     @Bean
-    ClusterSecretChain clusterSecretChain(LiveClusterSecret secret, MeterRegistry registry) {
+    ClusterSecretChain clusterSecretChain(LiveClusterSecret secret, MeterRegistry registry, Environment environment) {
+        ProtectedMode.enforce(environment, "the node", secret.get().isConfigured(),
+                ProtectedMode.CLUSTER_SECRET_SETTINGS);
         if (!secret.get().isConfigured()) {
             log.warn("kv.cluster.secret is not set: the internal API accepts any caller (loopback development only)");
         }

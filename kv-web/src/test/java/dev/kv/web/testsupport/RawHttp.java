@@ -47,14 +47,20 @@ public final class RawHttp {
 
     /**
      * Sends a head with {@code framing} as its body header (e.g. a {@code Content-Length} larger than what follows,
-     * or {@code Transfer-Encoding: chunked}) and then exactly the bytes given.
+     * or {@code Transfer-Encoding: chunked}) and then exactly the bytes given; {@code Host: 127.0.0.1:port} unless
+     * the headers hold a Host of their own.
      */
     public static Response send(int port, String method, String target, String framing, byte[] bytes,
                                 String... headers) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(20_000);
-            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nConnection: close\r\n" + framing + "\r\n");
+            boolean ownHost = false;
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                ownHost |= headers[i].equalsIgnoreCase("Host");
+            }
+            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n"
+                    + (ownHost ? "" : "Host: 127.0.0.1:" + port + "\r\n")
+                    + "Connection: close\r\n" + framing + "\r\n");
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
             }
