@@ -6,8 +6,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.kv.it.TestSupport.expectProblem;
 import static dev.kv.it.TestSupport.expectStatus;
@@ -15,6 +33,7 @@ import static dev.kv.it.TestSupport.liveValues;
 import static dev.kv.it.TestSupport.onlySibling;
 import static dev.kv.it.TestSupport.uniqueKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Limits and bad input (DESIGN §2): the largest value round-trips byte for byte, anything larger is 413; bad keys and
@@ -26,6 +45,7 @@ class BadInputTest {
     static final KvClusterExtension cluster = new KvClusterExtension();
 
     private static final int VALUE_MAX = 1024 * 1024;
+    private static final int FLOOD = 150;
 
     @Test
     void valueOfExactlyOneMebibyteRoundTripsByteExactOnEveryReplica() {
@@ -197,6 +217,102 @@ class BadInputTest {
             assertThat(node.statusWithoutSecret("internal/v1/info")).as(node.id()).isEqualTo(401);
             assertThat(node.statusWithoutSecret("internal/v1/replica?key=" + KeyPaths.internal(key)))
                     .as(node.id()).isEqualTo(401);
+        }
+    }
+
+    /**
+     * A flood of 1 MiB PUTs, far more than the gateway's heap (192 MiB here; a hundred filled 96 MiB before the body
+     * budget): each is stored or refused with a 503 and Retry-After before its body is read, nothing else; the gateway
+     * runs out of nothing and serves on.
+     */
+    @Test
+    void aFloodOfLargePutsIsAnsweredStoredOrRefusedAndTheGatewayServesOn() throws Exception {
+        byte[] value = new byte[VALUE_MAX];
+        new Random(3).nextBytes(value);
+        Map<Integer, Integer> statuses = new ConcurrentSkipListMap<>();
+        List<String> refusalsWithoutRetryAfter = new CopyOnWriteArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(FLOOD)) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < FLOOD; i++) {
+                String key = uniqueKey("flood");
+                sent.add(clients.submit(() -> {
+                    Reply reply = cluster.gateway().put(key).body(value, "application/octet-stream").send();
+                    statuses.merge(reply.status(), 1, Integer::sum);
+                    if (reply.status() == 503 && reply.optionalHeader("Retry-After").isEmpty()) {
+                        refusalsWithoutRetryAfter.add(key);
+                    }
+                }));
+            }
+            for (Future<?> request : sent) {
+                request.get(2, TimeUnit.MINUTES);
+            }
+        }
+
+        assertThat(statuses.keySet()).as("statuses %s", statuses).isSubsetOf(204, 503);
+        assertThat(statuses.getOrDefault(204, 0)).as("stored").isPositive();
+        assertThat(refusalsWithoutRetryAfter).isEmpty();
+        String key = uniqueKey("after-flood");
+        expectStatus(cluster.gateway().write(key, "still serving", "w=all"), 204);
+        assertThat(expectStatus(cluster.gateway().read(key), 200).text()).isEqualTo("still serving");
+        assertThat(Files.readString(cluster.cluster().logFiles().stream()
+                .filter(log -> log.getFileName().toString().startsWith("gateway")).findFirst().orElseThrow()))
+                .doesNotContain("OutOfMemoryError");
+    }
+
+    /**
+     * Connections that never send a request, and requests whose headers stall, hold no worker the others need: the
+     * gateway serves other clients meanwhile, and closes the stalled connections after its connection timeout (5 s).
+     */
+    @Test
+    void slowAndIdleConnectionsDoNotStopTheGatewayServingOthers() throws IOException {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                held.add(new Socket(InetAddress.getLoopbackAddress(), cluster.gateway().baseUri().getPort()));
+            }
+            for (int i = 0; i < 50; i++) {
+                Socket slow = new Socket(InetAddress.getLoopbackAddress(), cluster.gateway().baseUri().getPort());
+                slow.getOutputStream().write("GET /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                        .getBytes(StandardCharsets.US_ASCII));
+                held.add(slow);
+            }
+
+            for (int i = 0; i < 20; i++) {
+                String key = uniqueKey("beside-stalled");
+                expectStatus(cluster.gateway().write(key, "served", "w=all"), 204);
+                assertThat(expectStatus(cluster.gateway().read(key), 200).text()).isEqualTo("served");
+            }
+
+            Set<Socket> closed = new HashSet<>();
+            await("the gateway closing the stalled connections").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                for (Socket socket : held) {
+                    if (!closed.contains(socket) && closedByPeer(socket)) {
+                        closed.add(socket);
+                    }
+                }
+                assertThat(closed).hasSameSizeAs(held);
+            });
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Whether the other side has closed the connection (whatever it sent first); false while it stays open. */
+    private static boolean closedByPeer(Socket socket) throws IOException {
+        socket.setSoTimeout(20);
+        byte[] buffer = new byte[1024];
+        try {
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // an answer (a 408 or 400) before the close: read past it
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kv.admin.security;
 import dev.kv.admin.AdminProperties;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
+import dev.kv.web.limits.BodyBudgetConfiguration;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
@@ -35,7 +36,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * before any of this are answered as problems too ({@link ProblemErrorReportConfiguration}).
  */
 @Configuration
-@Import({ProblemErrorReportConfiguration.class, ClusterSecretConfiguration.class})
+@Import({ProblemErrorReportConfiguration.class, ClusterSecretConfiguration.class, BodyBudgetConfiguration.class})
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);

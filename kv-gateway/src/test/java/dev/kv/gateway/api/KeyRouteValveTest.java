@@ -3,6 +3,7 @@ package dev.kv.gateway.api;
 import dev.kv.core.record.Record;
 import dev.kv.gateway.support.GatewayTest;
 import dev.kv.gateway.support.Versions;
+import dev.kv.web.limits.BodyBudgetValve;
 import dev.kv.web.testsupport.RawHttp;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,10 +30,12 @@ class KeyRouteValveTest extends GatewayTest {
     private WebServerApplicationContext context;
 
     @Test
-    void theValveIsTheFirstStepOfTheGatewaysPipeline() {
+    void theValveServesRightAfterTheBodyBudgetAndOnlyOnce() {
         Context root = (Context) ((TomcatWebServer) context.getWebServer()).getTomcat().getHost().findChildren()[0];
+        List<Class<?>> valves = Arrays.stream(root.getPipeline().getValves()).<Class<?>>map(Object::getClass).toList();
 
-        assertThat(root.getPipeline().getFirst()).isInstanceOf(KeyRouteValve.class);
+        assertThat(valves).startsWith(BodyBudgetValve.class, KeyRouteValve.class)
+                .containsOnlyOnce(KeyRouteValve.class, BodyBudgetValve.class);
     }
 
     /** HEAD is Spring MVC's (it answers it with the GET handler, without a body), with the value's protection. */

@@ -3,6 +3,7 @@ package dev.kv.node.security;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
+import dev.kv.web.limits.BodyBudgetConfiguration;
 import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
@@ -36,7 +37,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * the firewall still applies.
  */
 @Configuration
-@Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class, ClusterSecretConfiguration.class})
+@Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class, ClusterSecretConfiguration.class,
+        BodyBudgetConfiguration.class})
 class SecurityConfiguration {
 
     static final String MEMBER = "CLUSTER_MEMBER";
