@@ -7,7 +7,10 @@
 #
 # POSIX sh, curl and awk only (the curl image has no jq). Environment: GATEWAY_URL (the gateway Service), NODE_PREFIX
 # (<fullname>-node-), REPLICAS (the new node.replicaCount), TIMEOUT_SECONDS (per member), POLL_SECONDS, and
-# KV_CLUSTER_SECRET from the chart's Secret: it goes to curl in a header file, never on a command line.
+# KV_CLUSTER_SECRET_FILE, the chart's Secret mounted as a file. That file holds one or more values separated by commas
+# or newlines (several while the secret is rotated): the first is sent, as the services do. It is read again for every
+# call, so a rotation step taken meanwhile is followed, and the value goes to curl in a header file, never on a command
+# line.
 set -eu
 umask 077
 WORK="${TMPDIR:-/tmp}"
@@ -76,10 +79,27 @@ fail() {
   exit 1
 }
 
-# The secret reaches curl through a file that a heredoc writes (no command line carries it).
-cat > "$WORK/secret-header" <<EOF
-X-KV-Cluster-Secret: ${KV_CLUSTER_SECRET}
+first_secret() { # -> the first value in KV_CLUSTER_SECRET_FILE (values separated by commas or newlines), or nothing
+  awk '{
+    n = split($0, values, ",")
+    for (i = 1; i <= n; i++) {
+      value = values[i]
+      gsub(/[ \t\r]/, "", value)
+      if (value != "") { print value; exit }
+    }
+  }' "$KV_CLUSTER_SECRET_FILE"
+}
+
+secret_header() { # writes $WORK/secret-header from the secret file as it is now (before every POST)
+  secret="$(first_secret)" || fail "cannot read the cluster secret file $KV_CLUSTER_SECRET_FILE"
+  [ -n "$secret" ] || fail "the cluster secret file $KV_CLUSTER_SECRET_FILE holds no value"
+  # The secret reaches curl through a file that a heredoc writes (no command line carries it).
+  cat > "$WORK/secret-header" <<EOF
+X-KV-Cluster-Secret: ${secret}
 EOF
+}
+
+secret_header
 
 read_view() { # -> 0 when GET /v1/cluster answered; the flattened view is then in $WORK/view
   curl -fsS --max-time 10 "$GATEWAY_URL/v1/cluster" > "$WORK/view.json" 2> "$WORK/view.err" || return 1
@@ -150,6 +170,7 @@ hand_over() { # id: decommission (or remove) it and wait until it has left (or i
             : # another change is under way: the cluster makes one at a time, so ask once it is done
           elif [ -z "$asked" ]; then
             if [ "$liveness" = down ]; then operation=remove; else operation=decommission; fi
+            secret_header
             code="$(post "/admin/v1/nodes/$id/$operation")"
             case "$code" in
               2??)

@@ -93,14 +93,16 @@ Call with (dict "context" $ "extra" .Values.gateway.service.annotations); render
 {{- end -}}
 
 {{/*
-Annotations of a component's pods: a checksum of the auth values (pods restart when a secret set through values
-changes; generated secrets never change, so they are left out and no upgrade restarts pods for nothing), the
+Annotations of a component's pods: a checksum of the auth values but the cluster secret (pods restart when the
+dashboard login set through values changes, as it reaches the dashboard in environment variables; the cluster secret
+is a mounted file that the services read again every second, so changing it restarts nothing; generated secrets never
+change, so they are left out and no upgrade restarts pods for nothing), the
 prometheus.io/* scrape annotations unless a ServiceMonitor is used, and <component>.podAnnotations.
 Call with (dict "context" $ "values" .Values.node).
 */}}
 {{- define "kv.podAnnotations" -}}
 {{- $root := .context -}}
-checksum/auth: {{ toJson $root.Values.auth | sha256sum }}
+checksum/auth: {{ toJson (omit $root.Values.auth "clusterSecret") | sha256sum }}
 {{- if not $root.Values.metrics.serviceMonitor.enabled }}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .values.port | quote }}
@@ -185,14 +187,49 @@ Name of the Secret with the keys cluster-secret, admin-username and admin-passwo
 {{- end -}}
 
 {{/*
-The env entry KV_CLUSTER_SECRET, read from the Secret (never written in plain text).
+The cluster secret reaches the pods as a file, never as an environment variable: the Secret's key cluster-secret is
+mounted read-only (a whole volume, never with subPath, so that the kubelet swaps in a changed Secret in place) and the
+services read the file again every second (KV_CLUSTER_SECRET_FILE). A rotation is thus three edits of the Secret and no
+restart (see "Rotating the cluster secret" in README.md).
 */}}
-{{- define "kv.env.clusterSecret" -}}
-- name: KV_CLUSTER_SECRET
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "kv.secretName" . | quote }}
-      key: cluster-secret
+{{- define "kv.clusterSecret.dir" -}}
+/etc/kv/cluster-secret
+{{- end -}}
+
+{{- define "kv.clusterSecret.file" -}}
+{{- printf "%s/cluster-secret" (include "kv.clusterSecret.dir" .) -}}
+{{- end -}}
+
+{{/*
+The env entry KV_CLUSTER_SECRET_FILE: the path of the mounted secret.
+*/}}
+{{- define "kv.env.clusterSecretFile" -}}
+- name: KV_CLUSTER_SECRET_FILE
+  value: {{ include "kv.clusterSecret.file" . | quote }}
+{{- end -}}
+
+{{/*
+The volumeMounts entry of the cluster secret (read-only, no subPath).
+*/}}
+{{- define "kv.clusterSecret.volumeMount" -}}
+- name: cluster-secret
+  mountPath: {{ include "kv.clusterSecret.dir" . | quote }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+The volumes entry of the cluster secret: only the key cluster-secret of the Secret, as the file cluster-secret. Mode
+0440 (288 in decimal, which every YAML parser reads alike): owned by root and by the pod's fsGroup (the pods run as
+1000 in group 1000), so the service reads it and no one else can.
+*/}}
+{{- define "kv.clusterSecret.volume" -}}
+- name: cluster-secret
+  secret:
+    secretName: {{ include "kv.secretName" . | quote }}
+    defaultMode: 288
+    items:
+      - key: cluster-secret
+        path: cluster-secret
 {{- end -}}
 
 {{/*
@@ -349,6 +386,41 @@ Checks of value combinations that values.schema.json cannot express; fails the r
 {{- if and (not .Values.auth.existingSecret) (not .Values.auth.adminUsername) -}}
 {{- fail "kv: auth.adminUsername must not be empty (the dashboard needs both a user and a password)" -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+An egress rule of a NetworkPolicy: to this release's pods of a component (node or gateway), on their HTTP port (the
+container port: a NetworkPolicy sees the pod behind a Service). Call with (dict "context" $ "component" "node").
+*/}}
+{{- define "kv.networkPolicy.egressTo" -}}
+{{- $root := .context -}}
+{{- $port := ternary $root.Values.node.port $root.Values.gateway.port (eq .component "node") -}}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "kv.selectorLabels" (dict "context" $root "component" .component) | nindent 10 }}
+  ports:
+    - port: {{ $port }}
+      protocol: TCP
+{{- end -}}
+
+{{/*
+The egress rules every policy of the chart ends with: DNS (port 53, UDP and TCP) to networkPolicy.egress.dnsTo, or
+to any destination when that is empty, then networkPolicy.egress.extraRules.
+*/}}
+{{- define "kv.networkPolicy.egressDnsAndExtra" -}}
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+  {{- with .Values.networkPolicy.egress.dnsTo }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- with .Values.networkPolicy.egress.extraRules }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{/*

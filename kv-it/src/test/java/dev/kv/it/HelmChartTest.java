@@ -4,24 +4,36 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static dev.kv.it.HelmChart.NAMESPACE;
@@ -42,11 +54,6 @@ class HelmChartTest {
             env.put(variable.getName(), variable.getValue());
         }
         return env;
-    }
-
-    private static EnvVar envVar(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not set on " + container.getName()));
     }
 
     @Test
@@ -150,10 +157,39 @@ class HelmChartTest {
                 .get("app.kubernetes.io/component")).containsExactlyInAnyOrder("node", "gateway", "admin");
     }
 
+    /** The pod spec of a workload or hook of the chart, or null for other objects. */
+    private static PodSpec podSpec(HasMetadata object) {
+        return switch (object) {
+            case StatefulSet s -> s.getSpec().getTemplate().getSpec();
+            case Deployment d -> d.getSpec().getTemplate().getSpec();
+            case Job j -> j.getSpec().getTemplate().getSpec();
+            case Pod p -> p.getSpec();
+            default -> null;
+        };
+    }
+
+    /** The labels of the pods of a workload or hook of the chart. */
+    private static Map<String, String> podLabels(HasMetadata object) {
+        return switch (object) {
+            case StatefulSet s -> s.getSpec().getTemplate().getMetadata().getLabels();
+            case Deployment d -> d.getSpec().getTemplate().getMetadata().getLabels();
+            case Job j -> j.getSpec().getTemplate().getMetadata().getLabels();
+            case Pod p -> p.getMetadata().getLabels();
+            default -> throw new IllegalArgumentException(object.getKind());
+        };
+    }
+
+    /** Every object of the chart rendered with these values, its hooks (the scale-down Job, the test pod) included. */
+    private static List<HasMetadata> objectsAndHooks(Map<String, Object> values) {
+        List<HasMetadata> all = new ArrayList<>(objects(render(values)));
+        all.addAll(HelmChart.hooks(values));
+        return all;
+    }
+
     @Test
-    void theClusterSecretLivesOnlyInTheSecretAndReachesContainersByReference() {
-        String yaml = render(Map.of("auth.clusterSecret", KNOWN_SECRET));
-        List<HasMetadata> objects = objects(yaml);
+    void theClusterSecretLivesOnlyInTheSecretAndReachesEveryPodThatNeedsItAsAReadOnlyVolumeNeverInItsEnvironment(
+            @TempDir Path root) {
+        List<HasMetadata> objects = objectsAndHooks(Map.of("auth.clusterSecret", KNOWN_SECRET));
         Secret secret = one(objects, Secret.class, "kv-secret");
         String stored = secret.getData() != null && secret.getData().containsKey("cluster-secret")
                 ? new String(Base64.getDecoder().decode(secret.getData().get("cluster-secret")), StandardCharsets.UTF_8)
@@ -164,12 +200,213 @@ class HelmChartTest {
                 .map(HelmChart::yaml)
                 .collect(Collectors.joining("\n"));
         assertThat(withoutSecret).doesNotContain(KNOWN_SECRET)
-                .doesNotContain(Base64.getEncoder().encodeToString(KNOWN_SECRET.getBytes(StandardCharsets.UTF_8)));
-        Container node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
-        EnvVar reference = envVar(node, "KV_CLUSTER_SECRET");
-        assertThat(reference.getValue()).isNull();
-        assertThat(reference.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kv-secret");
+                .doesNotContain(Base64.getEncoder().encodeToString(KNOWN_SECRET.getBytes(StandardCharsets.UTF_8)))
+                .doesNotContain("KV_CLUSTER_SECRET\"").doesNotContain("KV_CLUSTER_SECRET\n");
+
+        // Every pod that talks to the cluster's internal or admin API: the nodes, gateways, dashboard and scale-down
+        // hook. Each reads the file in a read-only Secret volume without subPath (checked by ClusterSecretVolume).
+        Map<String, String> withTheSecret = new LinkedHashMap<>();
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            if (pod == null) {
+                continue;
+            }
+            for (Container container : pod.getContainers()) {
+                if (object instanceof Pod) {
+                    // The helm test pod uses the public API only: no secret at all.
+                    assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
+                    assertThat(env(container)).doesNotContainKeys("KV_CLUSTER_SECRET", "KV_CLUSTER_SECRET_FILE");
+                    continue;
+                }
+                ClusterSecretVolume.of(pod, container, "kv-secret", root);
+                withTheSecret.put(object.getKind() + "/" + object.getMetadata().getName(),
+                        env(container).get("KV_CLUSTER_SECRET_FILE"));
+                VolumeMount mount = container.getVolumeMounts().stream()
+                        .filter(m -> m.getName().equals("cluster-secret")).findFirst().orElseThrow();
+                assertThat(mount.getMountPath()).isEqualTo("/etc/kv/cluster-secret");
+                // The root filesystem stays read-only; the secret's mount is the only one added.
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath)
+                        .containsExactlyInAnyOrderElementsOf(object instanceof StatefulSet
+                                ? List.of("/data", "/tmp", "/etc/kv/cluster-secret")
+                                : List.of("/tmp", "/etc/kv/cluster-secret"));
+                // Mode 0440, owned by root and the pods' group: the service (user 1000 in group 1000) reads it.
+                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals("cluster-secret"))
+                        .findFirst().orElseThrow();
+                assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+                assertThat(volume.getSecret().getItems()).extracting(KeyToPath::getKey)
+                        .containsExactly("cluster-secret");
+                assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(1000L);
+                assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(1000L);
+                assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            }
+        }
+        assertThat(withTheSecret).containsOnlyKeys("StatefulSet/kv-node", "Deployment/kv-gateway",
+                "Deployment/kv-admin", "Job/kv-node-scale-down")
+                .allSatisfy((workload, file) -> assertThat(file).isEqualTo("/etc/kv/cluster-secret/cluster-secret"));
+        assertThat(objects).anyMatch(o -> o instanceof Pod && o.getMetadata().getName().equals("kv-test-roundtrip"));
+    }
+
+    @Test
+    void anExistingSecretIsMountedByItsName(@TempDir Path root) {
+        for (HasMetadata object : objectsAndHooks(Map.of("auth.existingSecret", "team-kv-secret"))) {
+            PodSpec pod = podSpec(object);
+            if (pod != null && !(object instanceof Pod)) {
+                ClusterSecretVolume.of(pod, pod.getContainers().getFirst(), "team-kv-secret", root);
+            }
+        }
+    }
+
+    @Test
+    void changingTheClusterSecretRestartsNoPodButChangingTheDashboardLoginRestartsTheDashboard() {
+        List<HasMetadata> before = objects(render(Map.of("auth.clusterSecret", "a-secret")));
+        List<HasMetadata> rotated = objects(render(Map.of("auth.clusterSecret", "a-secret,another-secret")));
+        for (HasMetadata object : before) {
+            if (object instanceof StatefulSet || object instanceof Deployment) {
+                HasMetadata after = rotated.stream().filter(o -> o.getKind().equals(object.getKind())
+                        && o.getMetadata().getName().equals(object.getMetadata().getName())).findFirst().orElseThrow();
+                assertThat(HelmChart.yaml(after)).as("%s after a rotation step", object.getMetadata().getName())
+                        .isEqualTo(HelmChart.yaml(object));
+            }
+        }
+        assertThat(one(before, Secret.class, "kv-secret")).isNotEqualTo(one(rotated, Secret.class, "kv-secret"));
+
+        List<HasMetadata> newPassword = objects(render(Map.of("auth.clusterSecret", "a-secret",
+                "auth.adminPassword", "another-password")));
+        assertThat(one(newPassword, Deployment.class, "kv-admin").getSpec().getTemplate().getMetadata()
+                .getAnnotations().get("checksum/auth")).isNotEqualTo(one(before, Deployment.class, "kv-admin")
+                .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/auth"));
+    }
+
+    /**
+     * What an egress policy admits, one entry per peer and port: {@code node:7101/TCP} for this release's pods of
+     * that component, {@code *:53/UDP} for any destination.
+     */
+    private static Set<String> egress(NetworkPolicy policy) {
+        Set<String> admitted = new TreeSet<>();
+        for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+            List<String> peers = new ArrayList<>();
+            if (rule.getTo() == null || rule.getTo().isEmpty()) {
+                peers.add("*");
+            } else {
+                for (NetworkPolicyPeer peer : rule.getTo()) {
+                    assertThat(peer.getIpBlock()).isNull();
+                    assertThat(peer.getNamespaceSelector()).as("a peer in the release's namespace").isNull();
+                    assertThat(peer.getPodSelector().getMatchExpressions()).isNullOrEmpty();
+                    Map<String, String> labels = peer.getPodSelector().getMatchLabels();
+                    assertThat(labels).containsEntry("app.kubernetes.io/instance", "kv")
+                            .containsEntry("app.kubernetes.io/name", "kv").hasSize(3);
+                    peers.add(labels.get("app.kubernetes.io/component"));
+                }
+            }
+            assertThat(rule.getPorts()).as("every egress rule names its ports").isNotEmpty();
+            for (String peer : peers) {
+                for (NetworkPolicyPort port : rule.getPorts()) {
+                    assertThat(port.getEndPort()).isNull();
+                    admitted.add(peer + ":" + port.getPort().getIntVal() + "/" + port.getProtocol());
+                }
+            }
+        }
+        return admitted;
+    }
+
+    /** The NetworkPolicies that restrict egress, by the component their pods are. */
+    private static Map<String, NetworkPolicy> egressPolicies(List<HasMetadata> objects) {
+        Map<String, NetworkPolicy> policies = new TreeMap<>();
+        for (HasMetadata object : objects) {
+            if (object instanceof NetworkPolicy policy && policy.getSpec().getPolicyTypes().contains("Egress")) {
+                Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
+                assertThat(selector).containsEntry("app.kubernetes.io/instance", "kv");
+                assertThat(policies.put(selector.get("app.kubernetes.io/component"), policy))
+                        .as("one egress policy per component").isNull();
+            } else if (object instanceof NetworkPolicy policy) {
+                assertThat(policy.getSpec().getEgress()).isNullOrEmpty();
+            }
+        }
+        return policies;
+    }
+
+    @Test
+    void egressPoliciesLetEveryPodReachOnlyItsPeersHttpPortsAndDns() {
+        List<String> dns = List.of("*:53/TCP", "*:53/UDP");
+        List<HasMetadata> objects = objectsAndHooks(Map.of());
+        Map<String, NetworkPolicy> policies = egressPolicies(objects);
+
+        assertThat(policies).containsOnlyKeys("node", "gateway", "admin", "scale-down", "test");
+        Map<String, Set<String>> admitted = new TreeMap<>();
+        policies.forEach((component, policy) -> admitted.put(component, egress(policy)));
+        assertThat(admitted.get("node")).containsExactlyInAnyOrderElementsOf(plus(dns, "node:7101/TCP"));
+        assertThat(admitted.get("gateway")).containsExactlyInAnyOrderElementsOf(plus(dns, "node:7101/TCP"));
+        assertThat(admitted.get("admin"))
+                .containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8080/TCP", "node:7101/TCP"));
+        assertThat(admitted.get("scale-down")).containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8080/TCP"));
+        assertThat(admitted.get("test")).containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8080/TCP"));
+        assertThat(one(objects, NetworkPolicy.class, "kv-node-scale-down").getSpec().getPolicyTypes())
+                .containsExactly("Egress");
+
+        // Every pod of the chart is restricted by the policy of its component, and by no other.
+        for (HasMetadata object : objects) {
+            if (podSpec(object) == null) {
+                continue;
+            }
+            Map<String, String> labels = podLabels(object);
+            assertThat(policies.entrySet().stream()
+                    .filter(e -> labels.entrySet().containsAll(
+                            e.getValue().getSpec().getPodSelector().getMatchLabels().entrySet()))
+                    .map(Map.Entry::getKey).toList())
+                    .as("egress policies of %s", object.getMetadata().getName())
+                    .containsExactly(labels.get("app.kubernetes.io/component"));
+        }
+
+        // The ports follow the values: the pods' ports, not the Services'.
+        Map<String, NetworkPolicy> moved = egressPolicies(objectsAndHooks(Map.of("node.port", 7200,
+                "gateway.port", 8081, "gateway.service.port", 80)));
+        assertThat(egress(moved.get("admin")))
+                .containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8081/TCP", "node:7200/TCP"));
+        assertThat(egress(moved.get("gateway"))).containsExactlyInAnyOrderElementsOf(plus(dns, "node:7200/TCP"));
+    }
+
+    private static List<String> plus(List<String> list, String... more) {
+        List<String> all = new ArrayList<>(list);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    @Test
+    void egressRestrictionsFollowTheirValues() {
+        // Off: no policy restricts egress, and the ingress policies stay.
+        List<HasMetadata> open = objectsAndHooks(Map.of("networkPolicy.egress.enabled", false));
+        assertThat(egressPolicies(open)).isEmpty();
+        assertThat(open).filteredOn(NetworkPolicy.class::isInstance).extracting(o -> o.getMetadata().getName())
+                .containsExactlyInAnyOrder("kv-node", "kv-gateway", "kv-admin");
+        assertThat(objectsAndHooks(Map.of("networkPolicy.enabled", false)))
+                .noneMatch(NetworkPolicy.class::isInstance);
+
+        // Components that are off have no policy.
+        assertThat(egressPolicies(objectsAndHooks(Map.of("admin.enabled", false, "scaleDown.enabled", false))))
+                .containsOnlyKeys("node", "gateway", "test");
+
+        // DNS restricted to the cluster's DNS pods; extra rules reach every policy.
+        Map<String, NetworkPolicy> restricted = egressPolicies(objectsAndHooks(Map.of(
+                "networkPolicy.egress.dnsTo[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
+                "kube-system",
+                "networkPolicy.egress.dnsTo[0].podSelector.matchLabels.k8s-app", "kube-dns",
+                "networkPolicy.egress.extraRules[0].to[0].ipBlock.cidr", "10.9.0.0/16",
+                "networkPolicy.egress.extraRules[0].ports[0].port", 4317)));
+        assertThat(restricted).hasSize(5).allSatisfy((component, policy) -> {
+            NetworkPolicyEgressRule dnsRule = policy.getSpec().getEgress().stream()
+                    .filter(r -> r.getPorts().stream().anyMatch(p -> Integer.valueOf(53).equals(p.getPort().getIntVal())))
+                    .findFirst().orElseThrow();
+            assertThat(dnsRule.getTo()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsExactly(Map.entry("kubernetes.io/metadata.name", "kube-system"));
+                assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(Map.entry("k8s-app", "kube-dns"));
+            });
+            assertThat(policy.getSpec().getEgress().getLast().getTo()).singleElement()
+                    .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.9.0.0/16"));
+        });
+        assertThatThrownBy(() -> render(Map.of("networkPolicy.egress.dns", "kube-dns")))
+                .hasMessageContaining("dns");
     }
 
     @Test

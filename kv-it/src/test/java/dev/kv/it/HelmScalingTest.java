@@ -132,7 +132,7 @@ class HelmScalingTest {
     }
 
     @Test
-    void theScaleDownHookRunsBeforeUpgradesAndRollbacksWithTheSecretByReference() throws IOException {
+    void theScaleDownHookRunsBeforeUpgradesAndRollbacksWithTheSecretMountedAsAFile() throws IOException {
         Job job = scaleDownJob(Map.of("node.replicaCount", 4, "auth.clusterSecret", SECRET));
 
         assertThat(job.getMetadata().getAnnotations())
@@ -151,11 +151,10 @@ class HelmScalingTest {
         container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         assertThat(env).containsEntry("GATEWAY_URL", "http://kv-gateway:8080").containsEntry("NODE_PREFIX", "kv-node-")
                 .containsEntry("REPLICAS", "4").containsEntry("TIMEOUT_SECONDS", "1800");
-        EnvVar secret = container.getEnv().stream().filter(e -> e.getName().equals("KV_CLUSTER_SECRET")).findFirst()
-                .orElseThrow();
-        assertThat(secret.getValue()).isNull();
-        assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kv-secret");
-        assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("cluster-secret");
+        // The secret is the Secret's file, mounted read-only without subPath; it is in no environment variable.
+        ClusterSecretVolume.of(pod, container, "kv-secret", work);
+        assertThat(env).containsEntry("KV_CLUSTER_SECRET_FILE", "/etc/kv/cluster-secret/cluster-secret")
+                .doesNotContainKey("KV_CLUSTER_SECRET");
         assertThat(HelmChart.yaml(job)).doesNotContain(SECRET);
 
         // The script is the chart's file, run by sh; nothing is passed as arguments.
@@ -226,13 +225,24 @@ class HelmScalingTest {
     record Run(int exit, String out, String err) {
     }
 
-    /** Runs the rendered Job's script with sh and the Job's environment, pointed at the stub gateway. */
+    /** {@link #runHook(int, String, String)} with the Secret holding {@link #SECRET} alone. */
     private Run runHook(int replicas, String timeoutSeconds) throws Exception {
-        Container container = scaleDownJob(Map.of("node.replicaCount", replicas)).getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
+        return runHook(replicas, timeoutSeconds, SECRET + "\n");
+    }
+
+    /**
+     * Runs the rendered Job's script with sh and the Job's environment, pointed at the stub gateway, with the Job's
+     * Secret volume emulated: it holds {@code secret}, at the place the Job's KV_CLUSTER_SECRET_FILE names in it.
+     */
+    private Run runHook(int replicas, String timeoutSeconds, String secret) throws Exception {
+        PodSpec pod = scaleDownJob(Map.of("node.replicaCount", replicas)).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().getFirst();
         Path script = work.resolve("scale-down.sh");
         Files.writeString(script, container.getCommand().get(2));
         Path tmp = Files.createDirectories(work.resolve("tmp-" + System.nanoTime()));
+        ClusterSecretVolume volume = ClusterSecretVolume.of(pod, container, "kv-secret",
+                work.resolve("volumes-" + System.nanoTime()));
+        volume.write(secret);
         ProcessBuilder builder = new ProcessBuilder("sh", script.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = builder.environment();
@@ -241,7 +251,8 @@ class HelmScalingTest {
                 env.put(variable.getName(), variable.getValue());
             }
         }
-        env.put("KV_CLUSTER_SECRET", SECRET);
+        env.remove("KV_CLUSTER_SECRET");
+        env.put("KV_CLUSTER_SECRET_FILE", volume.file().toString());
         env.put("GATEWAY_URL", gateway.url());
         env.put("TMPDIR", tmp.toString());
         env.put("HOME", tmp.toString());
@@ -307,6 +318,44 @@ class HelmScalingTest {
         assertThat(gateway.posts()).containsExactly("POST /admin/v1/nodes/kv-node-3/remove secret=" + SECRET);
         assertThat(run.out()).contains("kv-node-4: leaving").contains("kv-node-3: remove accepted")
                 .contains("kv-node-3: removed");
+    }
+
+    @Test
+    void theHookSendsOnlyTheFirstValueOfTheSecretFileAsEachRotationStepHasIt() throws Exception {
+        String next = "the-next-cluster-secret";
+        // old,new (comma-separated, with blanks): the old value is sent.
+        gateway = new StubGateway(SECRET, cluster("null", fiveNodes("normal", "normal")));
+        gateway.onPost("/admin/v1/nodes/kv-node-4/decommission", 202, "{\"topologyVersion\":\"10:kv-node-4\"}",
+                cluster("null", fiveNodes("normal", "left")));
+
+        Run first = runHook(4, "30", " " + SECRET + " , " + next + "\n");
+
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        assertThat(gateway.posts()).containsExactly("POST /admin/v1/nodes/kv-node-4/decommission secret=" + SECRET);
+
+        // new,old (one per line, after an empty line): the new value is sent.
+        gateway.close();
+        gateway = new StubGateway(next, cluster("null", fiveNodes("normal", "normal")));
+        gateway.onPost("/admin/v1/nodes/kv-node-4/decommission", 202, "{\"topologyVersion\":\"11:kv-node-4\"}",
+                cluster("null", fiveNodes("normal", "left")));
+
+        Run second = runHook(4, "30", "\r\n" + next + "\r\n" + SECRET + "\r\n");
+
+        assertThat(second.exit()).as(second.out() + second.err()).isZero();
+        assertThat(gateway.posts()).containsExactly("POST /admin/v1/nodes/kv-node-4/decommission secret=" + next);
+        assertThat(first.out() + first.err() + second.out() + second.err()).doesNotContain(SECRET).doesNotContain(next);
+    }
+
+    @Test
+    void theHookFailsBeforeAskingAnythingWhenTheSecretFileHoldsNoValue() throws Exception {
+        gateway = new StubGateway(SECRET, cluster("null", fiveNodes("normal", "normal")));
+
+        Run run = runHook(4, "30", " ,\n\n");
+
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("the cluster secret file").contains("holds no value")
+                .contains("The StatefulSet was not shrunk");
+        assertThat(gateway.requests).isEmpty();
     }
 
     @Test

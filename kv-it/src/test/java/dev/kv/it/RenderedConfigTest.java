@@ -3,14 +3,19 @@ package dev.kv.it;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,9 +36,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The configuration the chart gives the containers is the configuration the services read: two nodes and a gateway
- * started with exactly the rendered environment (the pod's name and namespace filled in as Kubernetes would, Secret
- * references resolved, and only the pod DNS names, bind address, ports and data directory moved to loopback) form a
- * cluster and serve a write and a read.
+ * started with exactly the rendered environment (the pod's name and namespace filled in as Kubernetes would, and only
+ * the pod DNS names, bind address, ports and data directory moved to loopback) and the rendered Secret volume (each
+ * pod's own, laid out and updated the way the kubelet does, see {@link ClusterSecretVolume}) form a cluster and serve
+ * a write and a read. Then the cluster secret is rotated the way the chart's README says, by three edits of the
+ * Secret and no restart, and the cluster serves on with the new value only.
  */
 class RenderedConfigTest {
 
@@ -51,9 +59,12 @@ class RenderedConfigTest {
         http.close();
     }
 
-    /** The container's environment as its pod would see it, then moved to loopback. */
+    /**
+     * The container's environment as its pod would see it, then moved to loopback; KV_CLUSTER_SECRET_FILE names the
+     * file of {@code secret}, the pod's Secret volume.
+     */
     private static Map<String, String> environment(Container container, String podName, List<Integer> nodePorts,
-                                                   int port, Path dataDir) {
+                                                   int port, Path dataDir, ClusterSecretVolume secret) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar variable : container.getEnv()) {
             String value;
@@ -66,8 +77,11 @@ class RenderedConfigTest {
                     default -> throw new AssertionError("unexpected fieldRef " + variable);
                 };
             } else if (variable.getValueFrom().getSecretKeyRef() != null) {
-                value = variable.getValueFrom().getSecretKeyRef().getKey().equals("cluster-secret") ? SECRET
-                        : "admin-value";
+                if (variable.getValueFrom().getSecretKeyRef().getKey().equals(ClusterSecretVolume.KEY)) {
+                    throw new AssertionError("the cluster secret reaches " + container.getName()
+                            + " through its environment: " + variable);
+                }
+                value = "admin-value";
             } else {
                 throw new AssertionError("unexpected valueFrom " + variable);
             }
@@ -82,6 +96,8 @@ class RenderedConfigTest {
             Matcher dns = POD_DNS.matcher(expanded);
             env.put(variable.getName(), dns.replaceAll(m -> "127.0.0.1:" + nodePorts.get(Integer.parseInt(m.group(1)))));
         }
+        assertThat(env).containsKey("KV_CLUSTER_SECRET_FILE").doesNotContainKey("KV_CLUSTER_SECRET");
+        env.put("KV_CLUSTER_SECRET_FILE", secret.file().toString());
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
         if (dataDir != null) {
@@ -98,15 +114,28 @@ class RenderedConfigTest {
         return process;
     }
 
+    /** A pod of the chart outside Kubernetes: its Secret volume and the process started with its environment. */
+    private record Pod(ClusterSecretVolume secret, KvProcess process) {
+    }
+
+    private Pod startPod(PodSpec spec, String name, String jarProperty, List<Integer> ports, int port, Path root,
+                         Path dataDir, Path logs) {
+        Container container = spec.getContainers().getFirst();
+        ClusterSecretVolume secret = ClusterSecretVolume.of(spec, container, "kv-secret",
+                root.resolve("volumes").resolve(name));
+        secret.write(SECRET);
+        return new Pod(secret, start(name, jarProperty, port,
+                environment(container, name, ports, port, dataDir, secret), logs));
+    }
+
     @Test
-    void twoNodesAndAGatewayStartedWithTheRenderedEnvironmentFormAClusterAndServeRequests() throws Exception {
+    void twoNodesAndAGatewayStartedWithTheRenderedConfigurationFormAClusterServeRequestsAndRotateTheSecretLive()
+            throws Exception {
         // Two node pods here, so the first ring is those two (KV_MEMBERSHIP_INITIAL_MEMBERS=kv-node-0,kv-node-1).
         List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET, "node.replicaCount", 2,
                 "cluster.initialMembers", 2)));
-        Container node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
-        Container gatewayContainer = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
+        PodSpec node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec();
+        PodSpec gatewayPod = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -117,17 +146,15 @@ class RenderedConfigTest {
         Path logs = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", "RenderedConfigTest");
         Files.createDirectories(logs);
 
-        List<KvProcess> nodes = List.of(
-                start("kv-node-0", "kv.node.jar", ports.get(0),
-                        environment(node, "kv-node-0", ports, ports.get(0), root.resolve("n0")), logs),
-                start("kv-node-1", "kv.node.jar", ports.get(1),
-                        environment(node, "kv-node-1", ports, ports.get(1), root.resolve("n1")), logs));
-        KvProcess gateway = start("gateway", "kv.gateway.jar", ports.get(2),
-                environment(gatewayContainer, "kv-gateway-0", ports, ports.get(2), null), logs);
-        nodes.forEach(KvProcess::awaitReady);
-        gateway.awaitReady();
+        List<Pod> pods = List.of(
+                startPod(node, "kv-node-0", "kv.node.jar", ports, ports.get(0), root, root.resolve("n0"), logs),
+                startPod(node, "kv-node-1", "kv.node.jar", ports, ports.get(1), root, root.resolve("n1"), logs),
+                startPod(gatewayPod, "kv-gateway-0", "kv.gateway.jar", ports, ports.get(2), root, null, logs));
+        pods.forEach(pod -> pod.process().awaitReady());
+        KvProcess gateway = pods.getLast().process();
 
-        GatewayClient client = new GatewayClient(http, gateway.baseUri(), SECRET);
+        AtomicReference<String> sent = new AtomicReference<>(SECRET);
+        GatewayClient client = new GatewayClient(http, gateway.baseUri(), sent::get);
         await("the gateway sees both nodes alive through gossip").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     JsonNode members = client.cluster().get("members");
@@ -137,6 +164,68 @@ class RenderedConfigTest {
                 });
         TestSupport.expectStatus(client.write("rendered/config", "it works"), 204);
         assertThat(TestSupport.expectStatus(client.read("rendered/config"), 200).text()).isEqualTo("it works");
+        assertThat(client.repairStatus()).isNotNull();
+
+        // The rotation of the chart's README: three contents of the Secret, each loaded by every pod before the next.
+        String next = "rendered-config-next-secret";
+        rotate(pods, SECRET + "," + next, 2);
+        rotate(pods, next + "," + SECRET, 2);
+        sent.set(next);
+        rotate(pods, next, 1);
+
+        TestSupport.expectStatus(client.write("rendered/config", "still works"), 204);
+        assertThat(TestSupport.expectStatus(client.read("rendered/config"), 200).text()).isEqualTo("still works");
+        assertThat(client.repairStatus()).isNotNull();
+        assertThat(new GatewayClient(http, gateway.baseUri(), SECRET).admin("GET", "/admin/v1/repair").status())
+                .as("the retired value").isEqualTo(401);
+        for (Pod pod : pods) {
+            List<String> reloads = Files.readAllLines(pod.process().logFile()).stream()
+                    .filter(line -> line.contains("cluster secret reloaded from " + pod.secret().file())).toList();
+            assertThat(reloads).as("reloads logged by %s", pod.process().name()).hasSize(3);
+            assertThat(pod.process().isRunning()).as("%s was never restarted", pod.process().name()).isTrue();
+        }
         KvCluster.deleteRecursively(root);
+    }
+
+    /**
+     * Puts {@code content} into every pod's Secret volume (as the kubelet does, each pod on its own) and waits until
+     * every service has loaded it: {@code kv_cluster_secret_loaded_seconds} later than before, {@code values} values.
+     */
+    private void rotate(List<Pod> pods, String content, int values) {
+        Map<Pod, Double> loadedBefore = new LinkedHashMap<>();
+        for (Pod pod : pods) {
+            loadedBefore.put(pod, metric(pod.process(), "kv_cluster_secret_loaded_seconds"));
+        }
+        pods.forEach(pod -> pod.secret().write(content));
+        await("every pod loads " + values + " value(s)").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    for (Pod pod : pods) {
+                        assertThat(metric(pod.process(), "kv_cluster_secret_loaded_seconds"))
+                                .as("when %s loaded the secret", pod.process().name())
+                                .isGreaterThan(loadedBefore.get(pod));
+                        assertThat(metric(pod.process(), "kv_cluster_secret_values"))
+                                .as("values %s accepts", pod.process().name()).isEqualTo(values);
+                    }
+                });
+    }
+
+    /** A gauge of the process's {@code /actuator/prometheus}. */
+    private double metric(KvProcess process, String name) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    process.managementUri().resolve("/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .reduce((a, b) -> {
+                        throw new AssertionError("several samples of " + name);
+                    }).orElseThrow(() -> new AssertionError("no " + name + " on " + process.name()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
