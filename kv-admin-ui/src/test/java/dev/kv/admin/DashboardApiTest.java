@@ -205,10 +205,10 @@ class DashboardApiTest {
 
     @Test
     void trafficIsTheRatesAndLatencyPercentilesSinceThePreviousScrape() throws Exception {
-        GATEWAY.stubFor(get(urlPathEqualTo("/actuator/prometheus")).inScenario("scrapes")
+        GATEWAY.stubFor(get(urlPathEqualTo("/admin/v1/metrics")).inScenario("scrapes")
                 .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
                 .willSetStateTo("second").willReturn(aResponse().withBody(scrape(10, 0, 1, 0))));
-        GATEWAY.stubFor(get(urlPathEqualTo("/actuator/prometheus")).inScenario("scrapes")
+        GATEWAY.stubFor(get(urlPathEqualTo("/admin/v1/metrics")).inScenario("scrapes")
                 .whenScenarioStateIs("second")
                 .willReturn(aResponse().withBody(scrape(10 + 98, 2, 1 + 4, 3))));
 

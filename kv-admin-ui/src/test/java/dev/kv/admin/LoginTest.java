@@ -2,6 +2,7 @@ package dev.kv.admin;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
@@ -28,6 +29,9 @@ class LoginTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -42,7 +46,10 @@ class LoginTest {
         assertThat(send(request("/index.html")).statusCode()).isEqualTo(401);
         assertThat(send(request("/api/links").header("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString("ops:wrong".getBytes(StandardCharsets.UTF_8)))).statusCode()).isEqualTo(401);
-        assertThat(send(request("/actuator/health/liveness")).statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/actuator/health/liveness"))).statusCode()).as("on the management port").isEqualTo(200);
+        assertThat(send(request("/actuator/health/liveness").header("Authorization", BASIC)).statusCode())
+                .as("Actuator is not on the data port").isEqualTo(404);
         assertThat(send(request("/api/links").header("Authorization", BASIC)).statusCode()).isEqualTo(200);
     }
 

@@ -55,7 +55,7 @@ public record BenchOptions(List<URI> gateways, Workload.Mix workload, int record
               --phase P             load | run | both                             (default both)
               --distribution D      zipfian | uniform                             (default zipfian)
               --timeout D           per request                                   (default 2s)
-              --ping-url URL        what the ping workload GETs    (default <url>/actuator/health/liveness)
+              --ping-url URL        what the ping workload GETs    (default <url>/v1/cluster/preference-list?key=ping)
               --cpu NAME=PID,...    report CPU ms per operation of these processes over the measured run
                                     (./kv bench passes the local cluster's nodes and gateway)
               --help                this text
@@ -105,7 +105,8 @@ public record BenchOptions(List<URI> gateways, Workload.Mix workload, int record
             throw new IllegalArgumentException("--distribution must be zipfian or uniform");
         }
         Workload.Mix mix = Workload.Mix.parse(given.getOrDefault("workload", "a"));
-        URI ping = URI.create(given.getOrDefault("ping-url", gateways.getFirst() + "/actuator/health/liveness"));
+        URI ping = URI.create(given.getOrDefault("ping-url",
+                gateways.getFirst() + "/v1/cluster/preference-list?key=ping"));
         return new BenchOptions(gateways, mix, positive(given, "records", 100_000), positive(given, "value-size", 1024),
                 positive(given, "threads", 32), duration(given.getOrDefault("duration", "30s")),
                 duration(given.getOrDefault("warmup", "5s")), consistency, atLeastZero(given, "rate"),

@@ -82,7 +82,7 @@ class CircuitBreakerTest {
                 .filter(m -> m.get("circuitBreaker").asString().equals("open"))
                 .map(m -> m.get("id").asString()).toList();
         assertThat(open).containsExactly(failing);
-        assertThat(get("/actuator/prometheus").body())
+        assertThat(get("/admin/v1/metrics").body())
                 .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + failing + "\"[^}]*state=\"open\"[^}]*} 1");
     }
 }

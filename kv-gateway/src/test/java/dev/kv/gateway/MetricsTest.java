@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests, replica calls, read repairs and quorum failures are counted and scraped at {@code /actuator/prometheus}
+ * (on the management port)
  * under {@code kv_…} names with bounded tags. The Spring context (and so the registry) is shared with other test
  * classes, so each check compares a series before and after this test's own requests.
  */
@@ -84,7 +85,7 @@ class MetricsTest extends GatewayTest {
     }
 
     private String scrape() {
-        HttpResponse<byte[]> response = get("/actuator/prometheus");
+        HttpResponse<byte[]> response = getManagement("/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
         return text(response);
     }

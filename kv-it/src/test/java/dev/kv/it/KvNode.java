@@ -233,11 +233,11 @@ public final class KvNode {
     }
 
     /**
-     * The sum of a Prometheus metric's samples on this node ({@code /actuator/prometheus}) whose line starts with
+     * The sum of a Prometheus metric's samples on this node ({@code /internal/v1/metrics}) whose line starts with
      * {@code name} and contains every one of {@code labels} (e.g. {@code reason="deadline"}); 0 when there is none.
      */
     public double metric(String name, String... labels) {
-        HttpResponse<byte[]> response = send(request("actuator/prometheus").GET());
+        HttpResponse<byte[]> response = send(request("internal/v1/metrics").GET());
         if (response.statusCode() != 200) {
             throw unexpected("prometheus", response);
         }

@@ -2,6 +2,8 @@ package dev.kv.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,10 +35,12 @@ final class KvProcess {
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final int LOG_TAIL_LINES = 40;
+    private static final String MANAGEMENT_PORT_ARGUMENT = "--management.server.port=";
 
     private final String name;
     private final Path jar;
     private final int port;
+    private final int managementPort;
     private final List<String> arguments;
     private final Path logFile;
     private final HttpClient http;
@@ -53,7 +57,19 @@ final class KvProcess {
         this.name = name;
         this.jar = jar;
         this.port = port;
-        this.arguments = List.copyOf(arguments);
+        // Actuator answers on a management port of its own: the one configured, else a free one, kept for restarts.
+        String configured = arguments.stream().filter(a -> a.startsWith(MANAGEMENT_PORT_ARGUMENT))
+                .map(a -> a.substring(MANAGEMENT_PORT_ARGUMENT.length())).findFirst()
+                .orElse(environment.get("MANAGEMENT_SERVER_PORT"));
+        List<String> all = new ArrayList<>(arguments);
+        if (configured == null) {
+            this.managementPort = freePort();
+            all.add(MANAGEMENT_PORT_ARGUMENT + managementPort);
+            all.add("--management.server.address=127.0.0.1");
+        } else {
+            this.managementPort = Integer.parseInt(configured);
+        }
+        this.arguments = List.copyOf(all);
         this.environment = java.util.Map.copyOf(environment);
         this.logFile = logFile;
         this.http = http;
@@ -69,6 +85,19 @@ final class KvProcess {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** Actuator's base URL (health, Prometheus), on the management port. */
+    URI managementUri() {
+        return URI.create("http://127.0.0.1:" + managementPort + "/");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     URI baseUri() {
@@ -127,7 +156,7 @@ final class KvProcess {
                     + (current == null ? "?" : current.exitValue()) + "); last lines of "
                     + logFile.toAbsolutePath() + ":\n" + tail());
         }
-        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("actuator/health/readiness"))
+        HttpRequest request = HttpRequest.newBuilder(managementUri().resolve("actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

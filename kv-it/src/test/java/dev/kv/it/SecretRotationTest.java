@@ -129,11 +129,9 @@ class SecretRotationTest {
         return send(request).statusCode();
     }
 
-    private double gatewayMetric(KvCluster kv, String name) {
-        HttpRequest request = HttpRequest.newBuilder(kv.gateway().baseUri().resolve("/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+    private static double gatewayMetric(KvCluster kv, String name) {
         double sum = 0;
-        for (String line : new String(send(request).body(), StandardCharsets.UTF_8).split("\n")) {
+        for (String line : kv.gateway().admin("GET", "/admin/v1/metrics").text().split("\n")) {
             if (line.startsWith(name)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

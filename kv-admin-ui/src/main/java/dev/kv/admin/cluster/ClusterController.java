@@ -2,6 +2,7 @@ package dev.kv.admin.cluster;
 
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.ring.TokenRing;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,9 +30,11 @@ class ClusterController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Upstream upstream;
+    private final PrometheusMeterRegistry metrics;
 
-    ClusterController(Upstream upstream) {
+    ClusterController(Upstream upstream, PrometheusMeterRegistry metrics) {
         this.upstream = upstream;
+        this.metrics = metrics;
     }
 
     /** Members that left or were removed: they own nothing, hold no hints, and may no longer run. */
@@ -43,7 +46,7 @@ class ClusterController {
      */
     @GetMapping(value = "/api/cluster", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> cluster() {
-        Upstream.Answer answer = upstream.gateway(HttpMethod.GET, "/v1/cluster", Map.of(), null);
+        Upstream.Answer answer = upstream.clusterView();
         if (answer.status() != 200) {
             return answer.relay();
         }
@@ -103,11 +106,26 @@ class ClusterController {
         return ResponseEntity.ok(result);
     }
 
-    /** Where the dashboard links to: Swagger UI and the services' Prometheus endpoints. */
+    /**
+     * Where the dashboard links to: Swagger UI and the services' metrics, through this backend (Actuator is on each
+     * service's management port, which a browser is not meant to reach).
+     */
     @GetMapping("/api/links")
     Map<String, String> links() {
         String base = upstream.gateway().toString();
-        return Map.of("swaggerUi", base + "/swagger-ui.html", "gatewayMetrics", base + "/actuator/prometheus",
-                "dashboardMetrics", "/actuator/prometheus");
+        return Map.of("swaggerUi", base + "/swagger-ui.html", "gatewayMetrics", "/api/metrics/gateway",
+                "dashboardMetrics", "/api/metrics/dashboard");
+    }
+
+    /** The gateway's metrics (Prometheus text), read with the cluster secret. */
+    @GetMapping("/api/metrics/gateway")
+    ResponseEntity<?> gatewayMetrics() {
+        return upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/metrics").relay();
+    }
+
+    /** The dashboard's own metrics (Prometheus text). */
+    @GetMapping(value = "/api/metrics/dashboard", produces = MediaType.TEXT_PLAIN_VALUE)
+    String dashboardMetrics() {
+        return metrics.scrape();
     }
 }

@@ -97,7 +97,7 @@ class KeyExplorerController {
     private List<ReplicaView> replicas(String key) {
         Upstream.Answer preference = upstream.gateway(HttpMethod.GET, "/v1/cluster/preference-list?key="
                 + encode(key), Map.of(), null);
-        Upstream.Answer cluster = upstream.gateway(HttpMethod.GET, "/v1/cluster", Map.of(), null);
+        Upstream.Answer cluster = upstream.clusterView();
         Map<String, URI> urls = new HashMap<>();
         for (JsonNode member : cluster.json().path("members")) {
             urls.put(member.path("id").asString(), URI.create(member.path("url").asString()));

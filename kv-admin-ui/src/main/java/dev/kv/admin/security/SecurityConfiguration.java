@@ -58,7 +58,8 @@ class SecurityConfiguration {
         };
         return http
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health/**").permitAll()
+                        // Actuator is on the management port, which only Prometheus and the kubelet reach.
+                        .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(loginNeeded))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(loginNeeded)

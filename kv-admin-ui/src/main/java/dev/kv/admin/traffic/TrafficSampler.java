@@ -78,7 +78,7 @@ class TrafficSampler {
     }
 
     private Snapshot scrape() {
-        String text = new String(upstream.gateway(HttpMethod.GET, "/actuator/prometheus", Map.of(), null).body(),
+        String text = new String(upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/metrics").body(),
                 StandardCharsets.UTF_8);
         Map<String, Double> counts = new HashMap<>();
         Map<String, TreeMap<Double, Double>> buckets = new HashMap<>();
@@ -111,13 +111,13 @@ class TrafficSampler {
     private double hintsDelivered() {
         double delivered = 0;
         try {
-            JsonNode cluster = upstream.gateway(HttpMethod.GET, "/v1/cluster", Map.of(), null).json();
+            JsonNode cluster = upstream.clusterView().json();
             for (JsonNode member : cluster.path("members")) {
                 if ("down".equals(member.path("status").asString(""))) {
                     continue;
                 }
                 String text = new String(upstream.node(URI.create(member.path("url").asString()),
-                        "/actuator/prometheus").body(), StandardCharsets.UTF_8);
+                        "/internal/v1/metrics").body(), StandardCharsets.UTF_8);
                 for (PrometheusText.Sample sample : PrometheusText.parse(text, "kv_hints_delivered")) {
                     delivered += sample.value();
                 }

@@ -79,6 +79,14 @@ public class Upstream {
         return exchange(method, URI.create(gateway + pathAndQuery), Map.of(), null, true);
     }
 
+    /**
+     * The gateway's cluster view ({@code GET /v1/cluster}) with the cluster secret: only then does it hold the nodes'
+     * internal addresses and what they hold.
+     */
+    public Answer clusterView() {
+        return exchange(HttpMethod.GET, URI.create(gateway + "/v1/cluster"), Map.of(), null, true);
+    }
+
     /** A GET of a node's internal API, with the cluster secret. */
     public Answer node(URI nodeBase, String pathAndQuery) {
         String base;

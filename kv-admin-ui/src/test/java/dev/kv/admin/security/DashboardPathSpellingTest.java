@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +43,9 @@ class DashboardPathSpellingTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     private static WireMockServer started() {
         WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
@@ -124,7 +128,8 @@ class DashboardPathSpellingTest {
 
     @Test
     void theHealthProbesStayOpen() {
-        assertThat(RawHttp.send(port, "GET", "/actuator/health/liveness", new byte[0]).status()).isEqualTo(200);
+        assertThat(RawHttp.send(managementPort, "GET", "/actuator/health/liveness", new byte[0]).status())
+                .isEqualTo(200);
     }
 
     private static String csrfToken(RawHttp.Response response) {

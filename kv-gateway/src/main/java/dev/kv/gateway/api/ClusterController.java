@@ -1,5 +1,6 @@
 package dev.kv.gateway.api;
 
+import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
 import dev.kv.gateway.config.GatewayProperties;
@@ -7,8 +8,10 @@ import dev.kv.gateway.replica.ReplicaGuard;
 import dev.kv.gateway.routing.ClusterView;
 import dev.kv.gateway.routing.MembershipPoller;
 import dev.kv.gateway.routing.NodeAddress;
+import dev.kv.web.security.LiveClusterSecret;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -28,12 +31,15 @@ class ClusterController {
     private final MembershipPoller poller;
     private final ReplicaGuard guard;
     private final GatewayProperties properties;
+    private final LiveClusterSecret secret;
 
-    ClusterController(ClusterView view, MembershipPoller poller, ReplicaGuard guard, GatewayProperties properties) {
+    ClusterController(ClusterView view, MembershipPoller poller, ReplicaGuard guard, GatewayProperties properties,
+                      LiveClusterSecret secret) {
         this.view = view;
         this.poller = poller;
         this.guard = guard;
         this.properties = properties;
+        this.secret = secret;
     }
 
     /**
@@ -75,14 +81,15 @@ class ClusterController {
      * One node.
      *
      * @param id             node id
-     * @param url            base URL of its internal API
+     * @param url            base URL of its internal API; only for a caller presenting the cluster secret
      * @param status         alive, suspect or down as judged by gossip (unknown before the first view)
      * @param announced      what the node announces (normal, shutdown)
      * @param phi            the observer's phi-accrual suspicion of it
      * @param generation     its process generation (changes on restart)
      * @param circuitBreaker the gateway's breaker for it: closed, open or half_open
      * @param ownership      fraction of the ring for which it is the primary replica
-     * @param info           what the node reported (data generation, uptime, keys, disk)
+     * @param info           what the node reported (data generation, uptime, keys, disk); only for a caller presenting
+     *                       the cluster secret
      * @param state          its place in the ring: joining, normal, leaving, left, removed, or waiting to join
      * @param streaming      what it is streaming in during a change (null when nothing)
      * @param waiting        why it is not a member yet (waiting for another change, for the seeds), or null
@@ -101,15 +108,18 @@ class ClusterController {
 
     @GetMapping("/v1/cluster")
     @Operation(operationId = "getCluster", summary = "Members, states and ring ownership")
-    ClusterResponse cluster() {
+    ClusterResponse cluster(HttpServletRequest request) {
+        // The nodes' internal addresses and what they hold are for operators (and the dashboard's backend) only.
+        ClusterSecret held = secret.get();
+        boolean operator = !held.isConfigured() || held.matches(request.getHeader(ClusterSecret.HEADER));
         Map<String, Double> ownership = view.ring().primaryOwnership();
         List<Member> members = new ArrayList<>();
         for (ClusterView.Member member : view.members()) {
             Map<String, Object> streaming = poller.streaming(member.id());
             boolean receiving = !streaming.isEmpty() && !"idle".equals(streaming.get("phase"));
-            members.add(new Member(member.id(), member.address().baseUri().toString(), member.liveness(),
-                    member.status(), member.phi(), member.generation(), guard.state(member.id()),
-                    ownership.getOrDefault(member.id(), 0.0), poller.info(member.id()), member.state(),
+            members.add(new Member(member.id(), operator ? member.address().baseUri().toString() : null,
+                    member.liveness(), member.status(), member.phi(), member.generation(), guard.state(member.id()),
+                    ownership.getOrDefault(member.id(), 0.0), operator ? poller.info(member.id()) : null, member.state(),
                     receiving ? streaming : null, "waiting".equals(member.state()) ? poller.waiting(member.id()) : null));
         }
         Topology topology = view.topology();

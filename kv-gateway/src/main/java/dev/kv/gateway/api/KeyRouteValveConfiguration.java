@@ -3,9 +3,11 @@ package dev.kv.gateway.api;
 import dev.kv.web.limits.Pipelines;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,10 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 class KeyRouteValveConfiguration {
 
     @Bean
-    TomcatContextCustomizer keyRouteValve(ObjectProvider<KvController> controller, KeyRouteFailures failures,
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> keyRouteValve(ObjectProvider<KvController> controller, KeyRouteFailures failures,
                                           KeyRequestTimers timers, JsonMapper json) {
         // The handlers are looked up at the first request: the web server is configured before the data path's beans.
         KeyRouteValve valve = new KeyRouteValve(SingletonSupplier.of(controller::getObject), failures, timers, json);
-        return context -> Pipelines.addOnce(context, valve);
+        return Pipelines.onDataPort(Ordered.LOWEST_PRECEDENCE, valve);
     }
 }

@@ -7,12 +7,12 @@ import dev.kv.web.limits.Pipelines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 /**
  * The gateway's limits ahead of its data path: the body budget ({@link BodyBudgetConfiguration}) and, when
@@ -30,18 +30,16 @@ class LimitsConfiguration {
     }
 
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    TomcatContextCustomizer rateLimit(RateLimitProperties properties, MeterRegistry registry) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> rateLimit(RateLimitProperties properties, MeterRegistry registry) {
         Counter refusals = Counter.builder("kv.limits.refusals").tag("limit", "rate")
                 .description("requests refused by a limit before any work: body-bytes (too many large bodies in "
                         + "flight), rate (a client over its rate)").register(registry);
         if (properties.perClient() == 0) {
-            return context -> { };
+            return factory -> { };
         }
         ClientRateLimiter limiter = new ClientRateLimiter(properties.perClient(), properties.clientsMax());
         Gauge.builder("kv.limits.rate.clients", limiter, ClientRateLimiter::tracked)
                 .description("clients whose request rate is tracked").register(registry);
-        RateLimitValve valve = new RateLimitValve(limiter, refusals);
-        return context -> Pipelines.addOnce(context, valve);
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 1, new RateLimitValve(limiter, refusals));
     }
 }

@@ -55,9 +55,9 @@ class LimitsTest {
         assertThat(refused).containsIgnoringCase("Retry-After: 1").contains("application/problem+json")
                 .contains("urn:kv:problem:rate-limited").contains("kv.gateway.rate-limit.per-client");
         assertThat(statusOf(exchange("127.0.0.4", get("/v1/cluster")))).as("another client").isEqualTo("200");
-        assertThat(statusOf(exchange("127.0.0.2", get("/actuator/health/liveness"))))
-                .as("management is not limited").isEqualTo("200");
-        assertThat(exchange("127.0.0.5", get("/actuator/prometheus")))
+        assertThat(statusOf(exchange("127.0.0.2", get("/admin/v1/metrics"))))
+                .as("operator paths are not limited").isEqualTo("200");
+        assertThat(exchange("127.0.0.5", get("/admin/v1/metrics")))
                 .containsPattern("kv_limits_refusals_total\\{[^}]*limit=\"rate\"[^}]*} [1-9]");
     }
 
@@ -81,7 +81,7 @@ class LimitsTest {
                     .startsWith("HTTP/1.1").doesNotContain("urn:kv:problem:overloaded");
         }
         // The holder's reservation ends once its answer is written, a moment after the client has read it.
-        await().atMost(Duration.ofSeconds(5)).until(() -> exchange("127.0.0.5", get("/actuator/prometheus"))
+        await().atMost(Duration.ofSeconds(5)).until(() -> exchange("127.0.0.5", get("/admin/v1/metrics"))
                 .matches("(?s).*kv_limits_body_in_flight_bytes\\{[^}]*} 0\\.0.*"));
         assertThat(exchange("127.0.0.6", largePut("after"))).startsWith("HTTP/1.1")
                 .doesNotContain("urn:kv:problem:overloaded");

@@ -72,6 +72,37 @@ class GatewaySecurityTest extends GatewayTest {
         }
     }
 
+    @Test
+    void theClusterViewShowsInternalAddressesAndHoldingsOnlyToAHolderOfTheSecret() {
+        RawHttp.Response anyone = RawHttp.send(port, "GET", "/v1/cluster", new byte[0]);
+        RawHttp.Response operator = RawHttp.send(port, "GET", "/v1/cluster", new byte[0], "X-KV-Cluster-Secret",
+                SECRET);
+
+        assertThat(anyone.status()).isEqualTo(200);
+        assertThat(anyone.text()).contains("\"members\"").contains("\"id\":\"" + FakeReplicas.IDS.getFirst() + "\"")
+                .doesNotContain("http://").doesNotContain("\"url\":\"");
+        assertThat(operator.status()).isEqualTo(200);
+        assertThat(operator.text()).contains("\"url\":\"http://127.0.0.1:");
+        assertThat(RawHttp.send(port, "GET", "/v1/cluster", new byte[0], "X-KV-Cluster-Secret", "wrong").status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void actuatorIsNotOnTheDataPortAndItsHealthDetailsNeedTheSecret() {
+        assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", new byte[0], "X-KV-Cluster-Secret", SECRET)
+                .status()).isEqualTo(404);
+        RawHttp.Response anyone = RawHttp.send(managementPort, "GET", "/actuator/health/readiness", new byte[0]);
+        RawHttp.Response operator = RawHttp.send(managementPort, "GET", "/actuator/health/readiness", new byte[0],
+                "X-KV-Cluster-Secret", SECRET);
+        assertThat(anyone.status()).isIn(200, 503);
+        assertThat(anyone.text()).doesNotContain("clusterView");
+        assertThat(operator.text()).contains("clusterView");
+        assertThat(RawHttp.send(managementPort, "GET", "/v1/kv/some-key", new byte[0]).status())
+                .as("no data on the management port").isEqualTo(404);
+        assertThat(RawHttp.send(managementPort, "PUT", "/v1/kv/some-key", "v".getBytes(StandardCharsets.UTF_8))
+                .status()).as("no data on the management port").isEqualTo(404);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/v1/kv/../admin/v1/repair", "/v1/kv/%2e%2e/admin/v1/repair",
             "/v1/kv/%2E%2E/admin/v1/repair", "/v1/kv/..;x/admin/v1/repair", "/v1/kv/x/../../admin/v1/repair",

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProtectedModeStartTest {
 
     private ConfigurableApplicationContext start(String... arguments) {
-        String[] common = {"--server.port=-1", "--kv.gateway.seeds=127.0.0.1:1",
+        String[] common = {"--server.port=-1", "--management.server.port=-1", "--kv.gateway.seeds=127.0.0.1:1",
                 "--spring.main.banner-mode=off"};
         String[] all = new String[common.length + arguments.length];
         System.arraycopy(common, 0, all, 0, common.length);

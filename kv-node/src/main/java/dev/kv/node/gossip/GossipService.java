@@ -71,9 +71,15 @@ public class GossipService {
         this.serverAddress = serverAddress;
     }
 
-    /** Joins once the port is known (it may be chosen at random in tests). */
+    /**
+     * Joins once the data port is known (it may be chosen at random in tests). The management port's server announces
+     * itself too (its context's events reach this one): it has a server namespace, and is not the node's address.
+     */
     @EventListener
     void onWebServerStarted(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() != null) {
+            return;
+        }
         String address = properties.advertiseAddress() != null && !properties.advertiseAddress().isBlank()
                 ? GossipProperties.toUrl(properties.advertiseAddress())
                 : "http://" + serverAddress + ":" + event.getWebServer().getPort();

@@ -5,6 +5,7 @@ import dev.kv.core.record.Record;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +30,9 @@ class InternalApiTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     dev.kv.node.storage.RecordStore store;
@@ -108,9 +112,19 @@ class InternalApiTest {
     }
 
     @Test
-    void readinessIncludesStorage() throws Exception {
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/actuator/health/readiness")), false);
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"storage\"").contains("UP");
+    void readinessOnTheManagementPortShowsItsDetailsOnlyToAHolderOfTheSecret() throws Exception {
+        URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
+        HttpResponse<byte[]> anyone = send(HttpRequest.newBuilder(readiness), false);
+        HttpResponse<byte[]> member = send(HttpRequest.newBuilder(readiness), true);
+
+        assertThat(anyone.statusCode()).isEqualTo(200);
+        assertThat(new String(anyone.body(), StandardCharsets.UTF_8)).contains("UP").doesNotContain("storage");
+        assertThat(member.statusCode()).isEqualTo(200);
+        assertThat(new String(member.body(), StandardCharsets.UTF_8)).contains("\"storage\"").contains("UP");
+        assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")), true).statusCode())
+                .as("Actuator is not on the data port").isEqualTo(404);
+        URI batchOnManagement = URI.create("http://127.0.0.1:" + managementPort + "/internal/v1/batch");
+        assertThat(send(HttpRequest.newBuilder(batchOnManagement).POST(HttpRequest.BodyPublishers.ofByteArray(
+                new byte[8])), true).statusCode()).as("no replica calls on the management port").isEqualTo(404);
     }
 }

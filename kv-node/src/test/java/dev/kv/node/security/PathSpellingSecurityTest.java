@@ -140,7 +140,7 @@ class PathSpellingSecurityTest extends SecuredNodeTest {
 
     @Test
     void publicProbesNeedNoSecret() {
-        RawHttp.Response health = RawHttp.send(port, "GET", "/actuator/health/readiness", new byte[0]);
+        RawHttp.Response health = RawHttp.send(managementPort, "GET", "/actuator/health/readiness", new byte[0]);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.text()).contains("UP");
     }

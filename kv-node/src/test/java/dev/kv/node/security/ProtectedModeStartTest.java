@@ -22,7 +22,8 @@ class ProtectedModeStartTest {
     Path data;
 
     private ConfigurableApplicationContext start(String... arguments) {
-        String[] common = {"--server.port=-1", "--kv.node.data-dir=" + data, "--kv.antientropy.enabled=false",
+        String[] common = {"--server.port=-1", "--management.server.port=-1", "--kv.node.data-dir=" + data,
+                "--kv.antientropy.enabled=false",
                 "--kv.gossip.advertise-address=http://127.0.0.1:1", "--kv.gossip.seeds=127.0.0.1:1",
                 "--spring.main.banner-mode=off"};
         String[] all = new String[common.length + arguments.length];
