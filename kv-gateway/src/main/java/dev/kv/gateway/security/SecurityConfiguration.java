@@ -2,6 +2,9 @@ package dev.kv.gateway.security;
 
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.gateway.api.KeyPath;
+import dev.kv.gateway.auth.ApiKeys;
+import dev.kv.gateway.auth.ClientAuthConfiguration;
+import dev.kv.gateway.auth.ClientAuthProperties;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
@@ -18,6 +21,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.FirewalledRequest;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -43,7 +47,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 @Import({NoSecurityObservations.class, ClusterSecretConfiguration.class})
 class SecurityConfiguration {
 
-    static final String OPERATOR = "OPERATOR";
+    static final String OPERATOR = ClientAuthConfiguration.OPERATOR;
 
     /**
      * Swagger UI (same-origin scripts and styles, inline styles from its bundle, SVG data images) and JSON pages:
@@ -54,12 +58,16 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain adminSecurity(HttpSecurity http, LiveClusterSecret secret, MeterRegistry registry,
-                                      Environment environment) throws Exception {
+                                      Environment environment, ClientAuthProperties clients, ApiKeys keys)
+            throws Exception {
         ProtectedMode.enforce(environment, "the gateway", secret.get().isConfigured(),
                 ProtectedMode.CLUSTER_SECRET_SETTINGS);
         http.securityMatcher(request -> !KeyPath.isKeyRoute(request.getRequestURI()))
                 .headers(headers -> headers.addHeaderWriter(new StaticHeadersWriter("Content-Security-Policy",
                         PAGE_POLICY)));
+        // With client authentication on, an API key with the admin role is an operator's credential too.
+        ClientAuthConfiguration.adminKeys(clients, keys)
+                .ifPresent(filter -> http.addFilterBefore(filter, AuthorizationFilter.class));
         return new ClusterSecretChain(secret, OPERATOR, "the admin API is for operators",
                 Problems.WRITER, registry).build(http, "/admin/**");
     }

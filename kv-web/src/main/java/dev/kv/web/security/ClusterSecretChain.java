@@ -62,8 +62,11 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
                 .securityContext(context -> context.securityContextRepository(
                         new RequestAttributeSecurityContextRepository()))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler((request, response, e) -> problems.write(response, 403, "forbidden",
-                                "Forbidden", "not allowed for this credential")));
+                        .accessDeniedHandler((request, response, e) -> {
+                            AuditLog.refused(who(request), request.getMethod(), request.getRequestURI(), 403,
+                                    "not allowed for this credential");
+                            problems.write(response, 403, "forbidden", "Forbidden", "not allowed for this credential");
+                        }));
         if (!secret.get().isConfigured()) {
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
         }
@@ -91,8 +94,15 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
     public void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String reason = request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong";
         refusals(registry, reason).increment();
+        AuditLog.refused(who(request), request.getMethod(), request.getRequestURI(), 401,
+                reason + " cluster secret");
         problems.write(response, 401, "unauthorized", "Unauthorized",
                 reason + " cluster secret in " + ClusterSecret.HEADER + ": " + audience);
+    }
+
+    /** Who made a request: its authenticated principal, else its source address. */
+    static String who(HttpServletRequest request) {
+        return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : request.getRemoteAddr();
     }
 
     /** The secret alone identifies its holder; a wrong one throws, which the failure handler turns into a 401. */
