@@ -19,8 +19,9 @@ import java.net.http.HttpClient;
 import java.util.Map;
 
 /**
- * The services the dashboard reads: the gateway's public API, its admin API and the nodes' internal API (the last two
- * with the cluster secret, which only this backend holds; the browser never sees it). Every call has a timeout; a
+ * The services the dashboard reads: the gateway's public API, its admin API and the nodes' internal API, all with the
+ * cluster secret, which only this backend holds (the browser never sees it); the gateway takes it as an operator's
+ * credential, also on the public API when client authentication is on. Every call has a timeout; a
  * service that cannot be reached becomes an {@link UpstreamException}, which the page shows as such.
  */
 @Component
@@ -69,14 +70,17 @@ public class Upstream {
         return gateway;
     }
 
-    /** A call to the gateway's public API; any status is an answer. */
+    /**
+     * A call to the gateway's public API; any status is an answer. With the cluster secret: the dashboard is an
+     * operator's tool, and with client authentication on the gateway takes the secret as an admin's credential.
+     */
     public Answer gateway(HttpMethod method, String pathAndQuery, Map<String, String> headers, byte[] body) {
-        return exchange(method, URI.create(gateway + pathAndQuery), headers, body, false);
+        return exchange(method, URI.create(gateway + pathAndQuery), headers, body);
     }
 
     /** A call to the gateway's admin API, with the cluster secret. */
     public Answer gatewayAdmin(HttpMethod method, String pathAndQuery) {
-        return exchange(method, URI.create(gateway + pathAndQuery), Map.of(), null, true);
+        return exchange(method, URI.create(gateway + pathAndQuery), Map.of(), null);
     }
 
     /**
@@ -84,7 +88,7 @@ public class Upstream {
      * internal addresses and what they hold.
      */
     public Answer clusterView() {
-        return exchange(HttpMethod.GET, URI.create(gateway + "/v1/cluster"), Map.of(), null, true);
+        return exchange(HttpMethod.GET, URI.create(gateway + "/v1/cluster"), Map.of(), null);
     }
 
     /** A GET of a node's internal API, with the cluster secret. */
@@ -96,15 +100,15 @@ public class Upstream {
         } catch (IllegalArgumentException e) {
             throw new UpstreamException("node", e);
         }
-        return exchange(HttpMethod.GET, URI.create(base + pathAndQuery), Map.of(), null, true);
+        return exchange(HttpMethod.GET, URI.create(base + pathAndQuery), Map.of(), null);
     }
 
-    private Answer exchange(HttpMethod method, URI uri, Map<String, String> headers, byte[] body, boolean internal) {
+    private Answer exchange(HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
         try {
             RestClient.RequestBodySpec request = client.method(method).uri(uri);
             headers.forEach(request::header);
             String current = secret.get().current();
-            if (internal && !current.isEmpty()) {
+            if (!current.isEmpty()) {
                 request.header(ClusterSecret.HEADER, current);
             }
             if (body != null) {

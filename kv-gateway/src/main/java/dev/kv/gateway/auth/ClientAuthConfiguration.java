@@ -3,6 +3,7 @@ package dev.kv.gateway.auth;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.limits.Pipelines;
 import dev.kv.web.security.AuditLog;
+import dev.kv.web.security.LiveClusterSecret;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -42,11 +43,12 @@ public class ClientAuthConfiguration implements WebMvcConfigurer {
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> clientAuth(ClientAuthProperties properties,
-                                                                         ApiKeys keys, MeterRegistry registry) {
+                                                                         ApiKeys keys, LiveClusterSecret secret,
+                                                                         MeterRegistry registry) {
         if (!properties.enabled()) {
             return factory -> { };
         }
-        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 2, new ClientAuthValve(keys, registry));
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 2, new ClientAuthValve(keys, secret, registry));
     }
 
     /**

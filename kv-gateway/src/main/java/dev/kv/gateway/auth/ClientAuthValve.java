@@ -1,5 +1,6 @@
 package dev.kv.gateway.auth;
 
+import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.security.AuditLog;
@@ -12,14 +13,16 @@ import org.apache.catalina.valves.ValveBase;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Client authentication and roles on the public API ({@code /v1/**}), ahead of the key route's valve (which serves
  * ahead of Spring Security): a request without a known API key is a 401 problem with {@code WWW-Authenticate:
  * Bearer}; one whose client lacks the role (GET and HEAD need {@code read}, every other method on a key {@code write};
  * the cluster view {@code read}) or the key prefix is a 403 problem. Each refusal is counted
- * ({@code kv_auth_refusals_total{credential="api-key"}}) and written to the audit log. The admin API is Spring
- * Security's ({@link ClientAuthConfiguration}); Swagger UI and the API description stay open.
+ * ({@code kv_auth_refusals_total{credential="api-key"}}) and written to the audit log. The cluster secret, which
+ * operators and the dashboard's backend hold, is an admin's credential here as on the admin API. The admin API is
+ * Spring Security's ({@link ClientAuthConfiguration}); Swagger UI and the API description stay open.
  */
 final class ClientAuthValve extends ValveBase {
 
@@ -27,11 +30,13 @@ final class ClientAuthValve extends ValveBase {
     static final String CLIENT = ClientAuthValve.class.getName() + ".client";
 
     private final ApiKeys keys;
+    private final Supplier<ClusterSecret> secret;
     private final MeterRegistry registry;
 
-    ClientAuthValve(ApiKeys keys, MeterRegistry registry) {
+    ClientAuthValve(ApiKeys keys, Supplier<ClusterSecret> secret, MeterRegistry registry) {
         super(true);
         this.keys = keys;
+        this.secret = secret;
         this.registry = registry;
         for (String reason : new String[] {"missing", "wrong", "forbidden"}) {
             refusals(reason);
@@ -48,6 +53,19 @@ final class ClientAuthValve extends ValveBase {
         String uri = request.getRequestURI();
         if (!uri.startsWith("/v1/") && !uri.equals("/v1/kv")) {
             getNext().invoke(request, response);
+            return;
+        }
+        String presentedSecret = request.getHeader(ClusterSecret.HEADER);
+        if (presentedSecret != null) {
+            // Operators and the dashboard's backend hold the cluster secret: it is an admin's credential here too.
+            if (secret.get().matches(presentedSecret)) {
+                getNext().invoke(request, response);
+                return;
+            }
+            refusals("wrong").increment();
+            AuditLog.refused(request.getRemoteAddr(), request.getMethod(), uri, 401, "wrong cluster secret");
+            Problems.write(response, 401, "Unauthorized", "wrong cluster secret in " + ClusterSecret.HEADER,
+                    "unauthorized");
             return;
         }
         String authorization = request.getHeader("Authorization");

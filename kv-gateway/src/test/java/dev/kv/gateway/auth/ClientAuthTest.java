@@ -122,6 +122,10 @@ class ClientAuthTest extends GatewayTest {
         assertThat(status("GET", "/admin/v1/repair", "not-a-key")).isEqualTo(401);
         assertThat(get("/admin/v1/repair").statusCode()).isEqualTo(401);
 
+        assertThat(get("/v1/kv/" + key, "X-KV-Cluster-Secret", SECRET).statusCode())
+                .as("the cluster secret is an admin's credential on the public API too").isNotIn(401, 403);
+        assertThat(get("/v1/kv/" + key, "X-KV-Cluster-Secret", "wrong").statusCode()).isEqualTo(401);
+
         assertThat(output.getOut()).contains("kv.audit").contains("admin who=ops what=\"POST /admin/v1/repair\" "
                 + "status=202");
     }
