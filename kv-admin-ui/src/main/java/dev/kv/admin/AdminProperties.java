@@ -19,6 +19,8 @@ import java.util.List;
  * @param password   the login's password, from configuration or a Kubernetes Secret, never from code
  * @param valueMax   the largest value the key explorer forwards, the gateways' {@code kv.gateway.value-max}; a
  *                   larger request body is refused with 413 before it is read
+ * @param gatewaySslBundle the SSL bundle ({@code spring.ssl.bundle.*}) whose trust store verifies an {@code https}
+ *                   gateway; empty: the JDK's default trust
  * @param allowedHosts the host names (or addresses) the dashboard answers to in the {@code Host} header, besides
  *                   loopback ones; empty: any host when bound beyond loopback (the login guards it), loopback
  *                   names only when bound to loopback (a page elsewhere cannot reach it by DNS rebinding)
@@ -29,7 +31,8 @@ public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") URI gateway
                               @DefaultValue("") String username,
                               @DefaultValue("") String password,
                               @DefaultValue("1MB") DataSize valueMax,
-                              @DefaultValue("") List<String> allowedHosts) {
+                              @DefaultValue("") List<String> allowedHosts,
+                              @DefaultValue("") String gatewaySslBundle) {
 
     public AdminProperties {
         allowedHosts = allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList();

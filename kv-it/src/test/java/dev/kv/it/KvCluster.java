@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +56,12 @@ public final class KvCluster implements AutoCloseable {
         deleteRecursively(logDirectory);
         Files.createDirectories(logDirectory);
         this.dataRoot = Files.createTempDirectory("kv-it-" + name + "-");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(GatewayClient.REQUEST_TIMEOUT).build();
+        HttpClient.Builder clients = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(GatewayClient.REQUEST_TIMEOUT);
+        if (config.tls != null) {
+            clients.sslContext(config.tls.clientContext());
+        }
+        this.http = clients.build();
         byte[] secretBytes = new byte[16];
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
@@ -77,6 +82,9 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
                 "--kv.gateway.seeds=" + seeds));
         gatewayArguments.addAll(config.gatewayArguments);
+        if (config.tls != null) {
+            gatewayArguments.addAll(config.tls.serverArguments());
+        }
         for (int i = 0; i < config.nodeCount; i++) {
             String id = "n" + (i + 1);
             int port = ports.get(i);
@@ -93,11 +101,20 @@ public final class KvCluster implements AutoCloseable {
         }
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), gatewayPort, gatewayArguments,
                 environment("gateway"), logDirectory.resolve("gateway.log"), http);
+        List<String> dashboardArguments = new ArrayList<>(List.of("--server.port=" + ports.getLast(),
+                "--server.address=127.0.0.1", "--kv.admin.gateway-url=" + gatewayUri(gatewayPort)));
+        if (config.tls != null) {
+            dashboardArguments.addAll(config.tls.dashboardArguments());
+        }
         this.dashboardProcess = !config.dashboard ? null : new KvProcess("dashboard", jar("kv.admin.jar"),
-                ports.getLast(), List.of("--server.port=" + ports.getLast(), "--server.address=127.0.0.1",
-                "--kv.admin.gateway-url=http://127.0.0.1:" + gatewayPort), environment("dashboard"),
+                ports.getLast(), dashboardArguments, environment("dashboard"),
                 logDirectory.resolve("dashboard.log"), http);
-        this.gateway = new GatewayClient(http, gatewayProcess.baseUri(), this::clusterSecret);
+        this.gateway = new GatewayClient(http, URI.create(gatewayUri(gatewayPort) + "/"), this::clusterSecret);
+    }
+
+    /** The gateway's base URL without a trailing slash: https when it serves TLS. */
+    private String gatewayUri(int port) {
+        return (config.tls != null ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     /** The cluster secret the harness's own calls send: the one every process was started with, until rotated. */
@@ -248,6 +265,9 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
                 "--kv.gateway.seeds=" + seeds));
         gatewayArguments.addAll(config.gatewayArguments);
+        if (config.tls != null) {
+            gatewayArguments.addAll(config.tls.serverArguments());
+        }
         gatewayArguments.addAll(List.of(arguments));
         KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment(name),
                 logDirectory.resolve(name + ".log"), http);
@@ -394,6 +414,7 @@ public final class KvCluster implements AutoCloseable {
         private final List<String> nodeArguments = new ArrayList<>();
         private final List<String> gatewayArguments = new ArrayList<>();
         private boolean dashboard;
+        private TestTls tls;
 
         private Builder() {
         }
@@ -430,6 +451,12 @@ public final class KvCluster implements AutoCloseable {
         /** Starts the dashboard (kv-admin-ui) too, pointed at the gateway, with the cluster secret. */
         public Builder withDashboard() {
             this.dashboard = true;
+            return this;
+        }
+
+        /** The gateway serves TLS with {@code tls}'s certificate (reloaded when renewed); the dashboard trusts it. */
+        public Builder gatewayTls(TestTls tls) {
+            this.tls = tls;
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.kv.admin.AdminProperties;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.web.security.LiveClusterSecret;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -57,9 +58,13 @@ public class Upstream {
     private final URI gateway;
     private final LiveClusterSecret secret;
 
-    Upstream(RestClient.Builder builder, AdminProperties properties, LiveClusterSecret secret) {
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(properties.timeout()).build());
+    Upstream(RestClient.Builder builder, AdminProperties properties, LiveClusterSecret secret, SslBundles bundles) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(properties.timeout());
+        if (!properties.gatewaySslBundle().isBlank()) {
+            // An https gateway whose certificate a private CA signed: trust that CA (hostname checked as usual).
+            http.sslContext(bundles.getBundle(properties.gatewaySslBundle()).createSslContext());
+        }
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http.build());
         factory.setReadTimeout(properties.timeout());
         this.client = builder.requestFactory(factory).build();
         this.gateway = URI.create(properties.gatewayUrl().toString().replaceAll("/$", ""));

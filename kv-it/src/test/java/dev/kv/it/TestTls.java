@@ -1,0 +1,142 @@
+package dev.kv.it;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test CA and a server certificate for 127.0.0.1 signed by it, made with the JDK's keytool (PKCS#12 stores with
+ * {@link #PASSWORD}): {@code server.p12} (key and chain) for a service's SSL bundle, {@code trust.p12} (the CA) for
+ * its clients. {@link #renewServer()} replaces the server's key and certificate in place, as cert-manager does.
+ */
+final class TestTls {
+
+    static final String PASSWORD = "changeit";
+
+    private final Path dir;
+    private int renewals;
+
+    private TestTls(Path dir) {
+        this.dir = dir;
+    }
+
+    static TestTls create(Path dir) {
+        TestTls tls = new TestTls(dir);
+        tls.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=kv-test-ca", "-ext", "bc:c", "-validity", "2", "-keystore", dir.resolve("ca.p12").toString());
+        tls.keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", dir.resolve("ca.p12").toString(), "-file",
+                dir.resolve("ca.crt").toString());
+        tls.keytool("-importcert", "-alias", "ca", "-noprompt", "-file", dir.resolve("ca.crt").toString(),
+                "-keystore", tls.truststore().toString());
+        tls.renewServer();
+        return tls;
+    }
+
+    Path keystore() {
+        return dir.resolve("server.p12");
+    }
+
+    Path truststore() {
+        return dir.resolve("trust.p12");
+    }
+
+    /** A new key and certificate for the server, moved over {@code server.p12} in one step. */
+    void renewServer() {
+        String name = "server-" + renewals++;
+        Path store = dir.resolve(name + ".p12");
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=kv-gateway", "-validity", "2", "-keystore", store.toString());
+        keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-file",
+                dir.resolve(name + ".csr").toString());
+        keytool("-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(), "-infile",
+                dir.resolve(name + ".csr").toString(), "-outfile", dir.resolve(name + ".crt").toString(), "-rfc",
+                "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2");
+        keytool("-importcert", "-alias", "ca", "-noprompt", "-file", dir.resolve("ca.crt").toString(),
+                "-keystore", store.toString());
+        keytool("-importcert", "-alias", "server", "-file", dir.resolve(name + ".crt").toString(), "-keystore",
+                store.toString());
+        try {
+            Files.move(store, keystore(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The serial number of the server certificate now in {@code server.p12}. */
+    BigInteger serverSerial() {
+        try (InputStream in = Files.newInputStream(keystore())) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, PASSWORD.toCharArray());
+            return ((X509Certificate) store.getCertificate("server")).getSerialNumber();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client context that trusts the test CA only. */
+    SSLContext clientContext() {
+        try (InputStream in = Files.newInputStream(truststore())) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, PASSWORD.toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Spring arguments that serve a service's port over TLS from {@code server.p12}, reloaded when it changes. */
+    List<String> serverArguments() {
+        return List.of("--server.ssl.bundle=kv-tls",
+                "--spring.ssl.bundle.jks.kv-tls.keystore.location=file:" + keystore(),
+                "--spring.ssl.bundle.jks.kv-tls.keystore.password=" + PASSWORD,
+                "--spring.ssl.bundle.jks.kv-tls.keystore.type=PKCS12",
+                "--spring.ssl.bundle.jks.kv-tls.reload-on-update=true",
+                "--spring.ssl.bundle.watch.file.quiet-period=200ms",
+                // The management port (probes, Prometheus) stays plain HTTP inside the cluster's network.
+                "--management.server.ssl.enabled=false");
+    }
+
+    /** The Spring arguments that make the dashboard trust this CA for an https gateway. */
+    List<String> dashboardArguments() {
+        return List.of("--kv.admin.gateway-ssl-bundle=kv-gateway-ca",
+                "--spring.ssl.bundle.jks.kv-gateway-ca.truststore.location=file:" + truststore(),
+                "--spring.ssl.bundle.jks.kv-gateway-ca.truststore.password=" + PASSWORD,
+                "--spring.ssl.bundle.jks.kv-gateway-ca.truststore.type=PKCS12");
+    }
+
+    private void keytool(String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
+        try {
+            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IllegalStateException("keytool " + String.join(" ", arguments) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
