@@ -98,6 +98,10 @@ class SecretRotationTest {
         assertThat(gatewayMetric(kv, REFUSALS)).as("credentials refused by the gateway").isZero();
         assertThat(status(kv.gateway().baseUri(), "admin/v1/repair", old)).isEqualTo(401);
         kv.awaitGatewaySeesAllNodesUp();
+        for (Path log : kv.logFiles()) {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(text).as("a secret value in %s", log.getFileName()).doesNotContain(old).doesNotContain(next);
+        }
     }
 
     /** Writes {@code text} into each process's secret file in turn, a couple of reload intervals apart. */
