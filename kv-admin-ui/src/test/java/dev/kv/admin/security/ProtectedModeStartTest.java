@@ -2,9 +2,11 @@ package dev.kv.admin.security;
 
 import dev.kv.admin.AdminApplication;
 import dev.kv.web.security.ProtectedMode;
+import dev.kv.web.testsupport.Contexts;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,13 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProtectedModeStartTest {
 
     private ConfigurableApplicationContext start(String... arguments) {
-        String[] common = {"--server.port=-1", "--management.server.port=-1",
-                "--kv.admin.gateway-url=http://127.0.0.1:1",
-                "--spring.main.banner-mode=off"};
-        String[] all = new String[common.length + arguments.length];
-        System.arraycopy(common, 0, all, 0, common.length);
-        System.arraycopy(arguments, 0, all, common.length, arguments.length);
-        return new SpringApplicationBuilder(AdminApplication.class).run(all);
+        return Contexts.startWithoutListening(AdminApplication.class,
+                List.of("--kv.admin.gateway-url=http://127.0.0.1:1"), arguments);
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.kv.gateway.security;
 
 import dev.kv.gateway.GatewayApplication;
 import dev.kv.web.security.ProtectedMode;
+import dev.kv.web.testsupport.Contexts;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,12 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProtectedModeStartTest {
 
     private ConfigurableApplicationContext start(String... arguments) {
-        String[] common = {"--server.port=-1", "--management.server.port=-1", "--kv.gateway.seeds=127.0.0.1:1",
-                "--spring.main.banner-mode=off"};
-        String[] all = new String[common.length + arguments.length];
-        System.arraycopy(common, 0, all, 0, common.length);
-        System.arraycopy(arguments, 0, all, common.length, arguments.length);
-        return new SpringApplicationBuilder(GatewayApplication.class).run(all);
+        return Contexts.startWithoutListening(GatewayApplication.class, List.of("--kv.gateway.seeds=127.0.0.1:1"),
+                arguments);
     }
 
     @Test

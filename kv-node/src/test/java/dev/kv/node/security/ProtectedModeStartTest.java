@@ -2,12 +2,13 @@ package dev.kv.node.security;
 
 import dev.kv.node.NodeApplication;
 import dev.kv.web.security.ProtectedMode;
+import dev.kv.web.testsupport.Contexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,14 +23,9 @@ class ProtectedModeStartTest {
     Path data;
 
     private ConfigurableApplicationContext start(String... arguments) {
-        String[] common = {"--server.port=-1", "--management.server.port=-1", "--kv.node.data-dir=" + data,
-                "--kv.antientropy.enabled=false",
-                "--kv.gossip.advertise-address=http://127.0.0.1:1", "--kv.gossip.seeds=127.0.0.1:1",
-                "--spring.main.banner-mode=off"};
-        String[] all = new String[common.length + arguments.length];
-        System.arraycopy(common, 0, all, 0, common.length);
-        System.arraycopy(arguments, 0, all, common.length, arguments.length);
-        return new SpringApplicationBuilder(NodeApplication.class).run(all);
+        return Contexts.startWithoutListening(NodeApplication.class, List.of("--kv.node.data-dir=" + data,
+                "--kv.antientropy.enabled=false", "--kv.gossip.advertise-address=http://127.0.0.1:1",
+                "--kv.gossip.seeds=127.0.0.1:1"), arguments);
     }
 
     @Test
