@@ -97,7 +97,8 @@ Annotations of a component's pods: a checksum of the auth values but the cluster
 dashboard login set through values changes, as it reaches the dashboard in environment variables; the cluster secret
 is a mounted file that the services read again every second, so changing it restarts nothing; generated secrets never
 change, so they are left out and no upgrade restarts pods for nothing), the
-prometheus.io/* scrape annotations unless a ServiceMonitor is used, and <component>.podAnnotations.
+prometheus.io/* scrape annotations (on the management port) unless a ServiceMonitor is used, and
+<component>.podAnnotations.
 Call with (dict "context" $ "values" .Values.node).
 */}}
 {{- define "kv.podAnnotations" -}}
@@ -105,7 +106,7 @@ Call with (dict "context" $ "values" .Values.node).
 checksum/auth: {{ toJson (omit $root.Values.auth "clusterSecret") | sha256sum }}
 {{- if not $root.Values.metrics.serviceMonitor.enabled }}
 prometheus.io/scrape: "true"
-prometheus.io/port: {{ .values.port | quote }}
+prometheus.io/port: {{ .values.managementPort | quote }}
 prometheus.io/path: /actuator/prometheus
 {{- end }}
 {{- with .values.podAnnotations }}
@@ -318,7 +319,8 @@ tolerations:
 {{- end -}}
 
 {{/*
-Probes of a Spring Boot container on the actuator health groups, on the container port named http.
+Probes of a Spring Boot container on the actuator health groups, on the container port named management (Actuator
+answers there only; the data port has no /actuator at all).
 Call with the component's values (.Values.node, .Values.gateway or .Values.admin).
 */}}
 {{- define "kv.probes" -}}
@@ -327,7 +329,7 @@ Call with the component's values (.Values.node, .Values.gateway or .Values.admin
 startupProbe:
   httpGet:
     path: /actuator/health/liveness
-    port: http
+    port: management
   initialDelaySeconds: {{ .initialDelaySeconds }}
   periodSeconds: {{ .periodSeconds }}
   timeoutSeconds: {{ .timeoutSeconds }}
@@ -339,7 +341,7 @@ startupProbe:
 livenessProbe:
   httpGet:
     path: /actuator/health/liveness
-    port: http
+    port: management
   initialDelaySeconds: {{ .initialDelaySeconds }}
   periodSeconds: {{ .periodSeconds }}
   timeoutSeconds: {{ .timeoutSeconds }}
@@ -351,13 +353,59 @@ livenessProbe:
 readinessProbe:
   httpGet:
     path: /actuator/health/readiness
-    port: http
+    port: management
   initialDelaySeconds: {{ .initialDelaySeconds }}
   periodSeconds: {{ .periodSeconds }}
   timeoutSeconds: {{ .timeoutSeconds }}
   failureThreshold: {{ .failureThreshold }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The management port of a component's container: Actuator (health groups, Prometheus) on a port of its own, bound to
+every interface of the pod (the services bind it to loopback by default). The data port serves no /actuator.
+*/}}
+{{- define "kv.containerPort.management" -}}
+- name: management
+  containerPort: {{ .managementPort }}
+  protocol: TCP
+{{- end -}}
+
+{{/*
+The env entries of the management port. Call with the component's values.
+*/}}
+{{- define "kv.env.management" -}}
+- name: MANAGEMENT_SERVER_ADDRESS
+  value: "0.0.0.0"
+- name: MANAGEMENT_SERVER_PORT
+  value: {{ .managementPort | quote }}
+{{- end -}}
+
+{{/*
+The Host names the dashboard answers to besides loopback ones (KV_ADMIN_ALLOWEDHOSTS), separated by commas:
+admin.allowedHosts plus admin.ingress.host when the Ingress is enabled (not a wildcard host, which the dashboard
+cannot match). Empty when there are none.
+*/}}
+{{- define "kv.admin.allowedHosts" -}}
+{{- $hosts := list -}}
+{{- range .Values.admin.allowedHosts -}}
+{{- $hosts = append $hosts (lower .) -}}
+{{- end -}}
+{{- with .Values.admin.ingress -}}
+{{- if and .enabled .host (not (hasPrefix "*" .host)) -}}
+{{- $hosts = append $hosts (lower .host) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," (uniq $hosts) -}}
+{{- end -}}
+
+{{/*
+The label that tells the metrics Services (<fullname>-<component>-metrics) apart from a component's other Services;
+the ServiceMonitors select it.
+*/}}
+{{- define "kv.metricsServiceLabel" -}}
+kv/metrics: "true"
 {{- end -}}
 
 {{/*
@@ -383,6 +431,12 @@ Checks of value combinations that values.schema.json cannot express; fails the r
 {{- if le $grace $cycle -}}
 {{- fail (printf "kv: config.tombstoneGrace (%s) must be longer than config.antiEntropy.cycle (%s): a tombstone purged before every replica pair was compared could let a deleted value come back" (toString .Values.config.tombstoneGrace) (toString .Values.config.antiEntropy.cycle)) -}}
 {{- end -}}
+{{- range $component := list "node" "gateway" "admin" -}}
+{{- $values := index $.Values $component -}}
+{{- if eq (int $values.port) (int $values.managementPort) -}}
+{{- fail (printf "kv: %s.managementPort (%d) must differ from %s.port: Actuator answers on a port of its own" $component (int $values.managementPort) $component) -}}
+{{- end -}}
+{{- end -}}
 {{- if and (not .Values.auth.existingSecret) (not .Values.auth.adminUsername) -}}
 {{- fail "kv: auth.adminUsername must not be empty (the dashboard needs both a user and a password)" -}}
 {{- end -}}
@@ -402,6 +456,22 @@ container port: a NetworkPolicy sees the pod behind a Service). Call with (dict 
   ports:
     - port: {{ $port }}
       protocol: TCP
+{{- end -}}
+
+{{/*
+The ingress rule of a component's management port (Actuator: /actuator/prometheus, the health groups): only from
+networkPolicy.prometheusFrom. Nothing when that is empty, since a rule without peers would admit every source; the
+kubelet's probes come from the pod's own Kubernetes node, which NetworkPolicies do not stop in most CNIs.
+Call with (dict "context" $ "values" .Values.node).
+*/}}
+{{- define "kv.networkPolicy.managementIngress" -}}
+{{- with .context.Values.networkPolicy.prometheusFrom -}}
+- ports:
+    - port: {{ $.values.managementPort }}
+      protocol: TCP
+  from:
+    {{- toYaml . | nindent 4 }}
+{{- end -}}
 {{- end -}}
 
 {{/*

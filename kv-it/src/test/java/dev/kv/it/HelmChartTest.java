@@ -3,13 +3,16 @@ package dev.kv.it;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -92,27 +96,77 @@ class HelmChartTest {
         assertThat(env(gateway)).containsEntry("KV_GATEWAY_SEEDS", seeds);
     }
 
+    /** The pod template of the workload kv-node, kv-gateway or kv-admin. */
+    private static PodTemplateSpec template(List<HasMetadata> objects, String workload) {
+        return workload.equals("kv-node") ? one(objects, StatefulSet.class, workload).getSpec().getTemplate()
+                : one(objects, Deployment.class, workload).getSpec().getTemplate();
+    }
+
+    /** The container port a probe's named port stands for (as the kubelet resolves it). */
+    private static int probePort(Container container, Probe probe) {
+        String name = probe.getHttpGet().getPort().getStrVal();
+        assertThat(name).as("probes name their port").isNotNull();
+        return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name)).getContainerPort();
+    }
+
+    /**
+     * Every workload's container: its data port {@code http} and its management port {@code management}, Actuator
+     * bound to every interface of the pod there, every probe on the health groups of that port, and the scrape
+     * annotations on it. The data ports serve no {@code /actuator} at all.
+     */
     @Test
-    void probesPointAtTheActuatorHealthGroupsOnTheServicesPorts() {
-        List<HasMetadata> objects = objects(render(Map.of()));
-        Map<String, Integer> ports = Map.of("kv-node", 7101, "kv-gateway", 8080, "kv-admin", 8090);
-        for (Map.Entry<String, Integer> workload : ports.entrySet()) {
-            PodSpec pod = workload.getKey().equals("kv-node")
-                    ? one(objects, StatefulSet.class, workload.getKey()).getSpec().getTemplate().getSpec()
-                    : one(objects, Deployment.class, workload.getKey()).getSpec().getTemplate().getSpec();
-            Container container = pod.getContainers().getFirst();
-            assertThat(container.getPorts()).anySatisfy(p -> {
-                assertThat(p.getContainerPort()).isEqualTo(workload.getValue());
-                assertThat(p.getName()).isEqualTo("http");
-            });
-            assertThat(env(container)).containsEntry("SERVER_PORT", workload.getValue().toString())
-                    .containsEntry("SERVER_ADDRESS", "0.0.0.0");
-            Probe readiness = container.getReadinessProbe();
-            Probe liveness = container.getLivenessProbe();
-            assertThat(readiness.getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
-            assertThat(liveness.getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
-            assertThat(readiness.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    void probesPointAtTheActuatorHealthGroupsOnTheManagementPorts() {
+        // workload -> data port, management port; by default, then moved through the values
+        Map<String, List<Integer>> defaults = Map.of("kv-node", List.of(7101, 7201), "kv-gateway", List.of(8080, 8081),
+                "kv-admin", List.of(8090, 8091));
+        Map<String, List<Integer>> moved = Map.of("kv-node", List.of(7101, 9101), "kv-gateway", List.of(8080, 9102),
+                "kv-admin", List.of(8090, 9103));
+        Map<Map<String, List<Integer>>, List<HasMetadata>> renderings = Map.of(
+                defaults, objects(render(Map.of())),
+                moved, objects(render(Map.of("node.managementPort", 9101, "gateway.managementPort", 9102,
+                        "admin.managementPort", 9103))));
+        renderings.forEach((ports, objects) -> ports.forEach((workload, expected) -> {
+            int port = expected.get(0);
+            int management = expected.get(1);
+            PodTemplateSpec template = template(objects, workload);
+            Container container = template.getSpec().getContainers().getFirst();
+            assertThat(container.getPorts()).as(workload)
+                    .extracting(p -> p.getName() + "=" + p.getContainerPort() + "/" + p.getProtocol())
+                    .containsExactlyInAnyOrder("http=" + port + "/TCP", "management=" + management + "/TCP");
+            assertThat(env(container)).as(workload)
+                    .containsEntry("SERVER_PORT", Integer.toString(port))
+                    .containsEntry("SERVER_ADDRESS", "0.0.0.0")
+                    .containsEntry("MANAGEMENT_SERVER_PORT", Integer.toString(management))
+                    .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0");
+            List<Map.Entry<String, Probe>> probes = List.of(
+                    Map.entry("/actuator/health/liveness", container.getStartupProbe()),
+                    Map.entry("/actuator/health/liveness", container.getLivenessProbe()),
+                    Map.entry("/actuator/health/readiness", container.getReadinessProbe()));
+            for (Map.Entry<String, Probe> probe : probes) {
+                assertThat(probe.getValue()).as("%s probe on %s", workload, probe.getKey()).isNotNull();
+                assertThat(probe.getValue().getHttpGet().getPath()).isEqualTo(probe.getKey());
+                assertThat(probe.getValue().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+                assertThat(probePort(container, probe.getValue())).as("%s probe on %s", workload, probe.getKey())
+                        .isEqualTo(management);
+            }
+            assertThat(template.getMetadata().getAnnotations()).as(workload)
+                    .containsEntry("prometheus.io/port", Integer.toString(management))
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus");
+        }));
+    }
+
+    @Test
+    void theManagementPortMustDifferFromTheDataPort() {
+        for (String component : List.of("node", "gateway", "admin")) {
+            int port = Map.of("node", 7101, "gateway", 8080, "admin", 8090).get(component);
+            assertThatThrownBy(() -> render(Map.of(component + ".managementPort", port)))
+                    .hasMessageContaining(component + ".managementPort").hasMessageContaining("must differ");
+            assertThatThrownBy(() -> render(Map.of(component + ".port", 9000, component + ".managementPort", 9000)))
+                    .hasMessageContaining(component + ".managementPort");
         }
+        assertThatThrownBy(() -> render(Map.of("gateway.managementPort", 0))).hasMessageContaining("managementPort");
+        assertThatThrownBy(() -> render(Map.of("node.managementPort", 65536))).hasMessageContaining("managementPort");
     }
 
     @Test
@@ -144,10 +198,13 @@ class HelmChartTest {
                 .filter(p -> "node".equals(p.getSpec().getPodSelector().getMatchLabels()
                         .get("app.kubernetes.io/component"))).findFirst().orElseThrow();
 
-        assertThat(policy.getSpec().getIngress()).hasSize(1);
-        var rule = policy.getSpec().getIngress().getFirst();
-        assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal() != null ? p.getPort().getIntVal()
-                : p.getPort().getStrVal()).containsAnyOf(7101, "http");
+        // One rule for the data port (the other is the management port's: see the test below).
+        var rules = policy.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> Integer.valueOf(7101).equals(p.getPort().getIntVal())))
+                .toList();
+        assertThat(rules).hasSize(1);
+        var rule = rules.getFirst();
+        assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(7101);
         assertThat(rule.getFrom()).isNotEmpty().allSatisfy((NetworkPolicyPeer peer) -> {
             assertThat(peer.getIpBlock()).isNull();
             assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "kv")
@@ -278,6 +335,229 @@ class HelmChartTest {
                 .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/auth"));
     }
 
+    /** The ingress policy of a component's pods: kv-node, kv-gateway or kv-admin. */
+    private static NetworkPolicy ingressPolicy(List<HasMetadata> objects, String name) {
+        NetworkPolicy policy = one(objects, NetworkPolicy.class, name);
+        assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");
+        return policy;
+    }
+
+    /** What an ingress policy admits: for each port of its rules, the peers of the rules naming it ("*": everyone). */
+    private static Map<Integer, List<NetworkPolicyPeer>> ingressByPort(NetworkPolicy policy) {
+        Map<Integer, List<NetworkPolicyPeer>> admitted = new TreeMap<>();
+        for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+            // A rule without ports would open every port of the pod, the management port included.
+            assertThat(rule.getPorts()).as("every ingress rule of %s names its ports", policy.getMetadata().getName())
+                    .isNotEmpty();
+            for (NetworkPolicyPort port : rule.getPorts()) {
+                assertThat(port.getEndPort()).isNull();
+                assertThat(port.getPort().getIntVal()).as("ports by number").isNotNull();
+                List<NetworkPolicyPeer> peers = admitted.computeIfAbsent(port.getPort().getIntVal(),
+                        p -> new ArrayList<>());
+                if (rule.getFrom() == null || rule.getFrom().isEmpty()) {
+                    peers.add(null);
+                } else {
+                    peers.addAll(rule.getFrom());
+                }
+            }
+        }
+        return admitted;
+    }
+
+    /**
+     * The management port of every component (Actuator: metrics, health details for the secret's holders) admits
+     * Prometheus only: by default pods labelled {@code app.kubernetes.io/name: prometheus} in any namespace, else
+     * the peers of {@code networkPolicy.prometheusFrom}, and no one when that is empty (no rule: a rule without peers
+     * would admit everyone). The data ports keep their rules.
+     */
+    @Test
+    void theManagementPortsAdmitOnlyPrometheus() {
+        Map<String, List<Integer>> ports = Map.of("kv-node", List.of(7101, 7201), "kv-gateway", List.of(8080, 8081),
+                "kv-admin", List.of(8090, 8091));
+        List<HasMetadata> defaults = objects(render(Map.of()));
+        ports.forEach((name, expected) -> {
+            Map<Integer, List<NetworkPolicyPeer>> admitted = ingressByPort(ingressPolicy(defaults, name));
+            assertThat(admitted).as(name).containsOnlyKeys(expected);
+            assertThat(admitted.get(expected.get(1))).as("who reaches the management port of %s", name)
+                    .singleElement().satisfies(peer -> {
+                        // Pods labelled app.kubernetes.io/name=prometheus, in any namespace.
+                        assertThat(peer.getIpBlock()).isNull();
+                        assertThat(peer.getNamespaceSelector()).isNotNull();
+                        assertThat(peer.getNamespaceSelector().getMatchLabels()).isNullOrEmpty();
+                        assertThat(peer.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
+                        assertThat(peer.getPodSelector().getMatchLabels())
+                                .containsExactly(Map.entry("app.kubernetes.io/name", "prometheus"));
+                        assertThat(peer.getPodSelector().getMatchExpressions()).isNullOrEmpty();
+                    });
+        });
+        // The data ports as before: the nodes' from this release's pods, the gateways' and dashboard's from anyone.
+        assertThat(ingressByPort(ingressPolicy(defaults, "kv-node")).get(7101))
+                .extracting(p -> p.getPodSelector().getMatchLabels().get("app.kubernetes.io/component"))
+                .containsExactlyInAnyOrder("node", "gateway", "admin");
+        assertThat(ingressByPort(ingressPolicy(defaults, "kv-gateway")).get(8080)).containsExactly((NetworkPolicyPeer) null);
+        assertThat(ingressByPort(ingressPolicy(defaults, "kv-admin")).get(8090)).containsExactly((NetworkPolicyPeer) null);
+
+        // Narrowed to a namespace, on moved ports.
+        List<HasMetadata> narrowed = objects(render(Map.of(
+                "networkPolicy.prometheusFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
+                "monitoring", "node.managementPort", 9101, "gateway.managementPort", 9102,
+                "admin.managementPort", 9103)));
+        Map<String, Integer> moved = Map.of("kv-node", 9101, "kv-gateway", 9102, "kv-admin", 9103);
+        moved.forEach((name, management) -> {
+            Map<Integer, List<NetworkPolicyPeer>> admitted = ingressByPort(ingressPolicy(narrowed, name));
+            assertThat(admitted).as(name).containsOnlyKeys(ports.get(name).get(0), management);
+            assertThat(admitted.get(management)).singleElement().satisfies(peer -> {
+                assertThat(peer.getPodSelector()).isNull();
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring"));
+            });
+        });
+
+        // Empty: no one (no rule names the management port, and every rule names its ports).
+        List<HasMetadata> none = objects(render(Map.of("networkPolicy.prometheusFrom", "null")));
+        ports.forEach((name, expected) -> assertThat(ingressByPort(ingressPolicy(none, name)))
+                .as(name).containsOnlyKeys(expected.get(0)));
+
+        // No pod of the chart needs another's management port: no egress rule opens one.
+        for (HasMetadata object : objectsAndHooks(Map.of())) {
+            if (object instanceof NetworkPolicy policy && policy.getSpec().getEgress() != null) {
+                assertThat(policy.getSpec().getEgress()).flatExtracting(NetworkPolicyEgressRule::getPorts)
+                        .extracting(p -> p.getPort().getIntVal()).as(policy.getMetadata().getName())
+                        .doesNotContain(7201, 8081, 8091);
+            }
+        }
+        assertThatThrownBy(() -> render(Map.of("networkPolicy.prometheusFrom[0].podSelectr.matchLabels.app", "x")))
+                .hasMessageContaining("prometheusFrom");
+    }
+
+    /**
+     * With a ServiceMonitor, Prometheus scrapes {@code /actuator/prometheus} on the management port: each component's
+     * ServiceMonitor selects exactly one Service, a headless one whose only port is the pods' management port, and
+     * which selects that component's pods. The components' own Services (NodePorts or load balancers, possibly) never
+     * carry the management port.
+     */
+    @Test
+    void serviceMonitorsScrapeTheManagementPortThroughAMetricsServiceOfItsOwn() {
+        List<HasMetadata> objects = objects(render(Map.of("metrics.serviceMonitor.enabled", true,
+                "gateway.service.type", "LoadBalancer", "gateway.managementPort", 9102)));
+        List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
+        Map<String, Integer> components = Map.of("node", 7201, "gateway", 9102, "admin", 8091);
+        components.forEach((component, management) -> {
+            GenericKubernetesResource monitor = one(objects, GenericKubernetesResource.class, "kv-" + component);
+            assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("endpoints");
+            assertThat(endpoints).singleElement().satisfies(endpoint -> {
+                assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
+            });
+            @SuppressWarnings("unchecked")
+            Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector"))
+                    .get("matchLabels");
+            List<Service> selected = services.stream()
+                    .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())).toList();
+            assertThat(selected).as("the Services the ServiceMonitor of %s selects", component).hasSize(1);
+            Service service = selected.getFirst();
+            assertThat(service.getMetadata().getName()).isEqualTo("kv-" + component + "-metrics");
+            assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+                assertThat(port.getName()).isEqualTo("management");
+                assertThat(port.getPort()).isEqualTo(management);
+                assertThat(port.getTargetPort().getStrVal()).isEqualTo("management");
+            });
+            PodTemplateSpec pods = template(objects, "kv-" + component);
+            assertThat(pods.getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+            assertThat(pods.getSpec().getContainers().getFirst().getPorts())
+                    .anySatisfy(p -> assertThat(p.getName() + "=" + p.getContainerPort())
+                            .isEqualTo("management=" + management));
+            // A ServiceMonitor replaces the scrape annotations.
+            assertThat(pods.getMetadata().getAnnotations()).doesNotContainKeys("prometheus.io/scrape",
+                    "prometheus.io/port");
+        });
+        for (Service service : services) {
+            if (!service.getMetadata().getName().endsWith("-metrics")) {
+                assertThat(service.getSpec().getPorts()).as(service.getMetadata().getName())
+                        .extracting(ServicePort::getName).containsExactly("http");
+            }
+        }
+        // Without a ServiceMonitor there are no metrics Services.
+        assertThat(objects(render(Map.of()))).noneMatch(o -> o.getMetadata().getName().endsWith("-metrics"));
+    }
+
+    /** The env of every container of the chart's workloads, by workload. */
+    private static Map<String, Map<String, String>> workloadEnv(List<HasMetadata> objects) {
+        Map<String, Map<String, String>> all = new TreeMap<>();
+        for (String workload : List.of("kv-node", "kv-gateway", "kv-admin")) {
+            all.put(workload, env(template(objects, workload).getSpec().getContainers().getFirst()));
+        }
+        return all;
+    }
+
+    private static final List<String> LIMIT_VARIABLES = List.of("KV_LIMITS_BODYBUDGET",
+            "KV_GATEWAY_RATELIMIT_PERCLIENT", "KV_ADMIN_ALLOWEDHOSTS");
+
+    /**
+     * The limits reach the services' environment only when set, so that an unset value leaves the service's own
+     * default (an eighth of its heap, no rate limit, no Host check beyond the login).
+     */
+    @Test
+    void limitsReachTheEnvironmentOnlyWhenSet(@TempDir Path dir) throws Exception {
+        workloadEnv(objects(render(Map.of()))).forEach((workload, env) ->
+                assertThat(env).as(workload).doesNotContainKeys(LIMIT_VARIABLES.toArray(String[]::new)));
+
+        Map<String, Map<String, String>> set = workloadEnv(objects(render(Map.of("limits.bodyBudget", "64MB",
+                "gateway.rateLimitPerClient", 250, "admin.allowedHosts[0]", "Dash.Example.test",
+                "admin.allowedHosts[1]", "10.0.0.7"))));
+        set.forEach((workload, env) -> assertThat(env).as(workload).containsEntry("KV_LIMITS_BODYBUDGET", "64MB"));
+        assertThat(set.get("kv-gateway")).containsEntry("KV_GATEWAY_RATELIMIT_PERCLIENT", "250");
+        assertThat(set.get("kv-admin")).containsEntry("KV_ADMIN_ALLOWEDHOSTS", "dash.example.test,10.0.0.7");
+        assertThat(set.get("kv-node")).doesNotContainKeys("KV_GATEWAY_RATELIMIT_PERCLIENT", "KV_ADMIN_ALLOWEDHOSTS");
+        assertThat(set.get("kv-admin")).doesNotContainKey("KV_GATEWAY_RATELIMIT_PERCLIENT");
+
+        // The dashboard's Ingress host is allowed by default, and added to a list given (not a wildcard host).
+        assertThat(workloadEnv(objects(render(Map.of("admin.ingress.enabled", true, "admin.ingress.host",
+                "kv-admin.example.test")))).get("kv-admin"))
+                .containsEntry("KV_ADMIN_ALLOWEDHOSTS", "kv-admin.example.test");
+        assertThat(workloadEnv(objects(render(Map.of("admin.ingress.enabled", true, "admin.ingress.host",
+                "kv-admin.example.test", "admin.allowedHosts[0]", "dash.example.test")))).get("kv-admin"))
+                .containsEntry("KV_ADMIN_ALLOWEDHOSTS", "dash.example.test,kv-admin.example.test");
+        assertThat(workloadEnv(objects(render(Map.of("admin.ingress.enabled", true, "admin.ingress.host",
+                "*.example.test")))).get("kv-admin")).doesNotContainKey("KV_ADMIN_ALLOWEDHOSTS");
+        assertThat(workloadEnv(objects(render(Map.of("admin.ingress.host", "kv-admin.example.test"))))
+                .get("kv-admin")).as("Ingress off").doesNotContainKey("KV_ADMIN_ALLOWEDHOSTS");
+
+        // From a values file, where YAML numbers are floats to Helm: a large rate stays an integer.
+        Path values = dir.resolve("values.yaml");
+        Files.writeString(values, "gateway:\n  rateLimitPerClient: 1000000\nlimits:\n  bodyBudget: 512KB\n");
+        String rendered = HelmChart.helm().template().withName(HelmChart.RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(HelmChart.KUBE_VERSION).withValuesFile(values)
+                .set("auth.clusterSecret", "test-cluster-secret").set("auth.adminPassword", "test-admin-password")
+                .call();
+        Map<String, Map<String, String>> fromFile = workloadEnv(objects(rendered));
+        assertThat(fromFile.get("kv-gateway")).containsEntry("KV_GATEWAY_RATELIMIT_PERCLIENT", "1000000")
+                .containsEntry("KV_LIMITS_BODYBUDGET", "512KB");
+    }
+
+    @Test
+    void theValuesSchemaRejectsBadLimits() {
+        assertThatThrownBy(() -> render(Map.of("gateway.rateLimitPerClient", -1)))
+                .hasMessageContaining("rateLimitPerClient");
+        assertThatThrownBy(() -> render(Map.of("gateway.rateLimitPerClient", "fast")))
+                .hasMessageContaining("rateLimitPerClient");
+        for (String budget : List.of("64mb", "0MB", "64 MB", "1TB", "-1MB", "lots")) {
+            assertThatThrownBy(() -> render(Map.of("limits.bodyBudget", budget))).as(budget)
+                    .hasMessageContaining("bodyBudget");
+        }
+        assertThatThrownBy(() -> render(Map.of("limits.bodyBudgets", "64MB"))).hasMessageContaining("bodyBudgets");
+        for (String host : List.of("kv.example.test:8090", "*.example.test", "https://kv.example.test", "a b")) {
+            assertThatThrownBy(() -> render(Map.of("admin.allowedHosts[0]", host))).as(host)
+                    .hasMessageContaining("allowedHosts");
+        }
+        assertThatThrownBy(() -> render(Map.of("admin.allowedHosts", "kv.example.test")))
+                .hasMessageContaining("allowedHosts");
+    }
+
     /**
      * What an egress policy admits, one entry per peer and port: {@code node:7101/TCP} for this release's pods of
      * that component, {@code *:53/UDP} for any destination.
@@ -360,9 +640,9 @@ class HelmChartTest {
 
         // The ports follow the values: the pods' ports, not the Services'.
         Map<String, NetworkPolicy> moved = egressPolicies(objectsAndHooks(Map.of("node.port", 7200,
-                "gateway.port", 8081, "gateway.service.port", 80)));
+                "gateway.port", 8082, "gateway.service.port", 80)));
         assertThat(egress(moved.get("admin")))
-                .containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8081/TCP", "node:7200/TCP"));
+                .containsExactlyInAnyOrderElementsOf(plus(dns, "gateway:8082/TCP", "node:7200/TCP"));
         assertThat(egress(moved.get("gateway"))).containsExactlyInAnyOrderElementsOf(plus(dns, "node:7200/TCP"));
     }
 

@@ -197,14 +197,15 @@ class HelmScalingTest {
 
         // Default: the gateway port is open to every client.
         NetworkPolicy open = gatewayPolicy(objects(render(Map.of())));
-        assertThat(open.getSpec().getIngress()).singleElement()
+        assertThat(apiPortRules(open)).singleElement()
                 .satisfies(rule -> assertThat(rule.getFrom()).isNullOrEmpty());
 
         // Restricted to some peers: this release's hook is still among them.
         Map<String, Object> restricted = Map.of("networkPolicy.gatewayFrom[0].namespaceSelector.matchLabels.team",
                 "shop");
         NetworkPolicy policy = gatewayPolicy(objects(render(restricted)));
-        NetworkPolicyIngressRule rule = policy.getSpec().getIngress().getFirst();
+        assertThat(apiPortRules(policy)).hasSize(1);
+        NetworkPolicyIngressRule rule = apiPortRules(policy).getFirst();
         assertThat(rule.getPorts()).anySatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080));
         assertThat(rule.getFrom()).anySatisfy((NetworkPolicyPeer peer) -> {
             assertThat(peer.getNamespaceSelector()).isNull();
@@ -218,6 +219,13 @@ class HelmScalingTest {
 
     private static NetworkPolicy gatewayPolicy(List<HasMetadata> objects) {
         return one(objects, NetworkPolicy.class, "kv-gateway");
+    }
+
+    /** The rules of the gateway's policy for its API port (8080); the management port has a rule of its own. */
+    private static List<NetworkPolicyIngressRule> apiPortRules(NetworkPolicy policy) {
+        return policy.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> Integer.valueOf(8080).equals(p.getPort().getIntVal())))
+                .toList();
     }
 
     // --- the hook's script, as rendered, against a stub gateway -------------------------------------------------

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.junit.jupiter.api.AfterEach;
@@ -12,20 +13,27 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.kv.it.HelmChart.NAMESPACE;
 import static dev.kv.it.HelmChart.objects;
@@ -35,12 +43,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The configuration the chart gives the containers is the configuration the services read: two nodes and a gateway
- * started with exactly the rendered environment (the pod's name and namespace filled in as Kubernetes would, and only
- * the pod DNS names, bind address, ports and data directory moved to loopback) and the rendered Secret volume (each
- * pod's own, laid out and updated the way the kubelet does, see {@link ClusterSecretVolume}) form a cluster and serve
- * a write and a read. Then the cluster secret is rotated the way the chart's README says, by three edits of the
- * Secret and no restart, and the cluster serves on with the new value only.
+ * The configuration the chart gives the containers is the configuration the services read: two nodes, a gateway and
+ * the dashboard started with exactly the rendered environment (the pod's name and namespace filled in as Kubernetes
+ * would, and only the pod DNS names, the gateway Service's name, bind addresses, ports and data directory moved to
+ * loopback: each process gets free ports of its own, data and management, since they share one machine) and the
+ * rendered Secret volume (each pod's own, laid out and updated the way the kubelet does, see
+ * {@link ClusterSecretVolume}) form a cluster and serve a write and a read. Every rendered probe answers on the port it
+ * names, and the data ports serve no Actuator; the limits set through the values are those the services apply. Then
+ * the cluster secret is rotated the way the chart's README says, by three edits of the Secret and no restart, and the
+ * cluster serves on with the new value only.
  */
 class RenderedConfigTest {
 
@@ -48,6 +59,18 @@ class RenderedConfigTest {
     private static final Pattern POD_DNS = Pattern.compile(
             "kv-node-(\\d+)\\.kv-node-headless\\." + NAMESPACE + "\\.svc\\.cluster\\.local:7101");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\((\\w+)\\)");
+    private static final String GATEWAY_SERVICE = "http://kv-gateway:8080";
+    /** The limits set through the values. */
+    private static final String BODY_BUDGET = "16MB";
+    private static final int RATE_PER_CLIENT = 100;
+    private static final String ADMIN_HOST = "kv-admin.example.test";
+    /** A Host header as the kubelet or Prometheus sends it: the pod's address and the port. */
+    private static final String POD_ADDRESS = "10.244.1.17";
+    /** What the Secret's keys other than the cluster secret (the dashboard's login) hold here. */
+    private static final String ADMIN_VALUE = "admin-value";
+    /** The Accept header of Prometheus' scrapes. */
+    private static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.5,"
+            + "text/plain;version=0.0.4;q=0.4,*/*;q=0.1";
 
     private final List<KvProcess> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -59,12 +82,17 @@ class RenderedConfigTest {
         http.close();
     }
 
+    /** The ports of a pod outside Kubernetes: its data port and its management port, both free ports on loopback. */
+    private record Ports(int data, int management) {
+    }
+
     /**
      * The container's environment as its pod would see it, then moved to loopback; KV_CLUSTER_SECRET_FILE names the
      * file of {@code secret}, the pod's Secret volume.
      */
     private static Map<String, String> environment(Container container, String podName, List<Integer> nodePorts,
-                                                   int port, Path dataDir, ClusterSecretVolume secret) {
+                                                   int gatewayPort, Ports ports, Path dataDir,
+                                                   ClusterSecretVolume secret) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar variable : container.getEnv()) {
             String value;
@@ -81,7 +109,7 @@ class RenderedConfigTest {
                     throw new AssertionError("the cluster secret reaches " + container.getName()
                             + " through its environment: " + variable);
                 }
-                value = "admin-value";
+                value = ADMIN_VALUE;
             } else {
                 throw new AssertionError("unexpected valueFrom " + variable);
             }
@@ -94,16 +122,30 @@ class RenderedConfigTest {
             }
             reference.appendTail(expanded);
             Matcher dns = POD_DNS.matcher(expanded);
-            env.put(variable.getName(), dns.replaceAll(m -> "127.0.0.1:" + nodePorts.get(Integer.parseInt(m.group(1)))));
+            env.put(variable.getName(), dns.replaceAll(m -> "127.0.0.1:" + nodePorts.get(Integer.parseInt(m.group(1))))
+                    .replace(GATEWAY_SERVICE, "http://127.0.0.1:" + gatewayPort));
         }
         assertThat(env).containsKey("KV_CLUSTER_SECRET_FILE").doesNotContainKey("KV_CLUSTER_SECRET");
+        // Actuator on the container port named management, on every interface of the pod.
+        assertThat(env).containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
+                .containsEntry("MANAGEMENT_SERVER_PORT", Integer.toString(containerPort(container, "management")))
+                .containsEntry("SERVER_PORT", Integer.toString(containerPort(container, "http")));
         env.put("KV_CLUSTER_SECRET_FILE", secret.file().toString());
         env.put("SERVER_ADDRESS", "127.0.0.1");
-        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SERVER_PORT", Integer.toString(ports.data()));
+        // Several processes share this machine: a free management port of each one's own, on loopback only.
+        env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(ports.management()));
         if (dataDir != null) {
             env.put("KV_NODE_DATADIR", dataDir.toString());
         }
         return env;
+    }
+
+    private static int containerPort(Container container, String name) {
+        return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name + " on " + container.getName()))
+                .getContainerPort();
     }
 
     private KvProcess start(String name, String jarProperty, int port, Map<String, String> env, Path logs) {
@@ -114,44 +156,163 @@ class RenderedConfigTest {
         return process;
     }
 
-    /** A pod of the chart outside Kubernetes: its Secret volume and the process started with its environment. */
-    private record Pod(ClusterSecretVolume secret, KvProcess process) {
+    /**
+     * A pod of the chart outside Kubernetes: its container as rendered, its ports here, its Secret volume and the
+     * process started with its environment.
+     */
+    private record Pod(Container container, Ports ports, ClusterSecretVolume secret, KvProcess process) {
+
+        /** The port here of the container port a probe or Service names. */
+        int local(String portName) {
+            return switch (portName) {
+                case "http" -> ports.data();
+                case "management" -> ports.management();
+                default -> throw new AssertionError("a port named " + portName + " on " + container.getName());
+            };
+        }
     }
 
-    private Pod startPod(PodSpec spec, String name, String jarProperty, List<Integer> ports, int port, Path root,
-                         Path dataDir, Path logs) {
+    private Pod startPod(PodSpec spec, String name, String jarProperty, List<Integer> nodePorts, int gatewayPort,
+                         Ports ports, Path root, Path dataDir, Path logs) {
         Container container = spec.getContainers().getFirst();
         ClusterSecretVolume secret = ClusterSecretVolume.of(spec, container, "kv-secret",
                 root.resolve("volumes").resolve(name));
         secret.write(SECRET);
-        return new Pod(secret, start(name, jarProperty, port,
-                environment(container, name, ports, port, dataDir, secret), logs));
+        Map<String, String> env = environment(container, name, nodePorts, gatewayPort, ports, dataDir, secret);
+        KvProcess process = start(name, jarProperty, ports.data(), env, logs);
+        assertThat(process.managementUri().getPort()).isEqualTo(ports.management());
+        return new Pod(container, ports, secret, process);
+    }
+
+    private static List<Integer> freePorts(int count) throws IOException {
+        // All open at once, so that no two are the same.
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A status and body of a plain HTTP/1.1 GET on loopback with this Host header (HttpClient would not send it). */
+    private record Answer(int status, String head, String body) {
+    }
+
+    private static Answer get(int port, String path, String host) {
+        return get(port, path, host, "*/*", "");
+    }
+
+    /** {@code headers}: more header lines, each ending with CRLF. */
+    private static Answer get(int port, String path, String host, String accept, String headers) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nAccept: " + accept + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            assertThat(end).as("an HTTP answer from port %d: %s", port, answer).isPositive();
+            String head = answer.substring(0, end);
+            return new Answer(Integer.parseInt(head.split(" ", 3)[1]), head, answer.substring(end + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A GET on the pod's data port, with the dashboard's login on the dashboard (which answers any path it does not
+     * serve with 401 to a caller without it).
+     */
+    private static Answer onTheDataPort(Pod pod, String path) {
+        String login = pod.container().getEnv().stream().anyMatch(v -> v.getName().equals("KV_ADMIN_USERNAME"))
+                ? "Authorization: Basic " + Base64.getEncoder().encodeToString(
+                        (ADMIN_VALUE + ":" + ADMIN_VALUE).getBytes(StandardCharsets.UTF_8)) + "\r\n"
+                : "";
+        return get(pod.local("http"), path, "127.0.0.1:" + pod.local("http"), "*/*", login);
+    }
+
+    /**
+     * What the kubelet does with the rendered probes: each on the port it names, with the pod's address as Host, and
+     * the service answers UP without details (those are for holders of the cluster secret). The data port serves no
+     * Actuator at all, and Prometheus scrapes the management port.
+     */
+    private static void probeAsTheKubeletDoes(Pod pod) {
+        Container container = pod.container();
+        List<Probe> probes = new ArrayList<>();
+        probes.add(container.getStartupProbe());
+        probes.add(container.getLivenessProbe());
+        probes.add(container.getReadinessProbe());
+        assertThat(probes).as("probes of %s", container.getName()).doesNotContainNull();
+        for (Probe probe : probes) {
+            String portName = probe.getHttpGet().getPort().getStrVal();
+            assertThat(portName).isEqualTo("management");
+            String path = probe.getHttpGet().getPath();
+            String host = POD_ADDRESS + ":" + containerPort(container, portName);
+            Answer answer = get(pod.local(portName), path, host);
+            assertThat(answer.status()).as("%s %s", pod.process().name(), path).isEqualTo(200);
+            assertThat(answer.body()).as("%s %s", pod.process().name(), path).contains("\"UP\"")
+                    .doesNotContain("components").doesNotContain("details");
+            assertThat(onTheDataPort(pod, path).status())
+                    .as("%s %s on the data port", pod.process().name(), path).isEqualTo(404);
+        }
+        Answer scrape = get(pod.local("management"), "/actuator/prometheus",
+                POD_ADDRESS + ":" + containerPort(container, "management"), PROMETHEUS_ACCEPT, "");
+        assertThat(scrape.status()).as("%s /actuator/prometheus", pod.process().name()).isEqualTo(200);
+        assertThat(scrape.body()).contains("kv_cluster_secret_values");
+        assertThat(onTheDataPort(pod, "/actuator/prometheus").status())
+                .as("%s /actuator/prometheus on the data port", pod.process().name()).isEqualTo(404);
     }
 
     @Test
-    void twoNodesAndAGatewayStartedWithTheRenderedConfigurationFormAClusterServeRequestsAndRotateTheSecretLive()
+    void twoNodesAGatewayAndTheDashboardStartedWithTheRenderedConfigurationFormAClusterServeRequestsAndRotateTheSecretLive()
             throws Exception {
         // Two node pods here, so the first ring is those two (KV_MEMBERSHIP_INITIAL_MEMBERS=kv-node-0,kv-node-1).
         List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET, "node.replicaCount", 2,
-                "cluster.initialMembers", 2)));
+                "cluster.initialMembers", 2, "limits.bodyBudget", BODY_BUDGET,
+                "gateway.rateLimitPerClient", RATE_PER_CLIENT, "admin.ingress.enabled", true,
+                "admin.ingress.host", ADMIN_HOST)));
         PodSpec node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec();
         PodSpec gatewayPod = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec();
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                ports.add(socket.getLocalPort());
-            }
-        }
+        PodSpec adminPod = one(objects, Deployment.class, "kv-admin").getSpec().getTemplate().getSpec();
+        List<Integer> free = freePorts(8);
+        List<Ports> ports = List.of(new Ports(free.get(0), free.get(4)), new Ports(free.get(1), free.get(5)),
+                new Ports(free.get(2), free.get(6)), new Ports(free.get(3), free.get(7)));
+        List<Integer> nodePorts = List.of(ports.get(0).data(), ports.get(1).data());
+        int gatewayPort = ports.get(2).data();
         Path root = Files.createTempDirectory("kv-rendered-config");
         Path logs = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", "RenderedConfigTest");
         Files.createDirectories(logs);
 
         List<Pod> pods = List.of(
-                startPod(node, "kv-node-0", "kv.node.jar", ports, ports.get(0), root, root.resolve("n0"), logs),
-                startPod(node, "kv-node-1", "kv.node.jar", ports, ports.get(1), root, root.resolve("n1"), logs),
-                startPod(gatewayPod, "kv-gateway-0", "kv.gateway.jar", ports, ports.get(2), root, null, logs));
+                startPod(node, "kv-node-0", "kv.node.jar", nodePorts, gatewayPort, ports.get(0), root,
+                        root.resolve("n0"), logs),
+                startPod(node, "kv-node-1", "kv.node.jar", nodePorts, gatewayPort, ports.get(1), root,
+                        root.resolve("n1"), logs),
+                startPod(gatewayPod, "kv-gateway-0", "kv.gateway.jar", nodePorts, gatewayPort, ports.get(2), root,
+                        null, logs),
+                startPod(adminPod, "kv-admin-0", "kv.admin.jar", nodePorts, gatewayPort, ports.get(3), root, null,
+                        logs));
         pods.forEach(pod -> pod.process().awaitReady());
-        KvProcess gateway = pods.getLast().process();
+        KvProcess gateway = pods.get(2).process();
+        Pod dashboard = pods.getLast();
+
+        // The rendered probes, as the kubelet runs them; Actuator on the management ports only.
+        pods.forEach(RenderedConfigTest::probeAsTheKubeletDoes);
+        // limits.bodyBudget reached every service.
+        for (Pod pod : pods) {
+            assertThat(metric(pod.process(), "kv_limits_body_budget_bytes")).as("body budget of %s",
+                    pod.process().name()).isEqualTo(16.0 * 1024 * 1024);
+        }
+        // The dashboard answers its Ingress host (with its login) and loopback, and no other Host.
+        int dashboardPort = dashboard.ports().data();
+        assertThat(get(dashboardPort, "/api/links", ADMIN_HOST).status()).as("Host %s", ADMIN_HOST).isEqualTo(401);
+        assertThat(get(dashboardPort, "/api/links", "127.0.0.1:" + dashboardPort).status()).isEqualTo(401);
+        assertThat(get(dashboardPort, "/api/links", "kv-admin.attacker.test").status()).as("another Host")
+                .isEqualTo(403);
 
         AtomicReference<String> sent = new AtomicReference<>(SECRET);
         GatewayClient client = new GatewayClient(http, gateway.baseUri(), sent::get);
@@ -184,6 +345,20 @@ class RenderedConfigTest {
             assertThat(reloads).as("reloads logged by %s", pod.process().name()).hasSize(3);
             assertThat(pod.process().isRunning()).as("%s was never restarted", pod.process().name()).isTrue();
         }
+
+        // gateway.rateLimitPerClient reached the gateway: a burst from one client over it is refused in part.
+        List<CompletableFuture<HttpResponse<Void>>> burst = new ArrayList<>();
+        for (int i = 0; i < 4 * RATE_PER_CLIENT; i++) {
+            burst.add(http.sendAsync(HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/cluster"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()));
+        }
+        List<HttpResponse<Void>> answers = burst.stream().map(CompletableFuture::join).toList();
+        Map<Integer, Long> statuses = answers.stream()
+                .collect(Collectors.groupingBy(HttpResponse::statusCode, TreeMap::new, Collectors.counting()));
+        assertThat(statuses).as("statuses of %d requests at once from one client", answers.size())
+                .containsOnlyKeys(200, 429);
+        assertThat(answers).filteredOn(a -> a.statusCode() == 429)
+                .allSatisfy(a -> assertThat(a.headers().firstValue("Retry-After")).hasValue("1"));
         KvCluster.deleteRecursively(root);
     }
 
