@@ -18,10 +18,12 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,8 +72,7 @@ public class ClientAuthConfiguration implements WebMvcConfigurer {
         AuthenticationFilter filter = new AuthenticationFilter(manager, ClientAuthConfiguration::bearer);
         filter.setSuccessHandler((request, response, result) -> { });
         filter.setFailureHandler((request, response, e) -> refuseUnknownKey(request, response));
-        filter.setSecurityContextRepository(
-                new org.springframework.security.web.context.RequestAttributeSecurityContextRepository());
+        filter.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
         return Optional.of(filter);
     }
 
@@ -83,7 +84,7 @@ public class ClientAuthConfiguration implements WebMvcConfigurer {
     }
 
     private static void refuseUnknownKey(HttpServletRequest request, HttpServletResponse response)
-            throws java.io.IOException {
+            throws IOException {
         AuditLog.refused(request.getRemoteAddr(), request.getMethod(), request.getRequestURI(), 401, "wrong API key");
         response.setHeader("WWW-Authenticate", "Bearer realm=\"kv\"");
         Problems.write(response, 401, "Unauthorized", "the key in Authorization is not one of this cluster's clients",

@@ -12,6 +12,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -107,6 +108,6 @@ final class ClientAuthValve extends ValveBase {
     }
 
     private static String name(Role role) {
-        return role.name().toLowerCase(java.util.Locale.ROOT);
+        return role.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,6 +5,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,7 +60,7 @@ final class ClientRateLimiter {
             return;
         }
         clients.entrySet().stream().sorted(Comparator.comparingLong(e -> e.getValue().lastNanos))
-                .limit(Math.max(1, clients.size() / 2)).map(java.util.Map.Entry::getKey).toList()
+                .limit(Math.max(1, clients.size() / 2)).map(Map.Entry::getKey).toList()
                 .forEach(clients::remove);
     }
 }

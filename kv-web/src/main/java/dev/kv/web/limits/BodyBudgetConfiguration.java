@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 
+import java.time.Duration;
+
 /**
  * For a service to {@code @Import}: {@link BodyBudgetValve} first in its data port's pipeline (ahead of the valves
  * that serve the data path). {@code kv.limits.body-budget} defaults to an eighth of the heap, so the bodies held at once,
@@ -25,7 +27,7 @@ public class BodyBudgetConfiguration {
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> bodyBudget(@Value("${kv.limits.body-budget:}") DataSize budget,
                                        @Value("${kv.limits.largest-body:20MB}") DataSize largest,
-                                       @Value("${kv.limits.body-wait:100ms}") java.time.Duration wait,
+                                       @Value("${kv.limits.body-wait:100ms}") Duration wait,
                                        ObjectProvider<ProblemWriter> problems,
                                        ObjectProvider<MeterRegistry> registry) {
         long bytes = budget != null ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 8;
