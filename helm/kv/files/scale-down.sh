@@ -6,11 +6,13 @@
 # is refused or does not finish within TIMEOUT_SECONDS.
 #
 # POSIX sh, curl and awk only (the curl image has no jq). Environment: GATEWAY_URL (the gateway Service), NODE_PREFIX
-# (<fullname>-node-), REPLICAS (the new node.replicaCount), TIMEOUT_SECONDS (per member), POLL_SECONDS, and
-# KV_CLUSTER_SECRET_FILE, the chart's Secret mounted as a file. That file holds one or more values separated by commas
-# or newlines (several while the secret is rotated): the first is sent, as the services do. It is read again for every
+# (<fullname>-node-), REPLICAS (the new node.replicaCount), TIMEOUT_SECONDS (per member), POLL_SECONDS,
+# KV_CLUSTER_SECRET_FILE, the chart's Secret mounted as a file, and GATEWAY_CA_FILE when the gateway serves https: the
+# CA that signed its certificate (curl --cacert). The secret file holds one or more values separated by commas or
+# newlines (several while the secret is rotated): the first is sent, as the services do. It is read again for every
 # call, so a rotation step taken meanwhile is followed, and the value goes to curl in a header file, never on a command
-# line.
+# line. Every call carries it, the cluster view's GET too: with client authentication on, the gateway takes it as an
+# admin's credential on every path.
 set -eu
 umask 077
 WORK="${TMPDIR:-/tmp}"
@@ -90,7 +92,7 @@ first_secret() { # -> the first value in KV_CLUSTER_SECRET_FILE (values separate
   }' "$KV_CLUSTER_SECRET_FILE"
 }
 
-secret_header() { # writes $WORK/secret-header from the secret file as it is now (before every POST)
+secret_header() { # writes $WORK/secret-header from the secret file as it is now (before every call)
   secret="$(first_secret)" || fail "cannot read the cluster secret file $KV_CLUSTER_SECRET_FILE"
   [ -n "$secret" ] || fail "the cluster secret file $KV_CLUSTER_SECRET_FILE holds no value"
   # The secret reaches curl through a file that a heredoc writes (no command line carries it).
@@ -101,8 +103,20 @@ EOF
 
 secret_header
 
+if [ -n "${GATEWAY_CA_FILE:-}" ] && [ ! -s "$GATEWAY_CA_FILE" ]; then
+  fail "no CA certificate at $GATEWAY_CA_FILE to check the https gateway $GATEWAY_URL with: the key ca.crt of gateway.tls.caSecret, or of the gateway's TLS Secret, is missing"
+fi
+
+gateway_curl() { # curl to the gateway: with the gateway's CA when it serves https, and the cluster secret's header
+  if [ -n "${GATEWAY_CA_FILE:-}" ]; then
+    set -- --cacert "$GATEWAY_CA_FILE" "$@"
+  fi
+  curl -H "@$WORK/secret-header" "$@"
+}
+
 read_view() { # -> 0 when GET /v1/cluster answered; the flattened view is then in $WORK/view
-  curl -fsS --max-time 10 "$GATEWAY_URL/v1/cluster" > "$WORK/view.json" 2> "$WORK/view.err" || return 1
+  secret_header
+  gateway_curl -fsS --max-time 10 "$GATEWAY_URL/v1/cluster" > "$WORK/view.json" 2> "$WORK/view.err" || return 1
   awk "$FLATTEN" "$WORK/view.json" > "$WORK/view"
 }
 
@@ -141,8 +155,8 @@ beyond() { # -> the members <NODE_PREFIX><i> with i >= REPLICAS, highest ordinal
 
 post() { # path -> HTTP status on stdout (000 when the gateway did not answer); the body in $WORK/answer
   : > "$WORK/answer"
-  curl -sS --max-time 30 -o "$WORK/answer" -w '%{http_code}' -X POST -H "@$WORK/secret-header" \
-    "$GATEWAY_URL$1" 2> "$WORK/post.err" || true
+  gateway_curl -sS --max-time 30 -o "$WORK/answer" -w '%{http_code}' -X POST "$GATEWAY_URL$1" \
+    2> "$WORK/post.err" || true
 }
 
 answer_value() { # key -> its value in the last POST's JSON answer
@@ -208,7 +222,7 @@ attempt=0
 until read_view; do
   attempt=$((attempt + 1))
   if [ "$attempt" -ge 30 ]; then
-    fail "cannot read $GATEWAY_URL/v1/cluster: $(cat "$WORK/view.err"). (scaleDown.enabled=false upgrades without this step; pods beyond node.replicaCount then go without handing over their ranges)"
+    fail "cannot read $GATEWAY_URL/v1/cluster: $(cat "$WORK/view.err"). (scaleDown.enabled=false upgrades without this step; pods beyond node.replicaCount then go without handing over their ranges. An upgrade that turns gateway.tls on or off must run so, or with --no-hooks: this step reaches the gateways as they run before the upgrade)"
   fi
   sleep "$POLL_SECONDS"
 done

@@ -98,12 +98,15 @@ dashboard login set through values changes, as it reaches the dashboard in envir
 is a mounted file that the services read again every second, so changing it restarts nothing; generated secrets never
 change, so they are left out and no upgrade restarts pods for nothing), the
 prometheus.io/* scrape annotations (on the management port) unless a ServiceMonitor is used, and
-<component>.podAnnotations.
+<component>.podAnnotations; "checksums" (optional) adds checksum/* annotations of files the pods read only at start.
 Call with (dict "context" $ "values" .Values.node).
 */}}
 {{- define "kv.podAnnotations" -}}
 {{- $root := .context -}}
 checksum/auth: {{ toJson (omit $root.Values.auth "clusterSecret") | sha256sum }}
+{{- with .checksums }}
+{{ toYaml . }}
+{{- end }}
 {{- if not $root.Values.metrics.serviceMonitor.enabled }}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .values.managementPort | quote }}
@@ -263,10 +266,177 @@ node.replicaCount: pods added later join the ring instead of forming one.
 {{- end -}}
 
 {{/*
-Base URL of the gateway Service, as the dashboard reaches it.
+Base URL of the gateway Service, as the dashboard, the scale-down hook and the helm test pod reach it: https when
+gateway.tls.enabled (the certificate must then name <fullname>-gateway, which the chart's Certificate does).
 */}}
 {{- define "kv.gateway.url" -}}
-{{- printf "http://%s:%d" (include "kv.gateway.fullname" .) (int .Values.gateway.service.port) -}}
+{{- printf "%s://%s:%d" (ternary "https" "http" (.Values.gateway.tls.enabled | default false)) (include "kv.gateway.fullname" .) (int .Values.gateway.service.port) -}}
+{{- end -}}
+
+{{/*
+Name of a component's data port, on the container and the Service (and so in the Ingress backend): https when the
+component serves TLS there, else http. A service mesh or an Ingress controller that picks the protocol by the port's
+name then sees the right one.
+Call with the component's values (.Values.gateway or .Values.admin).
+*/}}
+{{- define "kv.portName" -}}
+{{- if and .tls .tls.enabled -}}https{{- else -}}http{{- end -}}
+{{- end -}}
+
+{{/*
+TLS on a component's data port (gateway.tls, admin.tls): Spring Boot's SSL bundle "public" from the PEM files of a
+kubernetes.io/tls Secret, mounted read-only at /etc/kv/tls without subPath, so that the kubelet swaps in a renewed
+certificate in place and reload-on-update serves it to new connections without a restart. The management port stays
+plain HTTP (probes, Prometheus).
+*/}}
+{{- define "kv.tls.dir" -}}
+/etc/kv/tls
+{{- end -}}
+
+{{/*
+The kubernetes.io/tls Secret of a component: tls.existingSecret, else the Secret the chart's Certificate is issued
+into, <fullname>-<component>-tls. Call with (dict "context" $ "component" "gateway" "tls" .Values.gateway.tls).
+*/}}
+{{- define "kv.tls.secretName" -}}
+{{- if .tls.existingSecret -}}
+{{- .tls.existingSecret -}}
+{{- else -}}
+{{- printf "%s-%s-tls" (include "kv.fullname" .context) .component -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The env entries of TLS on the data port. Call with the component's tls values.
+*/}}
+{{- define "kv.tls.env" -}}
+- name: SERVER_SSL_BUNDLE
+  value: public
+- name: SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE
+  value: {{ printf "file:%s/tls.crt" (include "kv.tls.dir" .) | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY
+  value: {{ printf "file:%s/tls.key" (include "kv.tls.dir" .) | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_PUBLIC_RELOADONUPDATE
+  value: "true"
+- name: MANAGEMENT_SERVER_SSL_ENABLED
+  value: "false"
+{{- end -}}
+
+{{/*
+The volumeMounts entry of a component's TLS Secret (read-only, no subPath).
+*/}}
+{{- define "kv.tls.volumeMount" -}}
+- name: tls
+  mountPath: {{ include "kv.tls.dir" . | quote }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+The volumes entry of a component's TLS Secret: its keys tls.crt and tls.key, mode 0440 (root and the pod's fsGroup).
+Call with (dict "context" $ "component" "gateway" "tls" .Values.gateway.tls).
+*/}}
+{{- define "kv.tls.volume" -}}
+- name: tls
+  secret:
+    secretName: {{ include "kv.tls.secretName" . | quote }}
+    defaultMode: 288
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+{{- end -}}
+
+{{/*
+The CA that signed the gateway's certificate, for the callers of an https gateway (the dashboard, the scale-down hook,
+the helm test pod): the key ca.crt of gateway.tls.caSecret, else of the gateway's TLS Secret (cert-manager writes it
+for CA and self-signed issuers; a Secret of your own needs it, or a caSecret). Mounted at /etc/kv/gateway-ca.
+*/}}
+{{- define "kv.gatewayCa.dir" -}}
+/etc/kv/gateway-ca
+{{- end -}}
+
+{{- define "kv.gatewayCa.file" -}}
+{{- printf "%s/ca.crt" (include "kv.gatewayCa.dir" .) -}}
+{{- end -}}
+
+{{- define "kv.gatewayCa.secretName" -}}
+{{- .Values.gateway.tls.caSecret | default (include "kv.tls.secretName" (dict "context" . "component" "gateway" "tls" .Values.gateway.tls)) -}}
+{{- end -}}
+
+{{- define "kv.gatewayCa.volumeMount" -}}
+- name: gateway-ca
+  mountPath: {{ include "kv.gatewayCa.dir" . | quote }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+The volumes entry of the gateway's CA: only the key ca.crt. Call with (dict "context" $ "optional" true) for the hook
+and test pods, which then say clearly that the file is missing instead of waiting for the volume.
+*/}}
+{{- define "kv.gatewayCa.volume" -}}
+- name: gateway-ca
+  secret:
+    secretName: {{ include "kv.gatewayCa.secretName" .context | quote }}
+    defaultMode: 288
+    {{- if .optional }}
+    optional: true
+    {{- end }}
+    items:
+      - key: ca.crt
+        path: ca.crt
+{{- end -}}
+
+{{/*
+Client authentication on the gateway (gateway.auth): the clients are a YAML file, clients.yaml, in a Secret (the
+chart's <fullname>-gateway-clients, or gateway.auth.existingSecret), mounted read-only without subPath at
+/etc/kv/clients and imported by Spring (SPRING_CONFIG_IMPORT). KV_GATEWAY_AUTH_ENABLED=true besides, so that a file
+that does not say so cannot leave the gateway open: without a client in it the gateway refuses to start.
+*/}}
+{{- define "kv.gatewayAuth.dir" -}}
+/etc/kv/clients
+{{- end -}}
+
+{{- define "kv.gatewayAuth.secretName" -}}
+{{- .Values.gateway.auth.existingSecret | default (printf "%s-gateway-clients" (include "kv.fullname" .)) -}}
+{{- end -}}
+
+{{/*
+The file clients.yaml of the chart-owned Secret, from gateway.auth.clients (keySha256 becomes key-sha256, in lower
+case; no prefixes: every key).
+*/}}
+{{- define "kv.gatewayAuth.clientsYaml" -}}
+{{- $clients := list -}}
+{{- range .Values.gateway.auth.clients -}}
+{{- $client := dict "name" .name "key-sha256" (lower .keySha256) "roles" .roles -}}
+{{- with .prefixes -}}
+{{- $_ := set $client "prefixes" . -}}
+{{- end -}}
+{{- $clients = append $clients $client -}}
+{{- end -}}
+{{- toYaml (dict "kv" (dict "gateway" (dict "auth" (dict "enabled" true "clients" $clients)))) -}}
+{{- end -}}
+
+{{- define "kv.gatewayAuth.env" -}}
+- name: SPRING_CONFIG_IMPORT
+  value: {{ printf "optional:file:%s/clients.yaml" (include "kv.gatewayAuth.dir" .) | quote }}
+- name: KV_GATEWAY_AUTH_ENABLED
+  value: "true"
+{{- end -}}
+
+{{- define "kv.gatewayAuth.volumeMount" -}}
+- name: clients
+  mountPath: {{ include "kv.gatewayAuth.dir" . | quote }}
+  readOnly: true
+{{- end -}}
+
+{{- define "kv.gatewayAuth.volume" -}}
+- name: clients
+  secret:
+    secretName: {{ include "kv.gatewayAuth.secretName" . | quote }}
+    defaultMode: 288
+    items:
+      - key: clients.yaml
+        path: clients.yaml
 {{- end -}}
 
 {{/*
@@ -440,6 +610,37 @@ Checks of value combinations that values.schema.json cannot express; fails the r
 {{- if and (not .Values.auth.existingSecret) (not .Values.auth.adminUsername) -}}
 {{- fail "kv: auth.adminUsername must not be empty (the dashboard needs both a user and a password)" -}}
 {{- end -}}
+{{- /* values.schema.json refuses these too; the checks stay for a render without schema validation. */ -}}
+{{- range $component := list "gateway" "admin" -}}
+{{- $tls := (index $.Values $component).tls -}}
+{{- if $tls.enabled -}}
+{{- if eq (empty $tls.existingSecret) (not $tls.certManager.enabled) -}}
+{{- fail (printf "kv: %s.tls.enabled needs exactly one of %s.tls.existingSecret and %s.tls.certManager.enabled" $component $component $component) -}}
+{{- end -}}
+{{- if and $tls.certManager.enabled (not $tls.certManager.issuerRef.name) -}}
+{{- fail (printf "kv: %s.tls.certManager.enabled needs %s.tls.certManager.issuerRef.name" $component $component) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.gateway.auth -}}
+{{- if .enabled -}}
+{{- if eq (empty .existingSecret) (empty .clients) -}}
+{{- fail "kv: gateway.auth.enabled needs exactly one of gateway.auth.clients and gateway.auth.existingSecret" -}}
+{{- end -}}
+{{- end -}}
+{{- $names := list -}}
+{{- $digests := list -}}
+{{- range .clients -}}
+{{- if has .name $names -}}
+{{- fail (printf "kv: gateway.auth.clients: two clients are named %q" .name) -}}
+{{- end -}}
+{{- if has (lower .keySha256) $digests -}}
+{{- fail (printf "kv: gateway.auth.clients: %s has the same keySha256 as another client" .name) -}}
+{{- end -}}
+{{- $names = append $names .name -}}
+{{- $digests = append $digests (lower .keySha256) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -494,12 +695,20 @@ to any destination when that is empty, then networkPolicy.egress.extraRules.
 {{- end -}}
 
 {{/*
-An Ingress to a component's Service (port named http).
-Call with (dict "context" $ "component" "gateway" "name" "<fullname>-gateway" "ingress" .Values.gateway.ingress).
+An Ingress to a component's Service (its port named http, or https when the component serves TLS: the controller
+must then speak HTTPS to the backend; for the ingress-nginx class "nginx" the chart adds
+nginx.ingress.kubernetes.io/backend-protocol: HTTPS, which ingress.annotations may override; other controllers need
+their own annotation, see "TLS" in README.md).
+Call with (dict "context" $ "component" "gateway" "name" "<fullname>-gateway" "values" .Values.gateway).
 */}}
 {{- define "kv.ingress" -}}
 {{- $root := .context -}}
-{{- $ingress := .ingress -}}
+{{- $ingress := .values.ingress -}}
+{{- $annotations := dict -}}
+{{- if and .values.tls.enabled (eq ($ingress.className | default "") "nginx") -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/backend-protocol" "HTTPS" -}}
+{{- end -}}
+{{- $annotations = merge (dict) ($ingress.annotations | default dict) $annotations -}}
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -507,7 +716,7 @@ metadata:
   namespace: {{ $root.Release.Namespace | quote }}
   labels:
     {{- include "kv.labels" (dict "context" $root "component" .component) | nindent 4 }}
-  {{- with (include "kv.annotations" (dict "context" $root "extra" $ingress.annotations)) }}
+  {{- with (include "kv.annotations" (dict "context" $root "extra" $annotations)) }}
   annotations:
     {{- . | nindent 4 }}
   {{- end }}
@@ -537,5 +746,5 @@ spec:
               service:
                 name: {{ .name }}
                 port:
-                  name: http
+                  name: {{ include "kv.portName" .values }}
 {{- end -}}

@@ -270,7 +270,8 @@ class HelmChartTest {
             }
             for (Container container : pod.getContainers()) {
                 if (object instanceof Pod) {
-                    // The helm test pod uses the public API only: no secret at all.
+                    // The helm test pod uses the public API only: no secret at all (unless gateway.auth.enabled, see
+                    // clientAuthenticationFromTheValuesRendersTheClientsFileAndRollsTheGatewaysWhenItChanges).
                     assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
                     assertThat(env(container)).doesNotContainKeys("KV_CLUSTER_SECRET", "KV_CLUSTER_SECRET_FILE");
                     continue;
@@ -687,6 +688,497 @@ class HelmChartTest {
         });
         assertThatThrownBy(() -> render(Map.of("networkPolicy.egress.dns", "kube-dns")))
                 .hasMessageContaining("dns");
+    }
+
+    private static final String BILLING_DIGEST = "E05743A45BEFFD350076793853C385985D16127F3B1EA116D466CF0D5AD5916F";
+    private static final String OPS_DIGEST = "1e32259f292a24dd7236f62c576b6c15dbea0cb879bed6b8ae2d42838d255038";
+
+    /** The container of a pod by its name. */
+    private static Container container(PodSpec pod, String name) {
+        return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + name));
+    }
+
+    /**
+     * The Secret volume a container mounts as {@code name} at {@code path}: mounted read-only and without subPath (a
+     * subPath mount is never updated by the kubelet), holding exactly {@code keys} of the Secret under their own names.
+     */
+    private static Volume mountedSecret(PodSpec pod, Container container, String name, String path, String secret,
+                                        String... keys) {
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume mount " + name + " in " + container.getName()));
+        assertThat(mount.getMountPath()).as("mount %s", name).isEqualTo(path);
+        assertThat(mount.getReadOnly()).as("mount %s read-only", name).isTrue();
+        assertThat(mount.getSubPath()).as("mount %s without subPath", name).isNull();
+        assertThat(mount.getSubPathExpr()).as("mount %s without subPathExpr", name).isNull();
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+        assertThat(volume.getSecret()).as("volume %s is a Secret", name).isNotNull();
+        assertThat(volume.getSecret().getSecretName()).as("Secret of volume %s", name).isEqualTo(secret);
+        assertThat(volume.getSecret().getItems()).as("keys of volume %s", name)
+                .extracting(k -> k.getKey() + "=" + k.getPath())
+                .containsExactlyInAnyOrderElementsOf(List.of(keys).stream().map(k -> k + "=" + k).toList());
+        return volume;
+    }
+
+    /** No container of these objects mounts anything with subPath. */
+    private static void noSubPath(List<HasMetadata> objects) {
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            if (pod != null) {
+                for (Container container : pod.getContainers()) {
+                    assertThat(container.getVolumeMounts()).as("mounts of %s", object.getMetadata().getName())
+                            .allSatisfy(m -> {
+                                assertThat(m.getSubPath()).isNull();
+                                assertThat(m.getSubPathExpr()).isNull();
+                            });
+                }
+            }
+        }
+    }
+
+    /** The env of TLS on a component's data port: the PEM files of the mounted Secret, reloaded on renewal. */
+    private static void servesTls(Map<String, String> env) {
+        assertThat(env).containsEntry("SERVER_SSL_BUNDLE", "public")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE", "file:/etc/kv/tls/tls.crt")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY", "file:/etc/kv/tls/tls.key")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_RELOADONUPDATE", "true")
+                .containsEntry("MANAGEMENT_SERVER_SSL_ENABLED", "false");
+    }
+
+    private static final List<String> TLS_AND_AUTH_VARIABLES = List.of("SERVER_SSL_BUNDLE",
+            "SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE", "SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY",
+            "SPRING_SSL_BUNDLE_PEM_PUBLIC_RELOADONUPDATE", "MANAGEMENT_SERVER_SSL_ENABLED", "KV_ADMIN_GATEWAYSSLBUNDLE",
+            "SPRING_SSL_BUNDLE_PEM_GATEWAYCA_TRUSTSTORE_CERTIFICATE", "SPRING_CONFIG_IMPORT", "KV_GATEWAY_AUTH_ENABLED",
+            "GATEWAY_CA_FILE");
+
+    /** The data port of a workload's container, its probes and its Service: named {@code name}, probes unmoved. */
+    private static void dataPortNamed(List<HasMetadata> objects, String workload, String name, int port,
+                                      int management) {
+        Container container = template(objects, workload).getSpec().getContainers().getFirst();
+        assertThat(container.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactlyInAnyOrder(name + "=" + port, "management=" + management);
+        for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(),
+                container.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+            assertThat(probe.getHttpGet().getScheme()).as("probes stay plain HTTP").isIn(null, "HTTP");
+        }
+        ServicePort servicePort = one(objects, Service.class, workload).getSpec().getPorts().getFirst();
+        assertThat(servicePort.getName()).isEqualTo(name);
+        assertThat(servicePort.getTargetPort().getStrVal()).isEqualTo(name);
+        assertThat(servicePort.getAppProtocol()).isEqualTo(name.equals("https") ? "https" : null);
+    }
+
+    /**
+     * The gateway over TLS from a kubernetes.io/tls Secret of one's own: its data port serves the Secret's PEM files
+     * (mounted read-only, no subPath, reloaded on renewal), its management port and probes stay plain HTTP, its ports
+     * are named https; the dashboard, the scale-down hook and the test pod call https and trust the CA (the Secret's
+     * ca.crt, or gateway.tls.caSecret's); an nginx Ingress speaks HTTPS to it.
+     */
+    @Test
+    void theGatewayServesTlsFromAnExistingSecretAndItsCallersTrustItsCa() {
+        Map<String, Object> values = Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
+                "gateway.ingress.enabled", true, "gateway.ingress.className", "nginx");
+        List<HasMetadata> objects = objectsAndHooks(values);
+        noSubPath(objects);
+        assertThat(objects).noneMatch(o -> o.getKind().equals("Certificate"));
+
+        PodSpec gateway = template(objects, "kv-gateway").getSpec();
+        Container gatewayContainer = container(gateway, "gateway");
+        servesTls(env(gatewayContainer));
+        Volume tls = mountedSecret(gateway, gatewayContainer, "tls", "/etc/kv/tls", "kv-gw-tls", "tls.crt",
+                "tls.key");
+        assertThat(tls.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(tls.getSecret().getOptional()).as("the gateway waits for its certificate").isNotEqualTo(true);
+        dataPortNamed(objects, "kv-gateway", "https", 8080, 8081);
+        // The cluster secret as before.
+        mountedSecret(gateway, gatewayContainer, "cluster-secret", "/etc/kv/cluster-secret", "kv-secret",
+                "cluster-secret");
+
+        // The nodes know nothing of it; the dashboard's own port stays plain HTTP.
+        assertThat(env(template(objects, "kv-node").getSpec().getContainers().getFirst()))
+                .doesNotContainKeys(TLS_AND_AUTH_VARIABLES.toArray(String[]::new));
+        dataPortNamed(objects, "kv-admin", "http", 8090, 8091);
+
+        // The dashboard calls https and trusts the CA in the Secret's ca.crt (bundle gatewayca, no dash: env names).
+        PodSpec admin = template(objects, "kv-admin").getSpec();
+        Container adminContainer = container(admin, "admin");
+        assertThat(env(adminContainer)).containsEntry("KV_ADMIN_GATEWAYURL", "https://kv-gateway:8080")
+                .containsEntry("KV_ADMIN_GATEWAYSSLBUNDLE", "gatewayca")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_GATEWAYCA_TRUSTSTORE_CERTIFICATE",
+                        "file:/etc/kv/gateway-ca/ca.crt")
+                .doesNotContainKeys("SERVER_SSL_BUNDLE", "SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE");
+        mountedSecret(admin, adminContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls", "ca.crt");
+        assertThat(admin.getVolumes()).extracting(Volume::getName).doesNotContain("tls");
+
+        // The scale-down hook and the test pod: https, curl --cacert with the same CA (an optional volume: a missing
+        // ca.crt is a clear failure of the script rather than a pod that never starts).
+        Job job = one(objects, Job.class, "kv-node-scale-down");
+        PodSpec hook = job.getSpec().getTemplate().getSpec();
+        Container hookContainer = container(hook, "scale-down");
+        assertThat(env(hookContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
+                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt");
+        assertThat(mountedSecret(hook, hookContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls", "ca.crt")
+                .getSecret().getOptional()).isTrue();
+        String script = hookContainer.getCommand().get(2);
+        assertThat(script).contains("set -- --cacert \"$GATEWAY_CA_FILE\" \"$@\"")
+                .contains("no CA certificate at $GATEWAY_CA_FILE");
+        Pod test = one(objects, Pod.class, "kv-test-roundtrip");
+        Container testContainer = container(test.getSpec(), "roundtrip");
+        assertThat(env(testContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
+                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt")
+                .doesNotContainKey("KV_CLUSTER_SECRET_FILE");
+        assertThat(mountedSecret(test.getSpec(), testContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls",
+                "ca.crt").getSecret().getOptional()).isTrue();
+        assertThat(testContainer.getCommand().get(2)).contains("--cacert \"${GATEWAY_CA_FILE}\"")
+                .contains("status=\"$(gateway_curl ");
+        assertThat(test.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("cluster-secret");
+
+        // The Ingress reaches the pods' https port, over HTTPS (nginx: the backend-protocol annotation).
+        var ingress = one(objects, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
+        assertThat(ingress.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
+                .getPort().getName()).isEqualTo("https");
+        // Another class: no nginx annotation; an annotation given wins over the chart's.
+        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
+                "gateway.ingress.enabled", true, "gateway.ingress.className", "traefik"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
+                .getAnnotations()).isNullOrEmpty();
+        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
+                "gateway.ingress.enabled", true, "gateway.ingress.className", "nginx",
+                "gateway.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/backend-protocol", "GRPCS"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
+                .getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "GRPCS");
+        // Without gateway TLS, an nginx Ingress gets no annotation and the port named http.
+        var plain = one(objects(render(Map.of("gateway.ingress.enabled", true, "gateway.ingress.className", "nginx"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
+        assertThat(plain.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(plain.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
+                .getPort().getName()).isEqualTo("http");
+
+        // A CA of its own: gateway.tls.caSecret's ca.crt, for the dashboard and both hooks.
+        List<HasMetadata> withCa = objectsAndHooks(Map.of("gateway.tls.enabled", true,
+                "gateway.tls.existingSecret", "kv-gw-tls", "gateway.tls.caSecret", "kv-private-ca"));
+        for (HasMetadata object : withCa) {
+            PodSpec pod = podSpec(object);
+            if (pod != null && !(object instanceof StatefulSet)
+                    && !object.getMetadata().getName().equals("kv-gateway")) {
+                mountedSecret(pod, pod.getContainers().getFirst(), "gateway-ca", "/etc/kv/gateway-ca",
+                        "kv-private-ca", "ca.crt");
+            }
+        }
+        mountedSecret(template(withCa, "kv-gateway").getSpec(), template(withCa, "kv-gateway").getSpec()
+                .getContainers().getFirst(), "tls", "/etc/kv/tls", "kv-gw-tls", "tls.crt", "tls.key");
+
+        // Off (the default): nothing of it anywhere.
+        List<HasMetadata> defaults = objectsAndHooks(Map.of());
+        for (HasMetadata object : defaults) {
+            PodSpec pod = podSpec(object);
+            if (pod != null) {
+                assertThat(env(pod.getContainers().getFirst())).as(object.getMetadata().getName())
+                        .doesNotContainKeys(TLS_AND_AUTH_VARIABLES.toArray(String[]::new));
+                assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain("tls", "gateway-ca",
+                        "clients");
+            }
+        }
+        assertThat(env(one(defaults, Job.class, "kv-node-scale-down").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst())).containsEntry("GATEWAY_URL", "http://kv-gateway:8080");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T at(Object object, String... path) {
+        Object current = object;
+        for (String key : path) {
+            current = ((Map<String, Object>) current).get(key);
+        }
+        return (T) current;
+    }
+
+    /**
+     * With cert-manager, a Certificate per component that serves TLS, issued into {@code <fullname>-<component>-tls}
+     * with the Service's DNS names (the dashboard and the hooks check the gateway's name) plus those given, a PKCS#8
+     * key rotated on renewal; each component mounts its Secret, the dashboard trusts the gateway's ca.crt.
+     */
+    @Test
+    void certManagerIssuesTheCertificatesTheGatewayAndDashboardServe() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("gateway.tls.enabled", true);
+        values.put("gateway.tls.certManager.enabled", true);
+        values.put("gateway.tls.certManager.issuerRef.name", "kv-ca");
+        values.put("gateway.tls.certManager.issuerRef.kind", "ClusterIssuer");
+        values.put("gateway.tls.certManager.dnsNames[0]", "kv.example.test");
+        values.put("gateway.tls.certManager.duration", "720h");
+        values.put("gateway.tls.certManager.renewBefore", "240h");
+        values.put("admin.tls.enabled", true);
+        values.put("admin.tls.certManager.enabled", true);
+        values.put("admin.tls.certManager.issuerRef.name", "kv-admin-issuer");
+        List<HasMetadata> objects = objectsAndHooks(values);
+        noSubPath(objects);
+
+        List<GenericKubernetesResource> certificates = objects.stream()
+                .filter(o -> o.getKind().equals("Certificate")).map(GenericKubernetesResource.class::cast).toList();
+        assertThat(certificates).extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("kv-gateway", "kv-admin");
+        GenericKubernetesResource gatewayCertificate = one(objects, GenericKubernetesResource.class, "kv-gateway");
+        assertThat(gatewayCertificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
+        assertThat(gatewayCertificate.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        Object spec = gatewayCertificate.getAdditionalProperties().get("spec");
+        assertThat((String) at(spec, "secretName")).isEqualTo("kv-gateway-tls");
+        assertThat((List<String>) at(spec, "dnsNames")).containsExactly("kv-gateway", "kv-gateway." + NAMESPACE,
+                "kv-gateway." + NAMESPACE + ".svc", "kv-gateway." + NAMESPACE + ".svc.cluster.local",
+                "kv.example.test");
+        assertThat((Map<String, Object>) at(spec, "issuerRef")).containsEntry("name", "kv-ca")
+                .containsEntry("kind", "ClusterIssuer").containsEntry("group", "cert-manager.io");
+        assertThat((String) at(spec, "duration")).isEqualTo("720h");
+        assertThat((String) at(spec, "renewBefore")).isEqualTo("240h");
+        assertThat((Map<String, Object>) at(spec, "privateKey")).containsEntry("encoding", "PKCS8")
+                .containsEntry("rotationPolicy", "Always");
+        Object adminSpec = one(objects, GenericKubernetesResource.class, "kv-admin").getAdditionalProperties()
+                .get("spec");
+        assertThat((String) at(adminSpec, "secretName")).isEqualTo("kv-admin-tls");
+        assertThat((List<String>) at(adminSpec, "dnsNames")).startsWith("kv-admin", "kv-admin." + NAMESPACE);
+        assertThat((Map<String, Object>) at(adminSpec, "issuerRef")).containsEntry("name", "kv-admin-issuer")
+                .containsEntry("kind", "Issuer");
+        assertThat((String) at(adminSpec, "duration")).isEqualTo("2160h");
+
+        // Each serves its own Secret; the dashboard trusts the gateway's ca.crt and calls it over https.
+        PodSpec gateway = template(objects, "kv-gateway").getSpec();
+        servesTls(env(gateway.getContainers().getFirst()));
+        mountedSecret(gateway, gateway.getContainers().getFirst(), "tls", "/etc/kv/tls", "kv-gateway-tls",
+                "tls.crt", "tls.key");
+        PodSpec admin = template(objects, "kv-admin").getSpec();
+        Container adminContainer = admin.getContainers().getFirst();
+        servesTls(env(adminContainer));
+        assertThat(env(adminContainer)).containsEntry("KV_ADMIN_GATEWAYURL", "https://kv-gateway:8080")
+                .containsEntry("KV_ADMIN_GATEWAYSSLBUNDLE", "gatewayca");
+        mountedSecret(admin, adminContainer, "tls", "/etc/kv/tls", "kv-admin-tls", "tls.crt", "tls.key");
+        mountedSecret(admin, adminContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gateway-tls", "ca.crt");
+        dataPortNamed(objects, "kv-gateway", "https", 8080, 8081);
+        dataPortNamed(objects, "kv-admin", "https", 8090, 8091);
+        for (String hook : List.of("kv-node-scale-down", "kv-test-roundtrip")) {
+            HasMetadata object = objects.stream().filter(o -> o.getMetadata().getName().equals(hook))
+                    .filter(o -> podSpec(o) != null).findFirst().orElseThrow();
+            PodSpec pod = podSpec(object);
+            mountedSecret(pod, pod.getContainers().getFirst(), "gateway-ca", "/etc/kv/gateway-ca", "kv-gateway-tls",
+                    "ca.crt");
+        }
+
+        // No dashboard, no certificate for it; the TLS values of a component without TLS render nothing.
+        Map<String, Object> noDashboard = new LinkedHashMap<>(values);
+        noDashboard.put("admin.enabled", false);
+        assertThat(objects(render(noDashboard))).filteredOn(o -> o.getKind().equals("Certificate"))
+                .extracting(o -> o.getMetadata().getName()).containsExactly("kv-gateway");
+        assertThat(objects(render(Map.of("gateway.tls.certManager.enabled", true,
+                "gateway.tls.certManager.issuerRef.name", "kv-ca")))).noneMatch(o -> o.getKind().equals("Certificate"));
+    }
+
+    /** The gateway's clients.yaml in a rendering's chart-owned Secret, parsed. */
+    private static Map<String, Object> clientsFile(List<HasMetadata> objects) {
+        Secret secret = one(objects, Secret.class, "kv-gateway-clients");
+        assertThat(secret.getData()).containsOnlyKeys("clients.yaml");
+        String yaml = new String(Base64.getDecoder().decode(secret.getData().get("clients.yaml")),
+                StandardCharsets.UTF_8);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(yaml, Map.class);
+        return parsed;
+    }
+
+    private static Map<String, Object> twoClients() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("gateway.auth.enabled", true);
+        values.put("gateway.auth.clients[0].name", "billing");
+        values.put("gateway.auth.clients[0].keySha256", BILLING_DIGEST);
+        values.put("gateway.auth.clients[0].roles[0]", "read");
+        values.put("gateway.auth.clients[0].roles[1]", "write");
+        values.put("gateway.auth.clients[0].prefixes[0]", "billing/");
+        values.put("gateway.auth.clients[1].name", "ops");
+        values.put("gateway.auth.clients[1].keySha256", OPS_DIGEST);
+        values.put("gateway.auth.clients[1].roles[0]", "admin");
+        return values;
+    }
+
+    /**
+     * Client authentication from the values' clients: a chart-owned Secret holding clients.yaml (the properties
+     * kv.gateway.auth.*, digests only), mounted read-only without subPath on the gateways and imported by Spring; a
+     * checksum of it on the gateway pods (they read it at start); the scale-down hook and the test pod send the
+     * cluster secret, which the gateway takes as an admin's credential.
+     */
+    @Test
+    void clientAuthenticationFromTheValuesRendersTheClientsFileAndRollsTheGatewaysWhenItChanges(
+            @TempDir Path root) {
+        List<HasMetadata> objects = objectsAndHooks(twoClients());
+        noSubPath(objects);
+
+        Map<String, Object> file = clientsFile(objects);
+        assertThat((Boolean) at(file, "kv", "gateway", "auth", "enabled")).isTrue();
+        List<Map<String, Object>> clients = at(file, "kv", "gateway", "auth", "clients");
+        assertThat(clients).hasSize(2);
+        assertThat(clients.get(0)).containsOnlyKeys("name", "key-sha256", "roles", "prefixes")
+                .containsEntry("name", "billing")
+                .containsEntry("key-sha256", BILLING_DIGEST.toLowerCase(java.util.Locale.ROOT))
+                .containsEntry("roles", List.of("read", "write")).containsEntry("prefixes", List.of("billing/"));
+        assertThat(clients.get(1)).containsOnlyKeys("name", "key-sha256", "roles").containsEntry("name", "ops")
+                .containsEntry("key-sha256", OPS_DIGEST).containsEntry("roles", List.of("admin"));
+
+        PodTemplateSpec gateway = template(objects, "kv-gateway");
+        Container container = gateway.getSpec().getContainers().getFirst();
+        assertThat(env(container))
+                .containsEntry("SPRING_CONFIG_IMPORT", "optional:file:/etc/kv/clients/clients.yaml")
+                .containsEntry("KV_GATEWAY_AUTH_ENABLED", "true");
+        Volume volume = mountedSecret(gateway.getSpec(), container, "clients", "/etc/kv/clients",
+                "kv-gateway-clients", "clients.yaml");
+        assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(volume.getSecret().getOptional()).as("no gateway starts without its clients").isNotEqualTo(true);
+        String checksum = gateway.getMetadata().getAnnotations().get("checksum/gateway-clients");
+        assertThat(checksum).matches("[0-9a-f]{64}");
+        // Neither the nodes nor the dashboard have any of it.
+        for (String workload : List.of("kv-node", "kv-admin")) {
+            PodTemplateSpec pods = template(objects, workload);
+            assertThat(env(pods.getSpec().getContainers().getFirst())).as(workload)
+                    .doesNotContainKeys("SPRING_CONFIG_IMPORT", "KV_GATEWAY_AUTH_ENABLED");
+            assertThat(pods.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("clients");
+            assertThat(pods.getMetadata().getAnnotations()).doesNotContainKey("checksum/gateway-clients");
+        }
+
+        // Another client list rolls the gateways (and only them); the same list does not.
+        Map<String, Object> changed = twoClients();
+        changed.put("gateway.auth.clients[0].prefixes[1]", "shared/");
+        List<HasMetadata> after = objects(render(changed));
+        assertThat(template(after, "kv-gateway").getMetadata().getAnnotations().get("checksum/gateway-clients"))
+                .matches("[0-9a-f]{64}").isNotEqualTo(checksum);
+        assertThat(HelmChart.yaml(one(after, Deployment.class, "kv-admin")))
+                .isEqualTo(HelmChart.yaml(one(objects, Deployment.class, "kv-admin")));
+        assertThat(template(objects(render(twoClients())), "kv-gateway").getMetadata().getAnnotations()
+                .get("checksum/gateway-clients")).isEqualTo(checksum);
+
+        // The hook and the test pod send the cluster secret: from the Secret's file in a read-only volume (no env),
+        // through a header file, on every call (the cluster view's GET too).
+        Job job = one(objects, Job.class, "kv-node-scale-down");
+        PodSpec hook = job.getSpec().getTemplate().getSpec();
+        ClusterSecretVolume.of(hook, hook.getContainers().getFirst(), "kv-secret", root.resolve("hook"));
+        String script = hook.getContainers().getFirst().getCommand().get(2);
+        assertThat(script.lines().filter(line -> line.strip().startsWith("curl ")).toList())
+                .as("the script's only curl is gateway_curl's, with the secret's header")
+                .singleElement().satisfies(line -> assertThat(line).contains("-H \"@$WORK/secret-header\""));
+        assertThat(script).contains("gateway_curl -fsS --max-time 10 \"$GATEWAY_URL/v1/cluster\"")
+                .contains("gateway_curl -sS --max-time 30");
+        Pod test = one(objects, Pod.class, "kv-test-roundtrip");
+        Container testContainer = test.getSpec().getContainers().getFirst();
+        ClusterSecretVolume.of(test.getSpec(), testContainer, "kv-secret", root.resolve("test"));
+        assertThat(testContainer.getCommand().get(2)).contains("-H @/tmp/secret-header")
+                .contains("X-KV-Cluster-Secret: %s").contains("status=\"$(gateway_curl ");
+        assertThat(HelmChart.yaml(test)).doesNotContain("test-cluster-secret");
+
+        // Off (the default): no clients Secret, no checksum, and the test pod holds no secret.
+        List<HasMetadata> off = objectsAndHooks(Map.of());
+        assertThat(off).noneMatch(o -> o.getMetadata().getName().equals("kv-gateway-clients"));
+        assertThat(template(off, "kv-gateway").getMetadata().getAnnotations())
+                .doesNotContainKey("checksum/gateway-clients");
+        assertThat(one(off, Pod.class, "kv-test-roundtrip").getSpec().getVolumes()).extracting(Volume::getName)
+                .containsExactly("tmp");
+    }
+
+    /**
+     * Client authentication from a Secret of one's own: mounted and imported the same way, no Secret and no checksum
+     * from the chart (a change needs {@code kubectl rollout restart}, as the README says).
+     */
+    @Test
+    void clientAuthenticationFromAnExistingSecretMountsItWithoutAChecksum() {
+        List<HasMetadata> objects = objectsAndHooks(Map.of("gateway.auth.enabled", true,
+                "gateway.auth.existingSecret", "team-kv-clients"));
+        noSubPath(objects);
+        assertThat(objects).noneMatch(o -> o.getMetadata().getName().equals("kv-gateway-clients"));
+        PodTemplateSpec gateway = template(objects, "kv-gateway");
+        Container container = gateway.getSpec().getContainers().getFirst();
+        assertThat(env(container))
+                .containsEntry("SPRING_CONFIG_IMPORT", "optional:file:/etc/kv/clients/clients.yaml")
+                .containsEntry("KV_GATEWAY_AUTH_ENABLED", "true");
+        mountedSecret(gateway.getSpec(), container, "clients", "/etc/kv/clients", "team-kv-clients", "clients.yaml");
+        assertThat(gateway.getMetadata().getAnnotations()).doesNotContainKey("checksum/gateway-clients");
+        PodSpec test = one(objects, Pod.class, "kv-test-roundtrip").getSpec();
+        assertThat(env(test.getContainers().getFirst()))
+                .containsEntry("KV_CLUSTER_SECRET_FILE", "/etc/kv/cluster-secret/cluster-secret");
+    }
+
+    /** Values refused by the schema, each with the part of the message that says why. */
+    private static void refused(Map<Map<String, Object>, String> cases) {
+        cases.forEach((values, why) -> assertThatThrownBy(() -> render(values)).as(values.toString())
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(why));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> values, Object... more) {
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put((String) more[i], more[i + 1]);
+        }
+        return all;
+    }
+
+    /**
+     * The schema refuses the combinations of TLS and client authentication values that cannot work: authentication
+     * with neither clients nor an existing Secret or with both, a digest that is not 64 hex characters, a role other
+     * than read, write and admin, a client without a role; TLS with neither an existing Secret nor cert-manager or
+     * with both, cert-manager without an issuer, malformed Secret names, durations and DNS names.
+     */
+    @Test
+    void theValuesSchemaRejectsInconsistentTlsAndClientAuthentication() {
+        Map<Map<String, Object>, String> auth = new LinkedHashMap<>();
+        auth.put(Map.of("gateway.auth.enabled", true), "at '/gateway/auth/clients': minItems: got 0, want 1");
+        auth.put(with(twoClients(), "gateway.auth.existingSecret", "team-kv-clients"),
+                "at '/gateway/auth/clients': maxItems: got 2, want 0");
+        for (String digest : List.of("abc", "g".repeat(64), BILLING_DIGEST + "0", BILLING_DIGEST.substring(1),
+                BILLING_DIGEST.substring(0, 63) + " ")) {
+            auth.put(with(twoClients(), "gateway.auth.clients[1].keySha256", digest),
+                    "at '/gateway/auth/clients/1/keySha256'");
+        }
+        auth.put(with(twoClients(), "gateway.auth.clients[1].roles[0]", "owner"),
+                "at '/gateway/auth/clients/1/roles/0': value must be one of 'read', 'write', 'admin'");
+        auth.put(Map.of("gateway.auth.enabled", true, "gateway.auth.clients[0].name", "billing",
+                "gateway.auth.clients[0].keySha256", OPS_DIGEST), "at '/gateway/auth/clients/0': missing property 'roles'");
+        auth.put(with(twoClients(), "gateway.auth.clients[0].name", "billing team"),
+                "at '/gateway/auth/clients/0/name'");
+        // Wrong digests are refused even while authentication is off.
+        auth.put(Map.of("gateway.auth.clients[0].name", "billing", "gateway.auth.clients[0].keySha256", "abc",
+                "gateway.auth.clients[0].roles[0]", "read"), "at '/gateway/auth/clients/0/keySha256'");
+        refused(auth);
+        // The gateway would refuse two clients of one name or one key: so does the chart, when it renders.
+        assertThatThrownBy(() -> render(with(twoClients(), "gateway.auth.clients[1].name", "billing")))
+                .hasMessageContaining("two clients are named \"billing\"");
+        assertThatThrownBy(() -> render(with(twoClients(), "gateway.auth.clients[1].keySha256",
+                BILLING_DIGEST.toLowerCase(java.util.Locale.ROOT)))).hasMessageContaining("same keySha256");
+
+        for (String component : List.of("gateway", "admin")) {
+            String tls = component + ".tls.";
+            String at = "at '/" + component + "/tls";
+            Map<String, Object> certManager = Map.of(tls + "enabled", true, tls + "certManager.enabled", true,
+                    tls + "certManager.issuerRef.name", "kv-ca");
+            Map<Map<String, Object>, String> cases = new LinkedHashMap<>();
+            cases.put(Map.of(tls + "enabled", true), at + "/certManager/enabled': value must be true");
+            cases.put(with(certManager, tls + "existingSecret", "kv-tls"),
+                    at + "/certManager/enabled': value must be false");
+            cases.put(Map.of(tls + "enabled", true, tls + "certManager.enabled", true),
+                    at + "/certManager/issuerRef/name': minLength: got 0, want 1");
+            cases.put(Map.of(tls + "enabled", true, tls + "existingSecret", "Not_A_Secret_Name"),
+                    at + "/existingSecret'");
+            cases.put(with(certManager, tls + "certManager.duration", "90 days"), at + "/certManager/duration'");
+            cases.put(with(certManager, tls + "certManager.renewBefore", "-1h"), at + "/certManager/renewBefore'");
+            cases.put(with(certManager, tls + "certManager.dnsNames[0]", "https://kv.example.test"),
+                    at + "/certManager/dnsNames/0'");
+            cases.put(Map.of(tls + "enabled", true, tls + "existingSecret", "kv-tls", tls + "certManger.enabled",
+                    true), at + "': additional properties 'certManger' not allowed");
+            refused(cases);
+            // Each accepted way renders.
+            assertThat(objects(render(Map.of(tls + "enabled", true, tls + "existingSecret", "kv-tls")))).isNotEmpty();
+            assertThat(objects(render(certManager))).isNotEmpty();
+        }
+        refused(Map.of(Map.of("admin.tls.caSecret", "kv-ca"),
+                "at '/admin/tls': additional properties 'caSecret' not allowed"));
+        // Off, half-filled TLS values are fine (nothing is rendered from them).
+        assertThat(objects(render(Map.of("gateway.tls.existingSecret", "kv-tls", "gateway.tls.certManager.enabled",
+                true)))).isNotEmpty();
     }
 
     @Test
