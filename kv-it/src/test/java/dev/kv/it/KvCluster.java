@@ -67,7 +67,11 @@ public final class KvCluster implements AutoCloseable {
         String secret = HexFormat.of().formatHex(secretBytes);
         this.secret = secret;
         this.secretFiles = Files.createDirectories(dataRoot.resolve("secrets"));
-        List<Integer> ports = freePorts(config.nodeCount + 2);
+        // Data ports, then each process's management port, chosen together so that no two processes share one.
+        int processes = config.nodeCount + 2;
+        List<Integer> allPorts = freePorts(2 * processes);
+        List<Integer> ports = allPorts.subList(0, processes);
+        List<Integer> managementPorts = allPorts.subList(processes, 2 * processes);
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
@@ -80,7 +84,7 @@ public final class KvCluster implements AutoCloseable {
                 "--server.port=" + gatewayPort, "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode,
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
-                "--kv.gateway.seeds=" + seeds));
+                "--kv.gateway.seeds=" + seeds, management(managementPorts.get(config.nodeCount))));
         gatewayArguments.addAll(config.gatewayArguments);
         if (config.tls != null) {
             gatewayArguments.addAll(config.tls.serverArguments());
@@ -92,7 +96,7 @@ public final class KvCluster implements AutoCloseable {
             List<String> nodeArguments = new ArrayList<>(List.of(
                     "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                     "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
-                    "--kv.gossip.seeds=" + seeds,
+                    "--kv.gossip.seeds=" + seeds, management(managementPorts.get(i)),
                     "--kv.membership.initial-members=" + String.join(",", initialMembers)));
             nodeArguments.addAll(config.nodeArguments());
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
@@ -102,7 +106,8 @@ public final class KvCluster implements AutoCloseable {
         this.gatewayProcess = new KvProcess("gateway", jar("kv.gateway.jar"), gatewayPort, gatewayArguments,
                 environment("gateway"), logDirectory.resolve("gateway.log"), http);
         List<String> dashboardArguments = new ArrayList<>(List.of("--server.port=" + ports.getLast(),
-                "--server.address=127.0.0.1", "--kv.admin.gateway-url=" + gatewayUri(gatewayPort)));
+                "--server.address=127.0.0.1", "--kv.admin.gateway-url=" + gatewayUri(gatewayPort),
+                management(managementPorts.getLast())));
         if (config.tls != null) {
             dashboardArguments.addAll(config.tls.dashboardArguments());
         }
@@ -110,6 +115,11 @@ public final class KvCluster implements AutoCloseable {
                 ports.getLast(), dashboardArguments, environment("dashboard"),
                 logDirectory.resolve("dashboard.log"), http);
         this.gateway = new GatewayClient(http, URI.create(gatewayUri(gatewayPort) + "/"), this::clusterSecret);
+    }
+
+    /** The argument that puts a process's Actuator on {@code port} (loopback, as every test server). */
+    private static String management(int port) {
+        return "--management.server.port=" + port;
     }
 
     /** The gateway's base URL without a trailing slash: https when it serves TLS. */
@@ -240,12 +250,13 @@ public final class KvCluster implements AutoCloseable {
      * arguments (plus {@code extraArguments}): it joins by itself. Does not wait; it becomes ready once it is normal.
      */
     public synchronized KvNode addNode(String id, String... extraArguments) {
-        int port = freePort();
+        List<Integer> two = freePortPair();
+        int port = two.getFirst();
         Path data = dataRoot.resolve(id);
         List<String> nodeArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
                 "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
-                "--kv.gossip.seeds=" + seeds));
+                "--kv.gossip.seeds=" + seeds, management(two.getLast())));
         nodeArguments.addAll(config.nodeArguments());
         nodeArguments.addAll(List.of(extraArguments));
         KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
@@ -258,12 +269,13 @@ public final class KvCluster implements AutoCloseable {
 
     /** Starts one more gateway with the cluster's seeds and {@code arguments} (e.g. a slow view refresh). */
     public synchronized GatewayClient addGateway(String name, String... arguments) {
-        int port = freePort();
+        List<Integer> two = freePortPair();
+        int port = two.getFirst();
         List<String> gatewayArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--kv.gateway.conflict-mode=" + config.conflictMode,
                 "--kv.gateway.replica-timeout=" + config.replicaTimeout.toMillis() + "ms",
-                "--kv.gateway.seeds=" + seeds));
+                "--kv.gateway.seeds=" + seeds, management(two.getLast())));
         gatewayArguments.addAll(config.gatewayArguments);
         if (config.tls != null) {
             gatewayArguments.addAll(config.tls.serverArguments());
@@ -369,9 +381,10 @@ public final class KvCluster implements AutoCloseable {
         return jar;
     }
 
-    private static int freePort() {
+    /** Two distinct free ports: a data port and a management port. */
+    private static List<Integer> freePortPair() {
         try {
-            return freePorts(1).getFirst();
+            return freePorts(2);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
