@@ -58,7 +58,11 @@ public final class KvCluster implements AutoCloseable {
         this.dataRoot = Files.createTempDirectory("kv-it-" + name + "-");
         HttpClient.Builder clients = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(GatewayClient.REQUEST_TIMEOUT);
-        if (config.tls != null) {
+        if (config.memberTls != null) {
+            // The harness calls nodes as an operator's tool would under member TLS: with a member certificate.
+            config.memberTls.issueMember("harness", "kv-admin");
+            clients.sslContext(config.memberTls.memberContext("harness"));
+        } else if (config.tls != null) {
             clients.sslContext(config.tls.clientContext());
         }
         this.http = clients.build();
@@ -74,7 +78,8 @@ public final class KvCluster implements AutoCloseable {
         List<Integer> managementPorts = allPorts.subList(processes, 2 * processes);
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
-        String seeds = "127.0.0.1:" + ports.get(0) + (config.nodeCount > 1 ? ",127.0.0.1:" + ports.get(1) : "");
+        String host = config.memberTls != null ? "https://127.0.0.1:" : "127.0.0.1:";
+        String seeds = host + ports.get(0) + (config.nodeCount > 1 ? "," + host + ports.get(1) : "");
         this.seeds = seeds;
         List<String> initialMembers = new ArrayList<>();
         for (int i = 0; i < config.nodeCount; i++) {
@@ -89,6 +94,7 @@ public final class KvCluster implements AutoCloseable {
         if (config.tls != null) {
             gatewayArguments.addAll(config.tls.serverArguments());
         }
+        gatewayArguments.addAll(memberArguments("gateway", "kv-gateway", false));
         for (int i = 0; i < config.nodeCount; i++) {
             String id = "n" + (i + 1);
             int port = ports.get(i);
@@ -99,6 +105,7 @@ public final class KvCluster implements AutoCloseable {
                     "--kv.gossip.seeds=" + seeds, management(managementPorts.get(i)),
                     "--kv.membership.initial-members=" + String.join(",", initialMembers)));
             nodeArguments.addAll(config.nodeArguments());
+            nodeArguments.addAll(memberArguments(id, "kv-node-" + id, true));
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                     logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, this::clusterSecret));
@@ -111,10 +118,25 @@ public final class KvCluster implements AutoCloseable {
         if (config.tls != null) {
             dashboardArguments.addAll(config.tls.dashboardArguments());
         }
+        if (config.dashboard) {
+            dashboardArguments.addAll(memberArguments("dashboard", "kv-admin", false));
+        }
         this.dashboardProcess = !config.dashboard ? null : new KvProcess("dashboard", jar("kv.admin.jar"),
                 ports.getLast(), dashboardArguments, environment("dashboard"),
                 logDirectory.resolve("dashboard.log"), http);
         this.gateway = new GatewayClient(http, URI.create(gatewayUri(gatewayPort) + "/"), this::clusterSecret);
+    }
+
+    /**
+     * Under member TLS, the arguments that make {@code name} a member with a certificate for {@code identity} from
+     * the cluster's CA (issued now); none otherwise.
+     */
+    private List<String> memberArguments(String name, String identity, boolean node) {
+        if (config.memberTls == null) {
+            return List.of();
+        }
+        config.memberTls.issueMember(name, identity);
+        return config.memberTls.memberArguments(name, config.allowedIdentities, node);
     }
 
     /** The argument that puts a process's Actuator on {@code port} (loopback, as every test server). */
@@ -250,6 +272,14 @@ public final class KvCluster implements AutoCloseable {
      * arguments (plus {@code extraArguments}): it joins by itself. Does not wait; it becomes ready once it is normal.
      */
     public synchronized KvNode addNode(String id, String... extraArguments) {
+        return addNode(id, memberArguments(id, "kv-node-" + id, true), extraArguments);
+    }
+
+    /**
+     * As {@link #addNode(String, String...)}, with {@code memberArguments} in place of the member TLS arguments the
+     * cluster would give it (a node with another CA's certificate, or an identity that is not a member's).
+     */
+    public synchronized KvNode addNode(String id, List<String> memberArguments, String... extraArguments) {
         List<Integer> two = freePortPair();
         int port = two.getFirst();
         Path data = dataRoot.resolve(id);
@@ -258,6 +288,7 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.node.data-dir=" + data, "--kv.node.conflict-mode=" + config.conflictMode,
                 "--kv.gossip.seeds=" + seeds, management(two.getLast())));
         nodeArguments.addAll(config.nodeArguments());
+        nodeArguments.addAll(memberArguments);
         nodeArguments.addAll(List.of(extraArguments));
         KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                 logDirectory.resolve(id + ".log"), http);
@@ -265,6 +296,12 @@ public final class KvCluster implements AutoCloseable {
         nodes.add(node);
         process.launch();
         return node;
+    }
+
+    /** kill -9 of {@code node}, which the cluster then forgets (a node a test started only to see it kept out). */
+    public synchronized void discard(KvNode node) {
+        node.process().kill();
+        nodes.remove(node);
     }
 
     /** Starts one more gateway with the cluster's seeds and {@code arguments} (e.g. a slow view refresh). */
@@ -280,6 +317,7 @@ public final class KvCluster implements AutoCloseable {
         if (config.tls != null) {
             gatewayArguments.addAll(config.tls.serverArguments());
         }
+        gatewayArguments.addAll(memberArguments(name, "kv-gateway", false));
         gatewayArguments.addAll(List.of(arguments));
         KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment(name),
                 logDirectory.resolve(name + ".log"), http);
@@ -428,6 +466,8 @@ public final class KvCluster implements AutoCloseable {
         private final List<String> gatewayArguments = new ArrayList<>();
         private boolean dashboard;
         private TestTls tls;
+        private TestTls memberTls;
+        private String allowedIdentities;
 
         private Builder() {
         }
@@ -470,6 +510,17 @@ public final class KvCluster implements AutoCloseable {
         /** The gateway serves TLS with {@code tls}'s certificate (reloaded when renewed); the dashboard trusts it. */
         public Builder gatewayTls(TestTls tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Member TLS: every node, the gateway and the dashboard present a certificate from {@code tls}'s CA (nodes
+         * {@code kv-node-<id>}, gateways {@code kv-gateway}, the dashboard and the harness {@code kv-admin}) and admit
+         * only {@code allowedIdentities}; nodes serve https and ask every client for its certificate.
+         */
+        public Builder memberTls(TestTls tls, String allowedIdentities) {
+            this.memberTls = tls;
+            this.allowedIdentities = allowedIdentities;
             return this;
         }
 

@@ -100,8 +100,10 @@ final class KvProcess {
         }
     }
 
+    /** The data port's base URL: https when the process serves TLS there. */
     URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port + "/");
+        boolean tls = arguments.stream().anyMatch(a -> a.startsWith("--server.ssl.bundle="));
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + "/");
     }
 
     synchronized boolean isRunning() {

@@ -1,6 +1,8 @@
 package dev.kv.it;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test CA and a server certificate for 127.0.0.1 signed by it, made with the JDK's keytool (PKCS#12 stores with
  * {@link #PASSWORD}): {@code server.p12} (key and chain) for a service's SSL bundle, {@code trust.p12} (the CA) for
- * its clients. {@link #renewServer()} replaces the server's key and certificate in place, as cert-manager does.
+ * its clients. {@link #renewServer()} replaces the server's key and certificate in place, as cert-manager does; {@link
+ * #issueMember} issues (and renews) cluster members' certificates for member TLS.
  */
 final class TestTls {
 
@@ -55,32 +58,98 @@ final class TestTls {
 
     /** A new key and certificate for the server, moved over {@code server.p12} in one step. */
     void renewServer() {
-        String name = "server-" + renewals++;
+        issue("server", "CN=kv-gateway", keystore());
+    }
+
+    /**
+     * A key and a certificate for the cluster member {@code name} with the identity {@code commonName} (and the
+     * names 127.0.0.1 and localhost, where every test member listens), signed by this CA, in {@link #memberStore};
+     * issued again, it replaces the one there in one step (a renewal).
+     */
+    Path issueMember(String name, String commonName) {
+        issue("member", "CN=" + commonName, memberStore(name));
+        return memberStore(name);
+    }
+
+    Path memberStore(String name) {
+        return dir.resolve("member-" + name + ".p12");
+    }
+
+    /** Key {@code alias} for {@code dname}, signed by the CA, with the CA's certificate, moved over {@code target}. */
+    private synchronized void issue(String alias, String dname, Path target) {
+        String name = alias + "-" + renewals++;
         Path store = dir.resolve(name + ".p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=kv-gateway", "-validity", "2", "-keystore", store.toString());
-        keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-file",
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                dname, "-validity", "2", "-keystore", store.toString());
+        keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file",
                 dir.resolve(name + ".csr").toString());
         keytool("-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(), "-infile",
                 dir.resolve(name + ".csr").toString(), "-outfile", dir.resolve(name + ".crt").toString(), "-rfc",
                 "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2");
         keytool("-importcert", "-alias", "ca", "-noprompt", "-file", dir.resolve("ca.crt").toString(),
                 "-keystore", store.toString());
-        keytool("-importcert", "-alias", "server", "-file", dir.resolve(name + ".crt").toString(), "-keystore",
+        keytool("-importcert", "-alias", alias, "-file", dir.resolve(name + ".crt").toString(), "-keystore",
                 store.toString());
         try {
-            Files.move(store, keystore(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(store, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * The Spring arguments that make a process a cluster member under member TLS with the store of {@code name}
+     * (reloaded when it changes) and this CA alone as trust, admitting {@code allowedIdentities}; a node's port
+     * serves TLS from it and asks every client for a certificate.
+     */
+    List<String> memberArguments(String name, String allowedIdentities, boolean node) {
+        List<String> arguments = new ArrayList<>(List.of("--kv.cluster.tls.bundle=kv-member",
+                "--kv.cluster.tls.allowed-identities=" + allowedIdentities,
+                "--spring.ssl.bundle.jks.kv-member.keystore.location=file:" + memberStore(name),
+                "--spring.ssl.bundle.jks.kv-member.keystore.password=" + PASSWORD,
+                "--spring.ssl.bundle.jks.kv-member.keystore.type=PKCS12",
+                "--spring.ssl.bundle.jks.kv-member.truststore.location=file:" + truststore(),
+                "--spring.ssl.bundle.jks.kv-member.truststore.password=" + PASSWORD,
+                "--spring.ssl.bundle.jks.kv-member.truststore.type=PKCS12",
+                "--spring.ssl.bundle.jks.kv-member.reload-on-update=true",
+                "--spring.ssl.bundle.watch.file.quiet-period=200ms"));
+        if (node) {
+            arguments.addAll(List.of("--server.ssl.bundle=kv-member", "--server.ssl.client-auth=need",
+                    "--management.server.ssl.enabled=false"));
+        }
+        return arguments;
+    }
+
+    /** A client context presenting the member certificate of {@code name} and trusting this CA only. */
+    SSLContext memberContext(String name) {
+        try (InputStream keys = Files.newInputStream(memberStore(name))) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(keys, PASSWORD.toCharArray());
+            KeyManagerFactory key = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            key.init(store, PASSWORD.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(key.getKeyManagers(), trustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The serial number of the member certificate now in the store of {@code name}. */
+    BigInteger memberSerial(String name) {
+        return serial(memberStore(name), "member");
+    }
+
     /** The serial number of the server certificate now in {@code server.p12}. */
     BigInteger serverSerial() {
-        try (InputStream in = Files.newInputStream(keystore())) {
+        return serial(keystore(), "server");
+    }
+
+    private static BigInteger serial(Path keystore, String alias) {
+        try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD.toCharArray());
-            return ((X509Certificate) store.getCertificate("server")).getSerialNumber();
+            return ((X509Certificate) store.getCertificate(alias)).getSerialNumber();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -88,14 +157,22 @@ final class TestTls {
 
     /** A client context that trusts the test CA only. */
     SSLContext clientContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TrustManager[] trustManagers() {
         try (InputStream in = Files.newInputStream(truststore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -5,6 +5,7 @@ import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.limits.BodyBudgetConfiguration;
 import dev.kv.web.security.ClusterSecretConfiguration;
+import dev.kv.web.tls.MemberTlsConfiguration;
 import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * before any of this are answered as problems too ({@link ProblemErrorReportConfiguration}).
  */
 @Configuration
-@Import({ProblemErrorReportConfiguration.class, ClusterSecretConfiguration.class, BodyBudgetConfiguration.class})
+@Import({ProblemErrorReportConfiguration.class, ClusterSecretConfiguration.class, BodyBudgetConfiguration.class,
+        MemberTlsConfiguration.class})
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);

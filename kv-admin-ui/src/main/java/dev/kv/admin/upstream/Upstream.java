@@ -4,6 +4,7 @@ import dev.kv.admin.AdminProperties;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.web.security.LiveClusterSecret;
+import dev.kv.web.tls.MemberTls;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -15,6 +16,7 @@ import org.springframework.web.client.RestClientException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.Map;
@@ -55,20 +57,31 @@ public class Upstream {
     }
 
     private final RestClient client;
+    private final RestClient nodes;
+    private final MemberTls tls;
     private final URI gateway;
     private final LiveClusterSecret secret;
 
-    Upstream(RestClient.Builder builder, AdminProperties properties, LiveClusterSecret secret, SslBundles bundles) {
+    Upstream(RestClient.Builder builder, AdminProperties properties, LiveClusterSecret secret, SslBundles bundles,
+             MemberTls tls) {
+        // An https gateway whose certificate a private CA signed: trust that CA (hostname checked as usual).
+        this.client = client(builder.clone(), properties, properties.gatewaySslBundle().isBlank() ? null
+                : bundles.getBundle(properties.gatewaySslBundle()).createSslContext());
+        // Nodes under member TLS: the dashboard is a member, and each node proves it is one too.
+        this.nodes = tls.enabled() ? client(builder.clone(), properties, tls.sslContext()) : client;
+        this.tls = tls;
+        this.gateway = URI.create(properties.gatewayUrl().toString().replaceAll("/$", ""));
+        this.secret = secret;
+    }
+
+    private static RestClient client(RestClient.Builder builder, AdminProperties properties, SSLContext tls) {
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(properties.timeout());
-        if (!properties.gatewaySslBundle().isBlank()) {
-            // An https gateway whose certificate a private CA signed: trust that CA (hostname checked as usual).
-            http.sslContext(bundles.getBundle(properties.gatewaySslBundle()).createSslContext());
+        if (tls != null) {
+            http.sslContext(tls);
         }
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http.build());
         factory.setReadTimeout(properties.timeout());
-        this.client = builder.requestFactory(factory).build();
-        this.gateway = URI.create(properties.gatewayUrl().toString().replaceAll("/$", ""));
-        this.secret = secret;
+        return builder.requestFactory(factory).build();
     }
 
     public URI gateway() {
@@ -101,16 +114,20 @@ public class Upstream {
         String base;
         try {
             // The secret goes only to a plain member address, as the nodes and the gateway accept them.
-            base = MemberAddress.validate(nodeBase.toString());
+            base = tls.callable(MemberAddress.validate(nodeBase.toString()));
         } catch (IllegalArgumentException e) {
             throw new UpstreamException("node", e);
         }
-        return exchange(HttpMethod.GET, URI.create(base + pathAndQuery), Map.of(), null);
+        return exchange(nodes, HttpMethod.GET, URI.create(base + pathAndQuery), Map.of(), null);
     }
 
     private Answer exchange(HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
+        return exchange(client, method, uri, headers, body);
+    }
+
+    private Answer exchange(RestClient via, HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
         try {
-            RestClient.RequestBodySpec request = client.method(method).uri(uri);
+            RestClient.RequestBodySpec request = via.method(method).uri(uri);
             headers.forEach(request::header);
             String current = secret.get().current();
             if (!current.isEmpty()) {

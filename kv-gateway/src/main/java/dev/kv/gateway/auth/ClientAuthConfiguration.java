@@ -50,7 +50,7 @@ public class ClientAuthConfiguration implements WebMvcConfigurer {
         if (!properties.enabled()) {
             return factory -> { };
         }
-        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 2, new ClientAuthValve(keys, secret, registry));
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 3, new ClientAuthValve(keys, secret, registry));
     }
 
     /**

@@ -40,6 +40,6 @@ class LimitsConfiguration {
         ClientRateLimiter limiter = new ClientRateLimiter(properties.perClient(), properties.clientsMax());
         Gauge.builder("kv.limits.rate.clients", limiter, ClientRateLimiter::tracked)
                 .description("clients whose request rate is tracked").register(registry);
-        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 1, new RateLimitValve(limiter, refusals));
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 2, new RateLimitValve(limiter, refusals));
     }
 }

@@ -1,13 +1,19 @@
 package dev.kv.gateway.replica;
 
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import dev.kv.web.tls.MemberTls;
 import org.apache.hc.core5.http.NoHttpResponseException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -45,27 +51,46 @@ final class HttpConnection {
     }
 
     /**
-     * Connects to {@code address} (resolved now, so a node that moved is found at its new address) by the deadline.
+     * Connects to {@code address} (resolved now, so a node that moved is found at its new address) by the deadline;
+     * with {@code tls}, then completes a handshake in which the node proves its identity (its certificate from the
+     * cluster CA, for the host name called, with an allowed member identity) before anything is sent.
      *
      * @throws ConnectTimeoutException if the connection could not be made in time: nothing reached the node, so a
      *         writer fails over at once
+     * @throws ConnectException if the node refused the connection or failed the handshake: nothing reached it
      */
-    static HttpConnection open(InetSocketAddress address, long deadlineNanos) throws IOException {
+    static HttpConnection open(InetSocketAddress address, SSLContext tls, long deadlineNanos) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()),
                     millisLeft(deadlineNanos));
-            return new HttpConnection(socket);
+            return new HttpConnection(tls == null ? socket : handshake(socket, address, tls, deadlineNanos));
         } catch (SocketTimeoutException e) {
             socket.close();
             ConnectTimeoutException timeout = new ConnectTimeoutException("connect to " + address + " timed out");
             timeout.initCause(e);
             throw timeout;
+        } catch (SSLException e) {
+            socket.close();
+            ConnectException refused = new ConnectException("TLS handshake with " + address + " failed: "
+                    + e.getMessage());
+            refused.initCause(e);
+            throw refused;
         } catch (IOException e) {
             socket.close();
             throw e;
         }
+    }
+
+    private static SSLSocket handshake(Socket socket, InetSocketAddress address, SSLContext tls, long deadlineNanos)
+            throws IOException {
+        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, address.getHostString(),
+                address.getPort(), true);
+        secure.setSSLParameters(MemberTls.verifyingHostName(secure.getSSLParameters()));
+        secure.setSoTimeout(millisLeft(deadlineNanos));
+        secure.startHandshake();
+        return secure;
     }
 
     /** What is left of the deadline, in whole milliseconds (at least one), for a socket's timeouts. */

@@ -4,6 +4,7 @@ import dev.kv.core.cluster.ClusterSecret;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * Kept-alive HTTP/1.1 connections to one node's batch endpoint ({@code POST /internal/v1/batch}), each a plain
- * blocking socket used by one exchange at a time (issue 13).
+ * blocking socket (or one under member TLS) used by one exchange at a time (issue 13).
  *
  * <p>Why not the HTTP client library the other internal requests use: measured on loopback against a real node with
  * one read per batch, a round trip over a socket takes 43-57 µs at the median, Apache HttpClient's classic client
@@ -47,6 +48,7 @@ final class NodeLink implements AutoCloseable {
     }
 
     private final InetSocketAddress address;
+    private final SSLContext tls;
     private final String requestLine;
     private final Supplier<String> secret;
     private volatile RequestHead head;
@@ -55,16 +57,22 @@ final class NodeLink implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param endpoint the batch endpoint ({@code http://host:port/internal/v1/batch})
+     * @param endpoint the batch endpoint ({@code http[s]://host:port/internal/v1/batch})
+     * @param tls      for an https endpoint: the member TLS context (the node proves its identity in each handshake)
      * @param secret   the cluster secret's value to send, asked for every request (none when empty), so a rotated
      *                 secret goes out from the next exchange on
      * @param watchdog closes a socket whose large request outlives its deadline
      */
-    NodeLink(URI endpoint, Supplier<String> secret, ScheduledExecutorService watchdog) {
-        if (!"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("not an http:// endpoint with a host: " + endpoint);
+    NodeLink(URI endpoint, SSLContext tls, Supplier<String> secret, ScheduledExecutorService watchdog) {
+        boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
+        if (!https && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("not an http[s]:// endpoint with a host: " + endpoint);
         }
-        int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
+        if (https && tls == null) {
+            throw new IllegalArgumentException("an https endpoint needs member TLS: " + endpoint);
+        }
+        this.tls = https ? tls : null;
+        int port = endpoint.getPort() >= 0 ? endpoint.getPort() : https ? 443 : 80;
         this.address = InetSocketAddress.createUnresolved(endpoint.getHost(), port);
         this.watchdog = watchdog;
         this.requestLine = "POST " + endpoint.getRawPath() + " HTTP/1.1\r\nHost: " + endpoint.getHost() + ':' + port
@@ -108,7 +116,7 @@ final class NodeLink implements AutoCloseable {
     Answer post(byte[] body, long deadlineNanos) throws IOException {
         HttpConnection connection = kept();
         if (connection == null) {
-            connection = HttpConnection.open(address, deadlineNanos);
+            connection = HttpConnection.open(address, tls, deadlineNanos);
         }
         ScheduledFuture<?> guard = body.length > UNGUARDED_BODY_BYTES
                 ? watchdog.schedule(connection::close, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)

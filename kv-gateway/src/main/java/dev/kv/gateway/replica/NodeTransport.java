@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.tls.MemberTls;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -7,6 +8,7 @@ import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -97,16 +99,31 @@ final class NodeTransport implements AutoCloseable {
     }
 
     private final CloseableHttpClient client;
+    private final MemberTls tls;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<URI, NodeLink> links = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("kv-node-link-watchdog").factory());
 
     NodeTransport(Duration timeout, int connectionsPerNode) {
+        this(timeout, connectionsPerNode, MemberTls.off());
+    }
+
+    /**
+     * @param tls with member TLS on, only https nodes are called, and each proves its identity in the handshake
+     *            before a request (and the cluster secret in it) is sent
+     */
+    NodeTransport(Duration timeout, int connectionsPerNode, MemberTls tls) {
+        this.tls = tls;
         watchdog.setRemoveOnCancelPolicy(true);
         Timeout limit = Timeout.ofMilliseconds(timeout.toMillis());
+        PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create();
+        if (tls.enabled()) {
+            connections.setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls.sslContext())
+                    .buildClassic());
+        }
         this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionManager(connections
                         .setMaxConnPerRoute(connectionsPerNode).setMaxConnTotal(connectionsPerNode * 16)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit)
                                 .setSocketTimeout(limit).setValidateAfterInactivity(TimeValue.ofSeconds(2)).build())
@@ -149,7 +166,8 @@ final class NodeTransport implements AutoCloseable {
      */
     CompletableFuture<Response> batch(URI endpoint, Supplier<String> secret, byte[] body, Duration timeout,
                                       boolean here) {
-        NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(uri, secret, watchdog));
+        NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(URI.create(tls.callable(uri.toString())),
+                tls.sslContext(), secret, watchdog));
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         return run(() -> post(link, body, deadlineNanos), here);
     }
@@ -164,7 +182,12 @@ final class NodeTransport implements AutoCloseable {
     }
 
     private Response execute(Request request) {
-        HttpUriRequestBase message = new HttpUriRequestBase(request.method, request.uri);
+        HttpUriRequestBase message;
+        try {
+            message = new HttpUriRequestBase(request.method, URI.create(tls.callable(request.uri.toString())));
+        } catch (IllegalArgumentException e) {
+            throw new CompletionException(e);
+        }
         request.headers.forEach(message::setHeader);
         if (request.timeout != null) {
             Timeout limit = Timeout.ofMilliseconds(request.timeout.toMillis());

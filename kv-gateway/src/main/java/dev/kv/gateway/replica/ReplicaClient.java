@@ -14,6 +14,7 @@ import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
 import dev.kv.web.security.LiveClusterSecret;
+import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -66,13 +67,13 @@ public class ReplicaClient {
 
     public ReplicaClient(GatewayProperties properties, LiveClusterSecret secret,
                          MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience,
-                         BatchingProperties batching) {
+                         BatchingProperties batching, MemberTls tls) {
         this.timeout = properties.replicaTimeout();
         this.secret = () -> secret.get().current();
         this.registry = registry;
         this.guard = guard;
         this.batching = batching;
-        this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls());
+        this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls(), tls);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.ring.TokenRing;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.replica.ReplicaGuard;
+import dev.kv.web.tls.MemberTls;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -89,7 +90,7 @@ public class ClusterView {
     private final ReplicaGuard guard;
     private volatile Snapshot snapshot;
 
-    public ClusterView(GatewayProperties properties, ReplicaGuard guard) {
+    public ClusterView(GatewayProperties properties, ReplicaGuard guard, MemberTls tls) {
         this.replicationFactor = properties.replicationFactor();
         this.virtualNodes = properties.virtualNodes();
         this.guard = guard;
@@ -103,7 +104,7 @@ public class ClusterView {
             seedUris.add(address.baseUri());
         }
         for (String seed : properties.seeds()) {
-            String url = seed.startsWith("http://") || seed.startsWith("https://") ? seed : "http://" + seed;
+            String url = seed.startsWith("http://") || seed.startsWith("https://") ? seed : tls.scheme() + "://" + seed;
             seedUris.add(URI.create(MemberAddress.validate(url) + "/"));
         }
         this.seeds = List.copyOf(seedUris);

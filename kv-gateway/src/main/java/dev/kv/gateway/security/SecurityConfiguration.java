@@ -10,6 +10,7 @@ import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
+import dev.kv.web.tls.MemberTlsConfiguration;
 import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * header credential is never sent by a browser on its own), no saved requests.
  */
 @Configuration
-@Import({NoSecurityObservations.class, ClusterSecretConfiguration.class})
+@Import({NoSecurityObservations.class, ClusterSecretConfiguration.class, MemberTlsConfiguration.class})
 class SecurityConfiguration {
 
     static final String OPERATOR = ClientAuthConfiguration.OPERATOR;

@@ -68,7 +68,7 @@ class NodeLinkTest {
     void start() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
-        link = new NodeLink(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/internal/v1/batch"),
+        link = new NodeLink(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/internal/v1/batch"), null,
                 secret::get, watchdog);
     }
 
@@ -308,7 +308,7 @@ class NodeLinkTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), () -> "",
+        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), null, () -> "",
                 watchdog)) {
             assertThatThrownBy(() -> nowhere.post(new byte[1], System.nanoTime() + 1_000_000_000L))
                     .isInstanceOf(ConnectException.class).isNotInstanceOf(ConnectTimeoutException.class);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param seeds            nodes to contact first, as {@code host:port} or URLs; in Kubernetes the StatefulSet pods'
  *                         stable DNS names behind the headless Service. A node may list itself.
  * @param advertiseAddress the URL peers use to reach this node; defaults to {@code http://<server.address>:<port>}
+ *                         ({@code https} under member TLS)
  * @param interval         one gossip round per interval
  * @param phiThreshold     phi at or above which a peer is judged down (suspect from half of it)
  * @param minStdDeviation  floor of the heartbeat-interval deviation in the phi computation
@@ -37,14 +38,20 @@ public record GossipProperties(
         }
     }
 
-    /** Seeds as base URLs. */
-    public List<String> seedUrls() {
-        return seeds.stream().map(GossipProperties::toUrl).toList();
+    /** Seeds as base URLs; {@code scheme} for those given as {@code host:port}. */
+    public List<String> seedUrls(String scheme) {
+        return seeds.stream().map(seed -> toUrl(seed, scheme)).toList();
     }
 
     public static String toUrl(String address) {
+        return toUrl(address, "http");
+    }
+
+    /** The address as a base URL, with {@code scheme} when it has none. */
+    public static String toUrl(String address, String scheme) {
         String trimmed = address.trim();
-        String url = trimmed.startsWith("http://") || trimmed.startsWith("https://") ? trimmed : "http://" + trimmed;
+        String url = trimmed.startsWith("http://") || trimmed.startsWith("https://") ? trimmed
+                : scheme + "://" + trimmed;
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -81,14 +81,14 @@ public class GossipService {
             return;
         }
         String address = properties.advertiseAddress() != null && !properties.advertiseAddress().isBlank()
-                ? GossipProperties.toUrl(properties.advertiseAddress())
-                : "http://" + serverAddress + ":" + event.getWebServer().getPort();
+                ? GossipProperties.toUrl(properties.advertiseAddress(), peers.scheme())
+                : peers.scheme() + "://" + serverAddress + ":" + event.getWebServer().getPort();
         long generation = clock.millis();
         membership = new Membership(new EndpointState(node.id(), address, generation, 1, NodeStatus.NORMAL),
                 new Membership.DetectorSettings(properties.phiThreshold(), 100, properties.interval().toMillis(),
                         properties.minStdDeviation().toMillis(), properties.acceptablePause().toMillis()));
         log.info("gossip: node {} at {} generation {}, seeds {}", node.id(), address, generation,
-                properties.seedUrls());
+                properties.seedUrls(peers.scheme()));
         round();
     }
 
@@ -110,7 +110,7 @@ public class GossipService {
         }
         current.tick();
         long now = clock.millis();
-        for (String target : current.gossipTargets(properties.seedUrls(), random, now)) {
+        for (String target : current.gossipTargets(properties.seedUrls(peers.scheme()), random, now)) {
             exchange(current, target);
         }
         registerPhiGauges(current, now);

@@ -5,6 +5,7 @@ import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.web.security.LiveClusterSecret;
+import dev.kv.web.tls.MemberTls;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * Node-to-node HTTP calls (gossip, hint delivery, anti-entropy), asynchronous, with the cluster secret and a timeout
  * on every call. Connections are kept alive between rounds. The secret goes only to plain member addresses
- * ({@link MemberAddress}): those learned from seeds or from authenticated gossip; anything else fails the call unsent.
+ * ({@link MemberAddress}): those learned from seeds or from authenticated gossip; anything else fails the call unsent,
+ * as does a plain address under member TLS.
  * Every call carries this node's topology version: a peer holding another one refuses data it would otherwise merge
  * (hints, anti-entropy), so a node that restarted on an old data directory cannot spread that data before it has
  * learned the ring has moved on (issue 12).
@@ -31,19 +33,34 @@ public class PeerClient {
     private final HttpClient http;
     private final Supplier<ClusterSecret> secret;
     private final Supplier<String> topologyVersion;
+    private final MemberTls tls;
 
     @Autowired
-    public PeerClient(LiveClusterSecret secret, TopologyService topologies) {
-        this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null));
+    public PeerClient(LiveClusterSecret secret, TopologyService topologies, MemberTls tls) {
+        this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
     }
 
-    /** @param secret asked on every call, so a reloaded secret is sent from the next call on */
-    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion) {
+    /**
+     * @param secret asked on every call, so a reloaded secret is sent from the next call on
+     * @param tls    with member TLS on, only https members are called, and each must prove it is a member during the
+     *               handshake (its certificate renewed in place is used from the next connection on)
+     */
+    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion, MemberTls tls) {
         this.secret = secret;
         this.topologyVersion = topologyVersion;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        this.tls = tls;
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(500))
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
+        if (tls.enabled()) {
+            builder.sslContext(tls.sslContext()); // host names are checked against the certificate, as by default
+        }
+        this.http = builder.build();
+    }
+
+    /** The scheme of member addresses given without one. */
+    public String scheme() {
+        return tls.scheme();
     }
 
     public CompletableFuture<HttpResponse<byte[]>> post(String baseUrl, String path, String contentType, byte[] body,
@@ -74,7 +91,7 @@ public class PeerClient {
     }
 
     private HttpRequest.Builder request(String baseUrl, String path, Duration timeout) {
-        String base = MemberAddress.validate(baseUrl);
+        String base = tls.callable(MemberAddress.validate(baseUrl));
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("peer paths are absolute: " + path);
         }

@@ -10,6 +10,13 @@ import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.security.NoSecurityObservations;
 import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
+import dev.kv.web.limits.Pipelines;
+import dev.kv.web.tls.MemberCertificateValve;
+import dev.kv.web.tls.MemberTls;
+import dev.kv.web.tls.MemberTlsConfiguration;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +45,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  */
 @Configuration
 @Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class, ClusterSecretConfiguration.class,
-        BodyBudgetConfiguration.class})
+        BodyBudgetConfiguration.class, MemberTlsConfiguration.class})
 class SecurityConfiguration {
 
     static final String MEMBER = "CLUSTER_MEMBER";
@@ -46,14 +53,41 @@ class SecurityConfiguration {
 
     /** Who may use the internal and admin APIs; also consulted by the batch valve, which serves ahead of the chain. */
     @Bean
-    ClusterSecretChain clusterSecretChain(LiveClusterSecret secret, MeterRegistry registry, Environment environment) {
-        ProtectedMode.enforce(environment, "the node", secret.get().isConfigured(),
-                ProtectedMode.CLUSTER_SECRET_SETTINGS);
-        if (!secret.get().isConfigured()) {
+    ClusterSecretChain clusterSecretChain(LiveClusterSecret secret, MemberTls tls, MeterRegistry registry,
+                                          Environment environment) {
+        if (tls.enabled()) {
+            requireClientCertificates(environment, tls);
+        }
+        ProtectedMode.enforce(environment, "the node", secret.get().isConfigured() || tls.enabled(),
+                ProtectedMode.CLUSTER_SECRET_SETTINGS + " or member TLS (kv.cluster.tls.bundle)");
+        if (!secret.get().isConfigured() && !tls.enabled()) {
             log.warn("kv.cluster.secret is not set: the internal API accepts any caller (loopback development only)");
         }
-        return new ClusterSecretChain(secret, MEMBER, "/internal and /admin are for cluster members and operators",
+        return new ClusterSecretChain(secret, tls, MEMBER, "/internal and /admin are for cluster members and operators",
                 ProblemWriter.ABOUT_BLANK, registry);
+    }
+
+    /**
+     * Under member TLS the node's data port is where members call it, so it must serve TLS from the member bundle and
+     * ask every client for its certificate; anything less would let a caller without one in.
+     */
+    private static void requireClientCertificates(Environment environment, MemberTls tls) {
+        String bundle = environment.getProperty("server.ssl.bundle", "");
+        String clientAuth = environment.getProperty("server.ssl.client-auth", "none");
+        if (!bundle.equals(tls.bundleName()) || !clientAuth.equalsIgnoreCase("need")) {
+            throw new IllegalStateException("member TLS (kv.cluster.tls.bundle=" + tls.bundleName() + ") needs the "
+                    + "node's port to serve it and ask every client for a certificate: set server.ssl.bundle="
+                    + tls.bundleName() + " and server.ssl.client-auth=need (now '" + bundle + "' and '" + clientAuth
+                    + "')");
+        }
+    }
+
+    /** Member certificates outside the allowed identities are refused first, on the data port only. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> memberCertificates(MemberTls tls, MeterRegistry registry) {
+        return tls.enabled()
+                ? Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE, new MemberCertificateValve(tls, ProblemWriter.ABOUT_BLANK, registry))
+                : factory -> { };
     }
 
     @Bean

@@ -18,6 +18,7 @@ import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.web.security.LiveClusterSecret;
+import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,7 +92,7 @@ public class RangeStreamer {
 
     RangeStreamer(TopologyService topologies, GossipService gossip, RecordStore store, RocksStorage storage,
                   StreamingProperties properties, InstantSource clock, MeterRegistry registry,
-                  LiveClusterSecret secret,
+                  LiveClusterSecret secret, MemberTls tls,
                   @Value("${kv.gossip.interval:1s}") java.time.Duration gossipInterval) {
         this.settleMillis = gossipInterval.toMillis() * 2;
         this.topologies = topologies;
@@ -100,7 +101,7 @@ public class RangeStreamer {
         this.storage = storage;
         this.properties = properties;
         this.clock = clock;
-        this.peers = new PeerClient(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null));
+        this.peers = new PeerClient(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
         this.limiter = new ByteRateLimiter(clock, Math.max(1, properties.rate().toBytes()));
         this.recordBytes = Counter.builder("kv.streaming.bytes").tag("kind", "records")
                 .description("bytes this node received by range streaming").register(registry);

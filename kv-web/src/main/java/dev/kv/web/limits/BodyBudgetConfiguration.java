@@ -34,6 +34,6 @@ public class BodyBudgetConfiguration {
         BodyBudgetValve valve = new BodyBudgetValve(bytes, largest.toBytes(), wait.toMillis(),
                 problems.getIfAvailable(() -> ProblemWriter.ABOUT_BLANK),
                 registry.getIfAvailable(SimpleMeterRegistry::new));
-        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE, valve);
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE + 1, valve);
     }
 }

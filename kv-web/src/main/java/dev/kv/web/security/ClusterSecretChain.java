@@ -2,6 +2,7 @@ package dev.kv.web.security;
 
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.web.ProblemWriter;
+import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,19 +28,27 @@ import java.util.function.Supplier;
 /**
  * A stateless security chain in which the shared cluster secret, presented in {@link ClusterSecret#HEADER} and
  * compared in constant time, is the one credential: it grants {@code role} on the protected paths, and every other
- * path stays open. The node protects its internal and admin APIs with it, the gateway its admin API.
+ * path stays open. The node protects its internal and admin APIs with it, the gateway its admin API. Under member
+ * TLS ({@link MemberTls}) a client certificate whose identity is an allowed member is a credential too, and the secret
+ * becomes optional.
  *
  * <p>No session, no CSRF token (a browser never sends the header on its own), no saved requests, no logout. A missing
  * or wrong secret is a 401 problem naming which it was and who the paths are for ({@code audience}); a wrong secret
- * fails the request at once rather than falling through to the authorization rules. Without a configured secret
+ * fails the request at once rather than falling through to the authorization rules. Without a configured secret or member TLS
  * every path is open (loopback development): the caller decides whether to warn. The secret is asked for on every
  * request, so a reloaded one ({@link LiveClusterSecret}) applies at once; whether any is configured is decided when
  * the chain is built (a live secret never falls back to none).
  *
  * @param audience completes the 401 detail, e.g. "the admin API is for operators"
  */
-public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, String audience,
+public record ClusterSecretChain(Supplier<ClusterSecret> secret, MemberTls tls, String role, String audience,
                                  ProblemWriter problems, MeterRegistry registry) {
+
+    /** A chain whose one credential is the secret (no member certificates: the gateway's and dashboard's). */
+    public ClusterSecretChain(Supplier<ClusterSecret> secret, String role, String audience, ProblemWriter problems,
+                              MeterRegistry registry) {
+        this(secret, MemberTls.off(), role, audience, problems, registry);
+    }
 
     /** Refusals counted by credential and reason; both reasons exist from the start, at 0. */
     public ClusterSecretChain {
@@ -67,7 +76,7 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
                                     "not allowed for this credential");
                             problems.write(response, 403, "forbidden", "Forbidden", "not allowed for this credential");
                         }));
-        if (!secret.get().isConfigured()) {
+        if (!guarded()) {
             return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
         }
         AuthenticationFilter authentication = new AuthenticationFilter(holderOfTheSecret(), this::fromHeader);
@@ -86,8 +95,16 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
      * serves a protected path ahead of this chain (the node's batch valve); the chain itself decides the same way.
      */
     public boolean admits(HttpServletRequest request) {
+        if (tls.memberIdentity(request) != null) {
+            return true;
+        }
         ClusterSecret now = secret.get();
-        return !now.isConfigured() || now.matches(request.getHeader(ClusterSecret.HEADER));
+        return !guarded() || now.isConfigured() && now.matches(request.getHeader(ClusterSecret.HEADER));
+    }
+
+    /** Whether the protected paths need a credential: a secret is configured, or member certificates are. */
+    private boolean guarded() {
+        return secret.get().isConfigured() || tls.enabled();
     }
 
     /** The 401 problem for a request this chain does not admit, saying whether the secret was missing or wrong. */
@@ -108,6 +125,9 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
     /** The secret alone identifies its holder; a wrong one throws, which the failure handler turns into a 401. */
     private AuthenticationManager holderOfTheSecret() {
         return authentication -> {
+            if (authentication.isAuthenticated()) {
+                return authentication; // a member certificate, checked by Tomcat and fromHeader
+            }
             if (!secret.get().matches((String) authentication.getCredentials())) {
                 throw new BadCredentialsException("wrong cluster secret");
             }
@@ -116,8 +136,16 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, String role, St
         };
     }
 
-    /** The header, as an unauthenticated token; no header, no attempt (the authorization rules decide). */
+    /**
+     * A member certificate (its identity, authenticated), else the header as an unauthenticated token; neither, no
+     * attempt (the authorization rules decide).
+     */
     private Authentication fromHeader(HttpServletRequest request) {
+        String member = tls.memberIdentity(request);
+        if (member != null) {
+            return UsernamePasswordAuthenticationToken.authenticated(member, null,
+                    AuthorityUtils.createAuthorityList("ROLE_" + role));
+        }
         String presented = request.getHeader(ClusterSecret.HEADER);
         return presented == null ? null : UsernamePasswordAuthenticationToken.unauthenticated(principal(), presented);
     }
