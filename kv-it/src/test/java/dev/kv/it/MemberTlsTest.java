@@ -148,7 +148,7 @@ class MemberTlsTest {
     }
 
     @Test
-    void nodesWithoutAMembersCertificateNeverJoinAndNeverReceiveTraffic() {
+    void nodesWithoutAMembersCertificateNeverJoinAndNeverReceiveTraffic() throws IOException {
         otherCa.issueMember("r1", "kv-node-r1");
         tls.issueMember("r2", "intruder-r2");
         // Both hold the cluster secret and the cluster's seeds: only their certificates keep them out.
@@ -169,6 +169,11 @@ class MemberTlsTest {
             });
             assertThat(requestsServed(intruder)).as("requests the intruder received").isZero();
             assertThat(requestsServed(otherCaNode)).as("requests the other CA's node received").isZero();
+            // Each outsider says why it cannot join.
+            assertThat(Files.readString(intruder.logFile(), StandardCharsets.UTF_8))
+                    .contains("do not accept each other as members: HTTP 403");
+            assertThat(Files.readString(otherCaNode.logFile(), StandardCharsets.UTF_8))
+                    .contains("do not accept each other as members: TLS handshake failed");
         } finally {
             cluster.discard(otherCaNode);
             cluster.discard(intruder);

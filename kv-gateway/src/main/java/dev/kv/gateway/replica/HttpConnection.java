@@ -36,6 +36,8 @@ final class HttpConnection {
     private static final int BODY_BYTES_MAX = 512 * 1024 * 1024;
 
     private final Socket socket;
+    /** The TCP connection under {@link #socket}: the same socket, or the one a TLS socket is layered over. */
+    private final Socket transport;
     private final InputStream in;
     private final OutputStream out;
     private final byte[] buffer = new byte[16 * 1024];
@@ -44,8 +46,9 @@ final class HttpConnection {
     private boolean reusable = true;
     private long lastUsedNanos = System.nanoTime();
 
-    private HttpConnection(Socket socket) throws IOException {
+    private HttpConnection(Socket socket, Socket transport) throws IOException {
         this.socket = socket;
+        this.transport = transport;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
@@ -65,7 +68,7 @@ final class HttpConnection {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()),
                     millisLeft(deadlineNanos));
-            return new HttpConnection(tls == null ? socket : handshake(socket, address, tls, deadlineNanos));
+            return new HttpConnection(tls == null ? socket : handshake(socket, address, tls, deadlineNanos), socket);
         } catch (SocketTimeoutException e) {
             socket.close();
             ConnectTimeoutException timeout = new ConnectTimeoutException("connect to " + address + " timed out");
@@ -166,10 +169,14 @@ final class HttpConnection {
         return lastUsedNanos;
     }
 
+    /**
+     * Closes the TCP connection itself, also under TLS: closing the TLS socket would first send its closing message,
+     * and could wait behind a write the node stopped reading (the watchdog's case), or for a lock that write holds.
+     */
     void close() {
         reusable = false;
         try {
-            socket.close();
+            transport.close();
         } catch (IOException e) {
             // closing a socket that is already broken: nothing to do
         }

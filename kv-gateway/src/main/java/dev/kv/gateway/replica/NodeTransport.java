@@ -132,6 +132,9 @@ final class NodeTransport implements AutoCloseable {
                         .setConnectionRequestTimeout(limit).build())
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ZERO_MILLISECONDS))
                 .disableCookieManagement().disableRedirectHandling().disableContentCompression()
+                // Otherwise a connection that presented a client certificate (member TLS) is kept for requests of
+                // that "user" only, and every request opens a new one: one identity is all this client ever has.
+                .disableConnectionState()
                 .disableAuthCaching().build();
     }
 

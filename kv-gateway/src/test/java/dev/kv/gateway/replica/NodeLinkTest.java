@@ -308,8 +308,8 @@ class NodeLinkTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), null, () -> "",
-                watchdog)) {
+        try (NodeLink nowhere = new NodeLink(URI.create("http://127.0.0.1:" + port + "/internal/v1/batch"), null,
+                () -> "", watchdog)) {
             assertThatThrownBy(() -> nowhere.post(new byte[1], System.nanoTime() + 1_000_000_000L))
                     .isInstanceOf(ConnectException.class).isNotInstanceOf(ConnectTimeoutException.class);
         }

@@ -53,6 +53,7 @@ public class GossipService {
     private final SplittableRandom random = new SplittableRandom();
     private final Map<String, Boolean> phiGauges = new ConcurrentHashMap<>();
     private final Map<String, Long> departedSince = new ConcurrentHashMap<>();
+    private final Map<String, Long> refusalsLogged = new ConcurrentHashMap<>();
     private final java.time.Duration quarantine;
     private volatile Membership membership;
 
@@ -146,6 +147,10 @@ public class GossipService {
         return peers.post(target, "/internal/v1/gossip/syn", "application/json", syn, properties.timeout())
                 .thenCompose(response -> {
                     if (response.statusCode() != 200) {
+                        if (response.statusCode() == 401 || response.statusCode() == 403) {
+                            refused(target, "HTTP " + response.statusCode() + " (wrong cluster secret or member "
+                                    + "certificate)");
+                        }
                         return CompletableFuture.completedFuture(null);
                     }
                     GossipMessages.Ack ack = json.readValue(response.body(), GossipMessages.Ack.class);
@@ -160,11 +165,43 @@ public class GossipService {
                             properties.timeout()).thenApply(HttpResponse::statusCode);
                 })
                 .handle((ignored, failure) -> {
-                    if (failure != null) {
+                    if (failure != null && causedBy(failure, javax.net.ssl.SSLException.class)) {
+                        refused(target, "TLS handshake failed: " + rootCause(failure).getMessage());
+                    } else if (failure != null) {
                         log.debug("gossip with {} failed: {}", target, failure.toString());
                     }
                     return null;
                 });
+    }
+
+    /**
+     * A peer that refuses this node's credentials, or whose certificate this node refuses, is a configuration error an
+     * operator must see (a node that never joins); said once a minute per peer, not every round.
+     */
+    private void refused(String target, String why) {
+        long now = clock.millis();
+        Long last = refusalsLogged.get(target);
+        if (last == null || now - last >= 60_000) {
+            refusalsLogged.put(target, now);
+            log.warn("gossip: {} and this node do not accept each other as members: {}", target, why);
+        }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     GossipMessages.Ack onSyn(GossipMessages.Syn syn) {

@@ -84,10 +84,13 @@ class SecurityConfiguration {
 
     /** Member certificates outside the allowed identities are refused first, on the data port only. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> memberCertificates(MemberTls tls, MeterRegistry registry) {
-        return tls.enabled()
-                ? Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE, new MemberCertificateValve(tls, ProblemWriter.ABOUT_BLANK, registry))
-                : factory -> { };
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> memberCertificates(MemberTls tls,
+                                                                           MeterRegistry registry) {
+        if (!tls.enabled()) {
+            return factory -> { };
+        }
+        return Pipelines.onDataPort(Ordered.HIGHEST_PRECEDENCE,
+                new MemberCertificateValve(tls, ProblemWriter.ABOUT_BLANK, registry));
     }
 
     @Bean

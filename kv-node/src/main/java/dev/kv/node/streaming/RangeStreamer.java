@@ -101,7 +101,8 @@ public class RangeStreamer {
         this.storage = storage;
         this.properties = properties;
         this.clock = clock;
-        this.peers = new PeerClient(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
+        this.peers = new PeerClient(secret,
+                () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
         this.limiter = new ByteRateLimiter(clock, Math.max(1, properties.rate().toBytes()));
         this.recordBytes = Counter.builder("kv.streaming.bytes").tag("kind", "records")
                 .description("bytes this node received by range streaming").register(registry);

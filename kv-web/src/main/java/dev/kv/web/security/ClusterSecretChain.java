@@ -34,10 +34,10 @@ import java.util.function.Supplier;
  *
  * <p>No session, no CSRF token (a browser never sends the header on its own), no saved requests, no logout. A missing
  * or wrong secret is a 401 problem naming which it was and who the paths are for ({@code audience}); a wrong secret
- * fails the request at once rather than falling through to the authorization rules. Without a configured secret or member TLS
- * every path is open (loopback development): the caller decides whether to warn. The secret is asked for on every
- * request, so a reloaded one ({@link LiveClusterSecret}) applies at once; whether any is configured is decided when
- * the chain is built (a live secret never falls back to none).
+ * fails the request at once rather than falling through to the authorization rules. Without a configured secret or
+ * member TLS every path is open (loopback development): the caller decides whether to warn. The secret is asked for
+ * on every request, so a reloaded one ({@link LiveClusterSecret}) applies at once; whether any is configured is
+ * decided when the chain is built (a live secret never falls back to none).
  *
  * @param audience completes the 401 detail, e.g. "the admin API is for operators"
  */

@@ -33,7 +33,8 @@ class AllowedIdentitiesTest {
     void theCommonNameAndTheDnsAndUriNamesAreTheIdentities() {
         assertThat(AllowedIdentities.names(node))
                 .containsExactly("kv-node", "kv-node-0.kv-node-headless.prod.svc.cluster.local");
-        assertThat(AllowedIdentities.names(spiffe)).containsExactly("workload", "spiffe://cluster.local/ns/prod/sa/kv-node");
+        assertThat(AllowedIdentities.names(spiffe))
+                .containsExactly("workload", "spiffe://cluster.local/ns/prod/sa/kv-node");
     }
 
     @Test
