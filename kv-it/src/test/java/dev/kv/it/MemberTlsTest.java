@@ -22,13 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.kv.it.TestSupport.expectStatus;
 import static dev.kv.it.TestSupport.uniqueKey;
@@ -186,32 +182,11 @@ class MemberTlsTest {
         for (KvNode node : cluster.nodes()) {
             loadedBefore.put(node.id(), loaded(node.process()));
         }
-        AtomicBoolean stopped = new AtomicBoolean();
-        AtomicInteger ok = new AtomicInteger();
-        Map<String, Integer> failures = new ConcurrentSkipListMap<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            // w=3 and r=3: a replica call refused anywhere fails a request.
-            clients.add(Thread.ofPlatform().start(() -> {
-                while (!stopped.get()) {
-                    String key = uniqueKey("renewal");
-                    try {
-                        Reply write = cluster.gateway().write(key, "v", "w=3");
-                        Reply read = cluster.gateway().read(key, "r=3");
-                        if (write.status() == 204 && read.status() == 200) {
-                            ok.addAndGet(2);
-                        } else {
-                            failures.merge(write.status() + "/" + read.status(), 1, Integer::sum);
-                        }
-                    } catch (RuntimeException e) {
-                        failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-                    }
-                }
-            }));
-        }
         Map<String, BigInteger> renewed = new java.util.HashMap<>();
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= 50);
+        // w=3 and r=3: a replica call refused anywhere fails a request.
+        ReadWriteLoad load = ReadWriteLoad.start(cluster.gateway(), "renewal", 3, new String[] {"w=3"}, "r=3");
+        try (load) {
+            load.awaitMoreOk(50);
             for (KvNode node : cluster.nodes()) {
                 BigInteger before = tls.memberSerial(node.id());
                 tls.issueMember(node.id(), "kv-node-" + node.id());
@@ -227,16 +202,10 @@ class MemberTlsTest {
                 await(node.id() + " presenting its renewed certificate as a client").atMost(Duration.ofSeconds(30))
                         .until(() -> loaded(node.process()) > loadedBefore.get(node.id()));
             }
-            int atRenewal = ok.get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= atRenewal + 50);
-        } finally {
-            stopped.set(true);
-            for (Thread client : clients) {
-                client.join(Duration.ofSeconds(30));
-            }
+            load.awaitMoreOk(50);
         }
 
-        assertThat(failures).as("failed requests across the renewal (%s ok)", ok.get()).isEmpty();
+        assertThat(load.failures()).as("failed requests across the renewal (%s ok)", load.ok()).isEmpty();
         cluster.awaitGatewaySeesAllNodesUp();
     }
 

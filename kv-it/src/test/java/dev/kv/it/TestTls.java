@@ -1,5 +1,7 @@
 package dev.kv.it;
 
+import dev.kv.web.testsupport.Keytool;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -8,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +18,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A test CA and a server certificate for 127.0.0.1 signed by it, made with the JDK's keytool (PKCS#12 stores with
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestTls {
 
-    static final String PASSWORD = "changeit";
+    static final String PASSWORD = Keytool.PASSWORD;
 
     private final Path dir;
     private int renewals;
@@ -199,21 +199,6 @@ final class TestTls {
     }
 
     private void keytool(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-        try {
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + String.join(" ", arguments) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Keytool.run(arguments);
     }
 }

@@ -19,13 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.kv.it.TestSupport.expectStatus;
 import static dev.kv.it.TestSupport.uniqueKey;
@@ -99,47 +93,20 @@ class TlsTest {
         BigInteger before = servedSerial();
         assertThat(before).isEqualTo(tls.serverSerial());
         long pid = cluster.pids().get(cluster.nodes().size());
-        AtomicBoolean stopped = new AtomicBoolean();
-        AtomicInteger ok = new AtomicInteger();
-        Map<String, Integer> failures = new ConcurrentSkipListMap<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            // Connections opened before the renewal carry on; those opened after it get the renewed certificate.
-            clients.add(Thread.ofPlatform().start(() -> {
-                while (!stopped.get()) {
-                    String key = uniqueKey("renewal");
-                    try {
-                        Reply write = cluster.gateway().write(key, "v");
-                        Reply read = cluster.gateway().read(key);
-                        if (write.status() == 204 && read.status() == 200) {
-                            ok.addAndGet(2);
-                        } else {
-                            failures.merge(write.status() + "/" + read.status(), 1, Integer::sum);
-                        }
-                    } catch (RuntimeException e) {
-                        failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-                    }
-                }
-            }));
-        }
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= 50);
+        // Connections opened before the renewal carry on; those opened after it get the renewed certificate.
+        ReadWriteLoad load = ReadWriteLoad.start(cluster.gateway(), "renewal", 3, new String[0]);
+        try (load) {
+            load.awaitMoreOk(50);
             tls.renewServer();
             BigInteger renewed = tls.serverSerial();
 
             assertThat(renewed).isNotEqualTo(before);
             await("the gateway serving the renewed certificate").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250)).until(() -> servedSerial().equals(renewed));
-            int atRenewal = ok.get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= atRenewal + 50);
-        } finally {
-            stopped.set(true);
-            for (Thread client : clients) {
-                client.join(Duration.ofSeconds(30));
-            }
+            load.awaitMoreOk(50);
         }
 
-        assertThat(failures).as("failed requests across the renewal (%s ok)", ok.get()).isEmpty();
+        assertThat(load.failures()).as("failed requests across the renewal (%s ok)", load.ok()).isEmpty();
         assertThat(cluster.pids().get(cluster.nodes().size())).as("the same gateway process").isEqualTo(pid);
     }
 

@@ -5,8 +5,6 @@ import org.springframework.boot.ssl.SslStoreBundle;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,7 +12,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A CA and certificates it signs, made with the JDK's keytool into PKCS#12 stores (password {@link #PASSWORD}), for
@@ -22,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestCertificates {
 
-    public static final String PASSWORD = "changeit";
+    public static final String PASSWORD = Keytool.PASSWORD;
 
     private final Path dir;
     private final String name;
@@ -104,21 +101,6 @@ public final class TestCertificates {
     }
 
     private void keytool(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-        try {
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + String.join(" ", arguments) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Keytool.run(arguments);
     }
 }
