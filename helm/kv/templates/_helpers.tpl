@@ -277,7 +277,8 @@ gateway.tls.enabled (the certificate must then name <fullname>-gateway, which th
 Name of a component's data port, on the container and the Service (and so in the Ingress backend): https when the
 component serves TLS there, else http. A service mesh or an Ingress controller that picks the protocol by the port's
 name then sees the right one.
-Call with the component's values (.Values.gateway or .Values.admin).
+Call with the component's values (.Values.gateway or .Values.admin), or with (dict "tls" .Values.memberTls) for the
+node, whose data port serves TLS (mutual) with memberTls.
 */}}
 {{- define "kv.portName" -}}
 {{- if and .tls .tls.enabled -}}https{{- else -}}http{{- end -}}
@@ -437,6 +438,115 @@ case; no prefixes: every key).
     items:
       - key: clients.yaml
         path: clients.yaml
+{{- end -}}
+
+{{/*
+Mutual TLS among members (memberTls): every member (node, gateway, dashboard) holds a certificate from the cluster CA
+in a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) mounted read-only at /etc/kv/member-tls, without subPath, as
+Spring Boot's PEM SSL bundle "member" with reload-on-update: when the Secret is renewed the kubelet swaps the files in
+place and the service uses them from the next handshake on, as server and as client, without a restart (so, unlike
+the gateway's clients, the member Secrets get no checksum annotation: a change must not roll the pods). ca.crt is the
+only trust: the members call each other at https addresses only, check the peer's host name and its identity against
+KV_CLUSTER_TLS_ALLOWEDIDENTITIES in the handshake; the nodes serve their data port from the same bundle and need a
+client certificate (SERVER_SSL_CLIENTAUTH=need: without it a node with member TLS refuses to start).
+*/}}
+{{- define "kv.memberTls.dir" -}}
+/etc/kv/member-tls
+{{- end -}}
+
+{{/*
+The components that hold a member certificate: node, gateway, and admin when the dashboard is deployed.
+*/}}
+{{- define "kv.memberTls.components" -}}
+{{- $components := list "node" "gateway" -}}
+{{- if .Values.admin.enabled -}}
+{{- $components = append $components "admin" -}}
+{{- end -}}
+{{- join "," $components -}}
+{{- end -}}
+
+{{/*
+The Secret of a component's member certificate: the one the chart's Certificate is issued into,
+<fullname>-<component>-member-tls, with memberTls.certManager.enabled, else memberTls.existingSecrets.<component>.
+Call with (dict "context" $ "component" "node").
+*/}}
+{{- define "kv.memberTls.secretName" -}}
+{{- $memberTls := .context.Values.memberTls -}}
+{{- if $memberTls.certManager.enabled -}}
+{{- printf "%s-%s-member-tls" (include "kv.fullname" .context) .component -}}
+{{- else -}}
+{{- index $memberTls.existingSecrets .component -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The identities admitted as members, separated by commas (KV_CLUSTER_TLS_ALLOWEDIDENTITIES): memberTls.allowedIdentities,
+else the common names of the chart's certificates, <fullname>-<component> for each component that holds one.
+*/}}
+{{- define "kv.memberTls.allowedIdentities" -}}
+{{- $identities := .Values.memberTls.allowedIdentities | default list -}}
+{{- if not $identities -}}
+{{- range $component := splitList "," (include "kv.memberTls.components" .) -}}
+{{- $identities = append $identities (printf "%s-%s" (include "kv.fullname" $) $component) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $identities -}}
+{{- end -}}
+
+{{/*
+The env entries of member TLS. Call with (dict "context" $ "node" true) for the nodes, which also serve their data port
+from the bundle and ask every client for its certificate; their management port stays plain HTTP (probes,
+Prometheus). The gateway and the dashboard use the bundle as clients only (the gateway's own port has gateway.tls).
+*/}}
+{{- define "kv.memberTls.env" -}}
+{{- $dir := include "kv.memberTls.dir" .context -}}
+- name: KV_CLUSTER_TLS_BUNDLE
+  value: member
+- name: KV_CLUSTER_TLS_ALLOWEDIDENTITIES
+  value: {{ include "kv.memberTls.allowedIdentities" .context | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_CERTIFICATE
+  value: {{ printf "file:%s/tls.crt" $dir | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_PRIVATEKEY
+  value: {{ printf "file:%s/tls.key" $dir | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_MEMBER_TRUSTSTORE_CERTIFICATE
+  value: {{ printf "file:%s/ca.crt" $dir | quote }}
+- name: SPRING_SSL_BUNDLE_PEM_MEMBER_RELOADONUPDATE
+  value: "true"
+{{- if .node }}
+- name: SERVER_SSL_BUNDLE
+  value: member
+- name: SERVER_SSL_CLIENTAUTH
+  value: need
+- name: MANAGEMENT_SERVER_SSL_ENABLED
+  value: "false"
+{{- end }}
+{{- end -}}
+
+{{/*
+The volumeMounts entry of a component's member certificate (read-only, no subPath).
+*/}}
+{{- define "kv.memberTls.volumeMount" -}}
+- name: member-tls
+  mountPath: {{ include "kv.memberTls.dir" . | quote }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+The volumes entry of a component's member certificate: the keys tls.crt, tls.key and ca.crt, mode 0440 (root and the
+pod's fsGroup). Call with (dict "context" $ "component" "node").
+*/}}
+{{- define "kv.memberTls.volume" -}}
+- name: member-tls
+  secret:
+    secretName: {{ include "kv.memberTls.secretName" . | quote }}
+    defaultMode: 288
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      - key: ca.crt
+        path: ca.crt
 {{- end -}}
 
 {{/*
@@ -619,6 +729,31 @@ Checks of value combinations that values.schema.json cannot express; fails the r
 {{- end -}}
 {{- if and $tls.certManager.enabled (not $tls.certManager.issuerRef.name) -}}
 {{- fail (printf "kv: %s.tls.certManager.enabled needs %s.tls.certManager.issuerRef.name" $component $component) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.memberTls -}}
+{{- if .enabled -}}
+{{- $given := list -}}
+{{- range $component := list "node" "gateway" "admin" -}}
+{{- if index $.Values.memberTls.existingSecrets $component -}}
+{{- $given = append $given $component -}}
+{{- end -}}
+{{- end -}}
+{{- $missing := list -}}
+{{- range $component := splitList "," (include "kv.memberTls.components" $) -}}
+{{- if not (index $.Values.memberTls.existingSecrets $component) -}}
+{{- $missing = append $missing $component -}}
+{{- end -}}
+{{- end -}}
+{{- if and .certManager.enabled $given -}}
+{{- fail (printf "kv: memberTls needs exactly one certificate source: memberTls.certManager.enabled or memberTls.existingSecrets, not both (existingSecrets given for %s)" (join ", " $given)) -}}
+{{- end -}}
+{{- if and (not .certManager.enabled) $missing -}}
+{{- fail (printf "kv: memberTls.enabled needs memberTls.certManager.enabled or an existing Secret for every member (%s); missing: memberTls.existingSecrets.%s" (include "kv.memberTls.components" $ | replace "," ", ") (join ", memberTls.existingSecrets." $missing)) -}}
+{{- end -}}
+{{- if and .certManager.enabled (not .certManager.issuerRef.name) -}}
+{{- fail "kv: memberTls.certManager.enabled needs memberTls.certManager.issuerRef.name" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -60,6 +60,41 @@ final class HelmChart {
     }
 
     /**
+     * {@link #render} of a copy of the chart without {@code values.schema.json}: what the templates alone accept, as
+     * with a Helm that skips schema validation ({@code --skip-schema-validation}). The chart's own checks
+     * ({@code kv.validateValues}) must refuse what the schema refuses, where they can.
+     */
+    static String renderWithoutSchema(Map<String, Object> values) {
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory("kv-chart-no-schema");
+            Path target = copy.resolve("kv");
+            try (Stream<Path> files = Files.walk(chart())) {
+                for (Path source : files.toList()) {
+                    Path relative = chart().relativize(source);
+                    Path destination = target.resolve(relative.toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(destination);
+                    } else if (!relative.toString().equals("values.schema.json")) {
+                        Files.copy(source, destination);
+                    }
+                }
+            }
+            return render(new Helm(target), values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (copy != null) {
+                try {
+                    KvCluster.deleteRecursively(copy);
+                } catch (IOException ignored) {
+                    // a temporary copy left behind
+                }
+            }
+        }
+    }
+
+    /**
      * The chart's Helm hooks (the scale-down Job, the test pod) rendered with these values, as objects whose
      * annotations are those of the chart. Helm keeps hook manifests out of a release's manifest, and that manifest is
      * all helm-java's template returns; so a copy of the chart whose templates carry the hook annotations under

@@ -973,6 +973,342 @@ class HelmChartTest {
                 "gateway.tls.certManager.issuerRef.name", "kv-ca")))).noneMatch(o -> o.getKind().equals("Certificate"));
     }
 
+    private static final List<String> MEMBER_TLS_VARIABLES = List.of("KV_CLUSTER_TLS_BUNDLE",
+            "KV_CLUSTER_TLS_ALLOWEDIDENTITIES", "SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_CERTIFICATE",
+            "SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_PRIVATEKEY", "SPRING_SSL_BUNDLE_PEM_MEMBER_TRUSTSTORE_CERTIFICATE",
+            "SPRING_SSL_BUNDLE_PEM_MEMBER_RELOADONUPDATE", "SERVER_SSL_CLIENTAUTH");
+
+    private static Map<String, Object> memberTlsFromCertManager() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("memberTls.enabled", true);
+        values.put("memberTls.certManager.enabled", true);
+        values.put("memberTls.certManager.issuerRef.name", "kv-member-ca");
+        return values;
+    }
+
+    private static Map<String, Object> memberTlsFromExistingSecrets() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("memberTls.enabled", true);
+        values.put("memberTls.existingSecrets.node", "team-node-member");
+        values.put("memberTls.existingSecrets.gateway", "team-gateway-member");
+        values.put("memberTls.existingSecrets.admin", "team-admin-member");
+        return values;
+    }
+
+    /**
+     * The member TLS of a workload's container: bundle {@code member} from the PEM files of its Secret (mounted
+     * read-only at /etc/kv/member-tls without subPath, mode 0440, the keys tls.crt, tls.key and ca.crt), reloaded on
+     * renewal, admitting {@code identities}; a node also serves its data port from it and needs client certificates,
+     * its management port plain HTTP; the gateway and the dashboard are clients only. Every variable once.
+     */
+    private static void memberTls(List<HasMetadata> objects, String workload, String secret, String identities) {
+        PodSpec pod = template(objects, workload).getSpec();
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getEnv()).extracting(EnvVar::getName).as("env of %s", workload).doesNotHaveDuplicates();
+        Map<String, String> env = env(container);
+        assertThat(env).as(workload).containsEntry("KV_CLUSTER_TLS_BUNDLE", "member")
+                .containsEntry("KV_CLUSTER_TLS_ALLOWEDIDENTITIES", identities)
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_CERTIFICATE", "file:/etc/kv/member-tls/tls.crt")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_MEMBER_KEYSTORE_PRIVATEKEY", "file:/etc/kv/member-tls/tls.key")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_MEMBER_TRUSTSTORE_CERTIFICATE", "file:/etc/kv/member-tls/ca.crt")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_MEMBER_RELOADONUPDATE", "true")
+                // The cluster secret stays (the gateway's /admin, the dashboard, plain-HTTP local use).
+                .containsEntry("KV_CLUSTER_SECRET_FILE", "/etc/kv/cluster-secret/cluster-secret");
+        if (workload.equals("kv-node")) {
+            assertThat(env).containsEntry("SERVER_SSL_BUNDLE", "member").containsEntry("SERVER_SSL_CLIENTAUTH", "need")
+                    .containsEntry("MANAGEMENT_SERVER_SSL_ENABLED", "false");
+        } else {
+            assertThat(env).as(workload).doesNotContainKey("SERVER_SSL_CLIENTAUTH")
+                    .doesNotContainEntry("SERVER_SSL_BUNDLE", "member");
+        }
+        Volume volume = mountedSecret(pod, container, "member-tls", "/etc/kv/member-tls", secret, "tls.crt",
+                "tls.key", "ca.crt");
+        assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(volume.getSecret().getOptional()).as("a member waits for its certificate").isNotEqualTo(true);
+        mountedSecret(pod, container, "cluster-secret", "/etc/kv/cluster-secret", "kv-secret", "cluster-secret");
+    }
+
+    /** Whether a certificate's DNS name covers a host name, as a TLS client checks it (a "*" is one whole label). */
+    private static boolean covers(String dnsName, String host) {
+        if (dnsName.startsWith("*.")) {
+            int dot = host.indexOf('.');
+            return dot > 0 && host.substring(dot + 1).equalsIgnoreCase(dnsName.substring(2));
+        }
+        return dnsName.equalsIgnoreCase(host);
+    }
+
+    /**
+     * The nodes as members reach them (the seeds and each pod's advertised address), with the pod name filled in as
+     * Kubernetes would, for {@code pods} node pods.
+     */
+    private static List<String> nodeAddresses(List<HasMetadata> objects, int pods) {
+        Map<String, String> env = env(template(objects, "kv-node").getSpec().getContainers().getFirst());
+        List<String> addresses = new ArrayList<>(List.of(env.get("KV_GOSSIP_SEEDS").split(",")));
+        addresses.addAll(List.of(env(template(objects, "kv-gateway").getSpec().getContainers().getFirst())
+                .get("KV_GATEWAY_SEEDS").split(",")));
+        for (int i = 0; i < pods; i++) {
+            addresses.add(env.get("KV_GOSSIP_ADVERTISEADDRESS").replace("$(POD_NAME)", "kv-node-" + i)
+                    .replace("$(POD_NAMESPACE)", NAMESPACE));
+        }
+        return addresses;
+    }
+
+    /**
+     * Member TLS through cert-manager: a Certificate per member component, issued into
+     * {@code <fullname>-<component>-member-tls} with the component's name as common name (the default identities),
+     * the usages of a TLS server and client, a PKCS#8 ECDSA key rotated on renewal; the node's DNS names cover every
+     * address members call nodes at (seeds, advertised addresses), which are https. Each of node, gateway and dashboard
+     * mounts its Secret and admits the three names; the node's port is named https. The pods carry no checksum of
+     * it (renewals are reloaded), and the hooks, which call only the gateway, know nothing of it.
+     */
+    @Test
+    void memberTlsFromCertManagerGivesEveryMemberACertificateOfItsOwnNameAndTheNodesOneForTheirAddresses() {
+        Map<String, Object> values = memberTlsFromCertManager();
+        values.put("memberTls.certManager.issuerRef.kind", "ClusterIssuer");
+        values.put("memberTls.certManager.duration", "720h");
+        values.put("memberTls.certManager.renewBefore", "240h");
+        values.put("node.replicaCount", 5);
+        List<HasMetadata> objects = objectsAndHooks(values);
+        noSubPath(objects);
+
+        List<GenericKubernetesResource> certificates = objects.stream()
+                .filter(o -> o.getKind().equals("Certificate")).map(GenericKubernetesResource.class::cast).toList();
+        assertThat(certificates).extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("kv-node-member", "kv-gateway-member", "kv-admin-member");
+        Map<String, List<String>> dnsNames = Map.of(
+                "node", List.of("*.kv-node-headless", "*.kv-node-headless." + NAMESPACE,
+                        "*.kv-node-headless." + NAMESPACE + ".svc",
+                        "*.kv-node-headless." + NAMESPACE + ".svc.cluster.local"),
+                "gateway", List.of("kv-gateway", "kv-gateway." + NAMESPACE, "kv-gateway." + NAMESPACE + ".svc",
+                        "kv-gateway." + NAMESPACE + ".svc.cluster.local"),
+                "admin", List.of("kv-admin", "kv-admin." + NAMESPACE, "kv-admin." + NAMESPACE + ".svc",
+                        "kv-admin." + NAMESPACE + ".svc.cluster.local"));
+        dnsNames.forEach((component, names) -> {
+            GenericKubernetesResource certificate = one(objects, GenericKubernetesResource.class,
+                    "kv-" + component + "-member");
+            assertThat(certificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
+            assertThat(certificate.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+            assertThat(certificate.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", component);
+            Object spec = certificate.getAdditionalProperties().get("spec");
+            assertThat((String) at(spec, "secretName")).isEqualTo("kv-" + component + "-member-tls");
+            assertThat((String) at(spec, "commonName")).isEqualTo("kv-" + component);
+            assertThat((List<String>) at(spec, "dnsNames")).as(component).containsExactlyElementsOf(names);
+            assertThat((List<String>) at(spec, "usages")).containsExactlyInAnyOrder("server auth", "client auth",
+                    "digital signature");
+            assertThat((Map<String, Object>) at(spec, "privateKey")).containsEntry("algorithm", "ECDSA")
+                    .containsEntry("size", 256).containsEntry("encoding", "PKCS8")
+                    .containsEntry("rotationPolicy", "Always");
+            assertThat((Map<String, Object>) at(spec, "issuerRef")).containsEntry("name", "kv-member-ca")
+                    .containsEntry("kind", "ClusterIssuer").containsEntry("group", "cert-manager.io");
+            assertThat((String) at(spec, "duration")).isEqualTo("720h");
+            assertThat((String) at(spec, "renewBefore")).isEqualTo("240h");
+        });
+
+        // Members call the nodes at https addresses (seeds given as host:port become https), every one of them a
+        // name of the node's certificate: the handshake's host name check passes for each of the five pods.
+        Map<String, String> nodeEnv = env(template(objects, "kv-node").getSpec().getContainers().getFirst());
+        assertThat(nodeEnv.get("KV_GOSSIP_ADVERTISEADDRESS"))
+                .isEqualTo("https://$(POD_NAME).kv-node-headless.$(POD_NAMESPACE).svc.cluster.local:7101");
+        List<String> addresses = nodeAddresses(objects, 5);
+        assertThat(addresses).hasSize(9);
+        for (String address : addresses) {
+            String host = java.net.URI.create(address.contains("://") ? address : "https://" + address).getHost();
+            assertThat(host).matches("kv-node-\\d\\.kv-node-headless\\." + NAMESPACE + "\\.svc\\.cluster\\.local");
+            assertThat(dnsNames.get("node")).as("names of the node's certificate covering %s", host)
+                    .anyMatch(name -> covers(name, host));
+        }
+        assertThat(covers("*.kv-node-headless." + NAMESPACE + ".svc.cluster.local",
+                "a.kv-node-0.kv-node-headless." + NAMESPACE + ".svc.cluster.local")).as("one label only").isFalse();
+
+        String identities = "kv-node,kv-gateway,kv-admin";
+        for (String component : List.of("node", "gateway", "admin")) {
+            memberTls(objects, "kv-" + component, "kv-" + component + "-member-tls", identities);
+        }
+        // The node's data port serves TLS only: named https on the pod and the headless Service (appProtocol
+        // https); the probes stay on the plain HTTP management port.
+        Container node = template(objects, "kv-node").getSpec().getContainers().getFirst();
+        assertThat(node.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactlyInAnyOrder("https=7101", "management=7201");
+        for (Probe probe : List.of(node.getStartupProbe(), node.getLivenessProbe(), node.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+            assertThat(probe.getHttpGet().getScheme()).as("probes stay plain HTTP").isIn(null, "HTTP");
+        }
+        ServicePort headless = one(objects, Service.class, "kv-node-headless").getSpec().getPorts().getFirst();
+        assertThat(headless.getName()).isEqualTo("https");
+        assertThat(headless.getTargetPort().getStrVal()).isEqualTo("https");
+        assertThat(headless.getAppProtocol()).isEqualTo("https");
+        assertThat(headless.getPort()).isEqualTo(7101);
+        // The gateway's and dashboard's own ports are not concerned (gateway.tls, admin.tls).
+        dataPortNamed(objects, "kv-gateway", "http", 8080, 8081);
+        dataPortNamed(objects, "kv-admin", "http", 8090, 8091);
+
+        // No checksum of the member certificates: a renewal must roll no pod. The annotations are the default's.
+        List<HasMetadata> defaults = objects(render(Map.of("node.replicaCount", 5)));
+        for (String workload : List.of("kv-node", "kv-gateway", "kv-admin")) {
+            assertThat(template(objects, workload).getMetadata().getAnnotations()).as(workload)
+                    .isEqualTo(template(defaults, workload).getMetadata().getAnnotations());
+        }
+        // The scale-down hook and the test pod call the gateway only: no member certificate, no member TLS.
+        for (String hook : List.of("kv-node-scale-down", "kv-test-roundtrip")) {
+            PodSpec pod = objects.stream().filter(o -> o.getMetadata().getName().equals(hook))
+                    .map(HelmChartTest::podSpec).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+            assertThat(env(pod.getContainers().getFirst())).as(hook)
+                    .doesNotContainKeys(MEMBER_TLS_VARIABLES.toArray(String[]::new));
+            assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain("member-tls");
+        }
+        // The NetworkPolicies keep their port numbers.
+        assertThat(ingressByPort(ingressPolicy(objects, "kv-node"))).containsOnlyKeys(7101, 7201);
+
+        // Without the dashboard: no certificate for it, and its name is not admitted.
+        Map<String, Object> noDashboard = memberTlsFromCertManager();
+        noDashboard.put("admin.enabled", false);
+        List<HasMetadata> withoutDashboard = objects(render(noDashboard));
+        assertThat(withoutDashboard).filteredOn(o -> o.getKind().equals("Certificate"))
+                .extracting(o -> o.getMetadata().getName()).containsExactlyInAnyOrder("kv-node-member",
+                        "kv-gateway-member");
+        memberTls(withoutDashboard, "kv-node", "kv-node-member-tls", "kv-node,kv-gateway");
+        memberTls(withoutDashboard, "kv-gateway", "kv-gateway-member-tls", "kv-node,kv-gateway");
+    }
+
+    /**
+     * Member TLS from Secrets of one's own: no Certificate, each component mounts its Secret; the identities admitted
+     * are the chart's names by default, or those given (the same list on every member), and the public TLS of the
+     * gateway (bundle public) coexists with it.
+     */
+    @Test
+    void memberTlsFromExistingSecretsMountsThemAndAdmitsTheIdentitiesGiven() {
+        List<HasMetadata> objects = objectsAndHooks(memberTlsFromExistingSecrets());
+        noSubPath(objects);
+        assertThat(objects).noneMatch(o -> o.getKind().equals("Certificate"));
+        for (String component : List.of("node", "gateway", "admin")) {
+            memberTls(objects, "kv-" + component, "team-" + component + "-member", "kv-node,kv-gateway,kv-admin");
+        }
+
+        Map<String, Object> given = memberTlsFromExistingSecrets();
+        given.put("memberTls.allowedIdentities[0]", "*.kv-node-headless." + NAMESPACE + ".svc.cluster.local");
+        given.put("memberTls.allowedIdentities[1]", "kv-gateway." + NAMESPACE + ".svc");
+        given.put("memberTls.allowedIdentities[2]", "spiffe://cluster.local/ns/" + NAMESPACE + "/sa/kv-admin");
+        List<HasMetadata> withIdentities = objects(render(given));
+        for (String component : List.of("node", "gateway", "admin")) {
+            memberTls(withIdentities, "kv-" + component, "team-" + component + "-member",
+                    "*.kv-node-headless." + NAMESPACE + ".svc.cluster.local,kv-gateway." + NAMESPACE + ".svc,"
+                            + "spiffe://cluster.local/ns/" + NAMESPACE + "/sa/kv-admin");
+        }
+
+        // With the gateway's public TLS besides: two bundles on the gateway, each from its own Secret; the node
+        // serves only the member bundle.
+        Map<String, Object> both = memberTlsFromExistingSecrets();
+        both.put("gateway.tls.enabled", true);
+        both.put("gateway.tls.existingSecret", "kv-gw-tls");
+        List<HasMetadata> withPublicTls = objectsAndHooks(both);
+        memberTls(withPublicTls, "kv-gateway", "team-gateway-member", "kv-node,kv-gateway,kv-admin");
+        PodSpec gateway = template(withPublicTls, "kv-gateway").getSpec();
+        servesTls(env(gateway.getContainers().getFirst()));
+        mountedSecret(gateway, gateway.getContainers().getFirst(), "tls", "/etc/kv/tls", "kv-gw-tls", "tls.crt",
+                "tls.key");
+        memberTls(withPublicTls, "kv-node", "team-node-member", "kv-node,kv-gateway,kv-admin");
+        memberTls(withPublicTls, "kv-admin", "team-admin-member", "kv-node,kv-gateway,kv-admin");
+
+        // The dashboard's Secret is not needed without the dashboard.
+        Map<String, Object> noDashboard = memberTlsFromExistingSecrets();
+        noDashboard.remove("memberTls.existingSecrets.admin");
+        noDashboard.put("admin.enabled", false);
+        memberTls(objects(render(noDashboard)), "kv-gateway", "team-gateway-member", "kv-node,kv-gateway");
+    }
+
+    /**
+     * Off (the default), nothing of member TLS is rendered: members speak plain HTTP, as before; half-filled values
+     * render nothing either.
+     */
+    @Test
+    void withoutMemberTlsMembersSpeakPlainHttpAsBefore() {
+        for (Map<String, Object> values : List.<Map<String, Object>>of(Map.of(),
+                Map.of("memberTls.existingSecrets.node", "team-node-member", "memberTls.certManager.enabled", true))) {
+            List<HasMetadata> objects = objectsAndHooks(values);
+            assertThat(objects).as(values.toString()).noneMatch(o -> o.getKind().equals("Certificate"));
+            for (HasMetadata object : objects) {
+                PodSpec pod = podSpec(object);
+                if (pod != null) {
+                    assertThat(env(pod.getContainers().getFirst())).as(object.getMetadata().getName())
+                            .doesNotContainKeys(MEMBER_TLS_VARIABLES.toArray(String[]::new))
+                            .doesNotContainKey("SERVER_SSL_BUNDLE");
+                    assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain("member-tls");
+                }
+            }
+            assertThat(env(template(objects, "kv-node").getSpec().getContainers().getFirst()))
+                    .containsEntry("KV_GOSSIP_ADVERTISEADDRESS",
+                            "http://$(POD_NAME).kv-node-headless.$(POD_NAMESPACE).svc.cluster.local:7101");
+            assertThat(template(objects, "kv-node").getSpec().getContainers().getFirst().getPorts())
+                    .extracting(p -> p.getName()).containsExactlyInAnyOrder("http", "management");
+            ServicePort headless = one(objects, Service.class, "kv-node-headless").getSpec().getPorts().getFirst();
+            assertThat(headless.getName()).isEqualTo("http");
+            assertThat(headless.getAppProtocol()).isNull();
+        }
+    }
+
+    /**
+     * The schema refuses member TLS without exactly one certificate source (cert-manager, or an existing Secret for
+     * each member: node, gateway, and the dashboard when it is deployed), cert-manager without an issuer, malformed
+     * Secret names, durations and identities; the chart's own checks refuse the same when the schema is skipped.
+     */
+    @Test
+    void theValuesSchemaAndTheChartRejectInconsistentMemberTls() {
+        String at = "at '/memberTls";
+        Map<Map<String, Object>, String> cases = new LinkedHashMap<>();
+        cases.put(Map.of("memberTls.enabled", true), at + "/certManager/enabled': value must be true");
+        cases.put(Map.of("memberTls.enabled", true, "memberTls.certManager.enabled", true),
+                at + "/certManager/issuerRef/name': minLength: got 0, want 1");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.existingSecrets.node", "team-node-member"),
+                at + "/certManager/enabled': value must be false");
+        cases.put(with(memberTlsFromExistingSecrets(), "memberTls.certManager.enabled", true,
+                "memberTls.certManager.issuerRef.name", "kv-member-ca"), at + "/certManager/enabled': value must be false");
+        cases.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.node", "team-node-member"),
+                at + "/existingSecrets/gateway': minLength: got 0, want 1");
+        cases.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.gateway", "team-gateway-member"),
+                at + "/existingSecrets/node': minLength: got 0, want 1");
+        cases.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.node", "team-node-member",
+                "memberTls.existingSecrets.gateway", "team-gateway-member"),
+                at + "/existingSecrets/admin': minLength: got 0, want 1");
+        cases.put(with(memberTlsFromExistingSecrets(), "memberTls.existingSecrets.node", "Team_Node"),
+                at + "/existingSecrets/node'");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.certManager.duration", "90 days"),
+                at + "/certManager/duration'");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.certManager.renewBefore", "-1h"),
+                at + "/certManager/renewBefore'");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.allowedIdentities[0]", "kv-node,kv-gateway"),
+                at + "/allowedIdentities/0'");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.allowedIdentities[0]", "kv node"),
+                at + "/allowedIdentities/0'");
+        cases.put(with(memberTlsFromCertManager(), "memberTls.certManger.enabled", true),
+                at + "': additional properties 'certManger' not allowed");
+        cases.put(with(memberTlsFromExistingSecrets(), "memberTls.existingSecrets.store", "kv-store"),
+                at + "/existingSecrets': additional properties 'store' not allowed");
+        refused(cases);
+
+        // Without the schema, the chart refuses the same combinations, saying which values to set.
+        Map<Map<String, Object>, String> failed = new LinkedHashMap<>();
+        failed.put(Map.of("memberTls.enabled", true), "memberTls.enabled needs memberTls.certManager.enabled or an "
+                + "existing Secret for every member (node, gateway, admin); missing: memberTls.existingSecrets.node, "
+                + "memberTls.existingSecrets.gateway, memberTls.existingSecrets.admin");
+        failed.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.node", "team-node-member",
+                "memberTls.existingSecrets.gateway", "team-gateway-member"),
+                "missing: memberTls.existingSecrets.admin");
+        failed.put(Map.of("memberTls.enabled", true, "memberTls.certManager.enabled", true),
+                "memberTls.certManager.enabled needs memberTls.certManager.issuerRef.name");
+        failed.put(with(memberTlsFromCertManager(), "memberTls.existingSecrets.admin", "team-admin-member",
+                "admin.enabled", false), "not both (existingSecrets given for admin)");
+        failed.forEach((values, why) -> assertThatThrownBy(() -> HelmChart.renderWithoutSchema(values))
+                .as(values.toString()).hasMessageContaining(why));
+        assertThat(objects(HelmChart.renderWithoutSchema(memberTlsFromCertManager()))).isNotEmpty();
+
+        // Each accepted way renders.
+        assertThat(objects(render(memberTlsFromCertManager()))).isNotEmpty();
+        assertThat(objects(render(memberTlsFromExistingSecrets()))).isNotEmpty();
+        assertThat(objects(render(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.node",
+                "team-node-member", "memberTls.existingSecrets.gateway", "team-gateway-member", "admin.enabled",
+                false)))).isNotEmpty();
+    }
+
     /** The gateway's clients.yaml in a rendering's chart-owned Secret, parsed. */
     private static Map<String, Object> clientsFile(List<HasMetadata> objects) {
         Secret secret = one(objects, Secret.class, "kv-gateway-clients");

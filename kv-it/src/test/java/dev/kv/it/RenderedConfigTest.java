@@ -3,25 +3,33 @@ package dev.kv.it;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -51,7 +59,8 @@ import static org.awaitility.Awaitility.await;
  * {@link ClusterSecretVolume}) form a cluster and serve a write and a read. Every rendered probe answers on the port it
  * names, and the data ports serve no Actuator; the limits set through the values are those the services apply. Then
  * the cluster secret is rotated the way the chart's README says, by three edits of the Secret and no restart, and the
- * cluster serves on with the new value only.
+ * cluster serves on with the new value only. With memberTls the same pods, each with its member certificate where its
+ * rendered volume puts it, form the cluster over mutual TLS.
  */
 class RenderedConfigTest {
 
@@ -60,6 +69,8 @@ class RenderedConfigTest {
             "kv-node-(\\d+)\\.kv-node-headless\\." + NAMESPACE + "\\.svc\\.cluster\\.local:7101");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\((\\w+)\\)");
     private static final String GATEWAY_SERVICE = "http://kv-gateway:8080";
+    /** Where the chart mounts a member's certificate (memberTls). */
+    private static final String MEMBER_TLS = "/etc/kv/member-tls";
     /** The limits set through the values. */
     private static final String BODY_BUDGET = "16MB";
     private static final int RATE_PER_CLIENT = 100;
@@ -88,11 +99,12 @@ class RenderedConfigTest {
 
     /**
      * The container's environment as its pod would see it, then moved to loopback; KV_CLUSTER_SECRET_FILE names the
-     * file of {@code secret}, the pod's Secret volume.
+     * file of {@code secret}, the pod's Secret volume, and a {@code file:} value under a mount path of {@code mounts}
+     * the same file in the directory standing in for that volume.
      */
     private static Map<String, String> environment(Container container, String podName, List<Integer> nodePorts,
                                                    int gatewayPort, Ports ports, Path dataDir,
-                                                   ClusterSecretVolume secret) {
+                                                   ClusterSecretVolume secret, Map<String, Path> mounts) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar variable : container.getEnv()) {
             String value;
@@ -122,14 +134,20 @@ class RenderedConfigTest {
             }
             reference.appendTail(expanded);
             Matcher dns = POD_DNS.matcher(expanded);
-            env.put(variable.getName(), dns.replaceAll(m -> "127.0.0.1:" + nodePorts.get(Integer.parseInt(m.group(1))))
-                    .replace(GATEWAY_SERVICE, "http://127.0.0.1:" + gatewayPort));
+            String local = dns.replaceAll(m -> "127.0.0.1:" + nodePorts.get(Integer.parseInt(m.group(1))))
+                    .replace(GATEWAY_SERVICE, "http://127.0.0.1:" + gatewayPort);
+            for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+                if (local.startsWith("file:" + mount.getKey() + "/")) {
+                    local = "file:" + mount.getValue().resolve(local.substring(mount.getKey().length() + 6));
+                }
+            }
+            env.put(variable.getName(), local);
         }
         assertThat(env).containsKey("KV_CLUSTER_SECRET_FILE").doesNotContainKey("KV_CLUSTER_SECRET");
         // Actuator on the container port named management, on every interface of the pod.
         assertThat(env).containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
                 .containsEntry("MANAGEMENT_SERVER_PORT", Integer.toString(containerPort(container, "management")))
-                .containsEntry("SERVER_PORT", Integer.toString(containerPort(container, "http")));
+                .containsEntry("SERVER_PORT", Integer.toString(containerPort(container, dataPort(container))));
         env.put("KV_CLUSTER_SECRET_FILE", secret.file().toString());
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(ports.data()));
@@ -140,6 +158,14 @@ class RenderedConfigTest {
             env.put("KV_NODE_DATADIR", dataDir.toString());
         }
         return env;
+    }
+
+    /** The name of the container's data port: http, or https where it serves TLS only. */
+    private static String dataPort(Container container) {
+        List<String> names = container.getPorts().stream().map(p -> p.getName())
+                .filter(name -> !name.equals("management")).toList();
+        assertThat(names).as("data ports of %s", container.getName()).singleElement().isIn("http", "https");
+        return names.getFirst();
     }
 
     private static int containerPort(Container container, String name) {
@@ -165,7 +191,7 @@ class RenderedConfigTest {
         /** The port here of the container port a probe or Service names. */
         int local(String portName) {
             return switch (portName) {
-                case "http" -> ports.data();
+                case "http", "https" -> ports.data();
                 case "management" -> ports.management();
                 default -> throw new AssertionError("a port named " + portName + " on " + container.getName());
             };
@@ -174,11 +200,18 @@ class RenderedConfigTest {
 
     private Pod startPod(PodSpec spec, String name, String jarProperty, List<Integer> nodePorts, int gatewayPort,
                          Ports ports, Path root, Path dataDir, Path logs) {
+        return startPod(spec, name, jarProperty, nodePorts, gatewayPort, ports, root, dataDir, logs, Map.of());
+    }
+
+    /** {@code mounts}: the directories standing in for the pod's other volumes, by mount path. */
+    private Pod startPod(PodSpec spec, String name, String jarProperty, List<Integer> nodePorts, int gatewayPort,
+                         Ports ports, Path root, Path dataDir, Path logs, Map<String, Path> mounts) {
         Container container = spec.getContainers().getFirst();
         ClusterSecretVolume secret = ClusterSecretVolume.of(spec, container, "kv-secret",
                 root.resolve("volumes").resolve(name));
         secret.write(SECRET);
-        Map<String, String> env = environment(container, name, nodePorts, gatewayPort, ports, dataDir, secret);
+        Map<String, String> env = environment(container, name, nodePorts, gatewayPort, ports, dataDir, secret,
+                mounts);
         KvProcess process = start(name, jarProperty, ports.data(), env, logs);
         assertThat(process.managementUri().getPort()).isEqualTo(ports.management());
         return new Pod(container, ports, secret, process);
@@ -232,13 +265,15 @@ class RenderedConfigTest {
                 ? "Authorization: Basic " + Base64.getEncoder().encodeToString(
                         (ADMIN_VALUE + ":" + ADMIN_VALUE).getBytes(StandardCharsets.UTF_8)) + "\r\n"
                 : "";
-        return get(pod.local("http"), path, "127.0.0.1:" + pod.local("http"), "*/*", login);
+        int port = pod.local(dataPort(pod.container()));
+        return get(port, path, "127.0.0.1:" + port, "*/*", login);
     }
 
     /**
      * What the kubelet does with the rendered probes: each on the port it names, with the pod's address as Host, and
      * the service answers UP without details (those are for holders of the cluster secret). The data port serves no
-     * Actuator at all, and Prometheus scrapes the management port.
+     * Actuator at all (a node's https port, under member TLS, answers plain HTTP with 400 and nothing else), and
+     * Prometheus scrapes the management port.
      */
     private static void probeAsTheKubeletDoes(Pod pod) {
         Container container = pod.container();
@@ -257,14 +292,19 @@ class RenderedConfigTest {
             assertThat(answer.body()).as("%s %s", pod.process().name(), path).contains("\"UP\"")
                     .doesNotContain("components").doesNotContain("details");
             assertThat(onTheDataPort(pod, path).status())
-                    .as("%s %s on the data port", pod.process().name(), path).isEqualTo(404);
+                    .as("%s %s on the data port", pod.process().name(), path).isEqualTo(plainAnswer(pod));
         }
         Answer scrape = get(pod.local("management"), "/actuator/prometheus",
                 POD_ADDRESS + ":" + containerPort(container, "management"), PROMETHEUS_ACCEPT, "");
         assertThat(scrape.status()).as("%s /actuator/prometheus", pod.process().name()).isEqualTo(200);
         assertThat(scrape.body()).contains("kv_cluster_secret_values");
         assertThat(onTheDataPort(pod, "/actuator/prometheus").status())
-                .as("%s /actuator/prometheus on the data port", pod.process().name()).isEqualTo(404);
+                .as("%s /actuator/prometheus on the data port", pod.process().name()).isEqualTo(plainAnswer(pod));
+    }
+
+    /** What a plain HTTP request for a path the data port does not serve gets: 404, or 400 from an https port. */
+    private static int plainAnswer(Pod pod) {
+        return dataPort(pod.container()).equals("https") ? 400 : 404;
     }
 
     @Test
@@ -359,6 +399,138 @@ class RenderedConfigTest {
                 .containsOnlyKeys(200, 429);
         assertThat(answers).filteredOn(a -> a.statusCode() == 429)
                 .allSatisfy(a -> assertThat(a.headers().firstValue("Retry-After")).hasValue("1"));
+        KvCluster.deleteRecursively(root);
+    }
+
+    /**
+     * The member certificate of a pod as the chart mounts it: the Secret {@code secretName}'s keys tls.crt, tls.key
+     * and ca.crt, read-only at /etc/kv/member-tls without subPath; laid out in {@code dir} from the member store
+     * {@code store} of {@code tls} as cert-manager writes such a Secret (PEM: the certificate, the PKCS#8 key, the
+     * CA). Answers the mount path and the directory standing in for it.
+     */
+    private static Map<String, Path> memberCertificate(PodSpec pod, Container container, String secretName,
+                                                       TestTls tls, Path caCertificate, String store, Path dir)
+            throws Exception {
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("member-tls"))
+                .findFirst().orElseThrow(() -> new AssertionError("no member-tls mount on " + container.getName()));
+        assertThat(mount.getMountPath()).isEqualTo(MEMBER_TLS);
+        assertThat(mount.getReadOnly()).isTrue();
+        assertThat(mount.getSubPath()).isNull();
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals("member-tls")).findFirst()
+                .orElseThrow();
+        assertThat(volume.getSecret().getSecretName()).isEqualTo(secretName);
+        assertThat(volume.getSecret().getItems()).extracting(KeyToPath::getPath)
+                .containsExactlyInAnyOrder("tls.crt", "tls.key", "ca.crt");
+
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(tls.memberStore(store))) {
+            keys.load(in, TestTls.PASSWORD.toCharArray());
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("tls.crt"), pem("CERTIFICATE", keys.getCertificate("member").getEncoded()));
+        Files.writeString(dir.resolve("tls.key"), pem("PRIVATE KEY",
+                ((PrivateKey) keys.getKey("member", TestTls.PASSWORD.toCharArray())).getEncoded()));
+        Files.copy(caCertificate, dir.resolve("ca.crt"));
+        return Map.of(MEMBER_TLS, dir);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * Member TLS as the chart configures it (memberTls from cert-manager, the default identities): two nodes, a
+     * gateway and the dashboard started with the rendered environment and each pod's member certificate where its
+     * rendered volume puts it, as cert-manager issues them for the chart's Certificates: the two nodes share the
+     * Secret of the StatefulSet (common name kv-node), the gateway has kv-gateway's, the dashboard kv-admin's, all
+     * from one CA, for the name 127.0.0.1 (where the pods' addresses are moved). They form a cluster over https,
+     * serve a write and a read, the dashboard reads each node's hints as a member, the nodes' port refuses plain HTTP
+     * even with the cluster secret, and the probes and Prometheus answer on the plain management ports.
+     */
+    @Test
+    void withMemberTlsTheRenderedConfigurationFormsAClusterOverHttpsAndTheNodesRefusePlainHttp() throws Exception {
+        List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET, "node.replicaCount", 2,
+                "cluster.initialMembers", 2, "memberTls.enabled", true, "memberTls.certManager.enabled", true,
+                "memberTls.certManager.issuerRef.name", "kv-member-ca")));
+        PodSpec node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec();
+        PodSpec gatewayPod = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec();
+        PodSpec adminPod = one(objects, Deployment.class, "kv-admin").getSpec().getTemplate().getSpec();
+        Path root = Files.createTempDirectory("kv-rendered-member-tls");
+        Path ca = Files.createDirectories(root.resolve("ca"));
+        TestTls tls = TestTls.create(ca);
+        Map<String, String> identities = Map.of("node", "kv-node", "gateway", "kv-gateway", "admin", "kv-admin");
+        identities.forEach(tls::issueMember);
+
+        List<Integer> free = freePorts(8);
+        List<Ports> ports = List.of(new Ports(free.get(0), free.get(4)), new Ports(free.get(1), free.get(5)),
+                new Ports(free.get(2), free.get(6)), new Ports(free.get(3), free.get(7)));
+        List<Integer> nodePorts = List.of(ports.get(0).data(), ports.get(1).data());
+        int gatewayPort = ports.get(2).data();
+        Path logs = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", "RenderedConfigTest");
+        Files.createDirectories(logs);
+        Path volumes = root.resolve("member-tls");
+        Container nodeContainer = node.getContainers().getFirst();
+        List<Pod> pods = List.of(
+                startPod(node, "kv-node-0", "kv.node.jar", nodePorts, gatewayPort, ports.get(0), root,
+                        root.resolve("n0"), logs, memberCertificate(node, nodeContainer, "kv-node-member-tls", tls,
+                                ca.resolve("ca.crt"), "node", volumes.resolve("kv-node-0"))),
+                startPod(node, "kv-node-1", "kv.node.jar", nodePorts, gatewayPort, ports.get(1), root,
+                        root.resolve("n1"), logs, memberCertificate(node, nodeContainer, "kv-node-member-tls", tls,
+                                ca.resolve("ca.crt"), "node", volumes.resolve("kv-node-1"))),
+                startPod(gatewayPod, "kv-gateway-0", "kv.gateway.jar", nodePorts, gatewayPort, ports.get(2), root,
+                        null, logs, memberCertificate(gatewayPod, gatewayPod.getContainers().getFirst(),
+                                "kv-gateway-member-tls", tls, ca.resolve("ca.crt"), "gateway",
+                                volumes.resolve("kv-gateway-0"))),
+                startPod(adminPod, "kv-admin-0", "kv.admin.jar", nodePorts, gatewayPort, ports.get(3), root, null,
+                        logs, memberCertificate(adminPod, adminPod.getContainers().getFirst(),
+                                "kv-admin-member-tls", tls, ca.resolve("ca.crt"), "admin",
+                                volumes.resolve("kv-admin-0"))));
+        pods.forEach(pod -> pod.process().awaitReady());
+        KvProcess gateway = pods.get(2).process();
+
+        // The probes and Prometheus on the plain management ports; the nodes' data port is https only.
+        pods.forEach(RenderedConfigTest::probeAsTheKubeletDoes);
+        GatewayClient client = new GatewayClient(http, gateway.baseUri(), SECRET);
+        await("the gateway sees both nodes alive, at https addresses").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    // The members' addresses are shown to a holder of the cluster secret only.
+                    JsonNode members = TestSupport.expectStatus(client.raw("GET", "/v1/cluster")
+                            .header("X-KV-Cluster-Secret", SECRET).send(), 200).json().get("members");
+                    assertThat(members.size()).as(members.toString()).isEqualTo(2);
+                    members.valueStream().forEach(m -> {
+                        assertThat(m.get("status").asString()).as(m.toString()).isEqualTo("alive");
+                        assertThat(m.get("url").asString()).as(m.toString()).startsWith("https://127.0.0.1:");
+                    });
+                });
+        TestSupport.expectStatus(client.write("rendered/member-tls", "over mutual tls"), 204);
+        assertThat(TestSupport.expectStatus(client.read("rendered/member-tls"), 200).text())
+                .isEqualTo("over mutual tls");
+
+        // The dashboard reads each node's hints from the node itself, as a member.
+        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ports.get(3).data() + "/api/cluster")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (ADMIN_VALUE + ":" + ADMIN_VALUE).getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+        JsonNode members = JsonMapper.builder().build().readTree(view.body()).get("members");
+        assertThat(members.size()).isEqualTo(2);
+        members.valueStream().forEach(member -> assertThat(member.get("hints").has("pending"))
+                .as(member.toString()).isTrue());
+
+        // Plain HTTP to a node is refused, the cluster secret notwithstanding.
+        for (int port : nodePorts) {
+            Answer plain = get(port, "/internal/v1/info", "127.0.0.1:" + port, "*/*",
+                    "X-KV-Cluster-Secret: " + SECRET + "\r\n");
+            assertThat(plain.status()).as("plain HTTP to the node on %d", port).isEqualTo(400);
+            assertThat(plain.body()).doesNotContain("\"nodeId\"");
+        }
+        for (Pod pod : pods) {
+            assertThat(Files.readString(pod.process().logFile())).as("log of %s", pod.process().name())
+                    .contains("member TLS: bundle member loaded");
+        }
         KvCluster.deleteRecursively(root);
     }
 
