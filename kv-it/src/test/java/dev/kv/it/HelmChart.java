@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -65,28 +66,42 @@ final class HelmChart {
      * ({@code kv.validateValues}) must refuse what the schema refuses, where they can.
      */
     static String renderWithoutSchema(Map<String, Object> values) {
-        Path copy = null;
+        return withCopy((relative, text) -> relative.toString().equals("values.schema.json") ? null : text,
+                chart -> render(new Helm(chart), values));
+    }
+
+    /** What a copy of a chart file becomes: its text, changed or not, or {@code null} to leave the file out. */
+    private interface FileCopy {
+        String copy(Path relative, String text);
+    }
+
+    /** The chart copied file by file through {@code copy} into a temporary directory, given to {@code use}. */
+    private static <T> T withCopy(FileCopy copy, Function<Path, T> use) {
+        Path directory = null;
         try {
-            copy = Files.createTempDirectory("kv-chart-no-schema");
-            Path target = copy.resolve("kv");
+            directory = Files.createTempDirectory("kv-chart-copy");
+            Path target = directory.resolve("kv");
             try (Stream<Path> files = Files.walk(chart())) {
                 for (Path source : files.toList()) {
                     Path relative = chart().relativize(source);
                     Path destination = target.resolve(relative.toString());
                     if (Files.isDirectory(source)) {
                         Files.createDirectories(destination);
-                    } else if (!relative.toString().equals("values.schema.json")) {
-                        Files.copy(source, destination);
+                        continue;
+                    }
+                    String text = copy.copy(relative, Files.readString(source));
+                    if (text != null) {
+                        Files.writeString(destination, text);
                     }
                 }
             }
-            return render(new Helm(target), values);
+            return use.apply(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (copy != null) {
+            if (directory != null) {
                 try {
-                    KvCluster.deleteRecursively(copy);
+                    KvCluster.deleteRecursively(directory);
                 } catch (IOException ignored) {
                     // a temporary copy left behind
                 }
@@ -102,46 +117,21 @@ final class HelmChart {
      * hooks are returned.
      */
     static List<HasMetadata> hooks(Map<String, Object> values) {
-        Path copy = null;
-        try {
-            copy = Files.createTempDirectory("kv-chart-hooks");
-            Path target = copy.resolve("kv");
-            try (Stream<Path> files = Files.walk(chart())) {
-                for (Path source : files.toList()) {
-                    Path destination = target.resolve(chart().relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(destination);
-                    } else if (chart().relativize(source).startsWith("templates")) {
-                        Files.writeString(destination, Files.readString(source).replace(HOOK, HOOK_STAND_IN));
-                    } else {
-                        Files.copy(source, destination);
-                    }
-                }
+        String rendered = withCopy((relative, text) -> relative.startsWith("templates")
+                ? text.replace(HOOK, HOOK_STAND_IN) : text, chart -> render(new Helm(chart), values));
+        List<HasMetadata> hooks = new ArrayList<>();
+        for (HasMetadata object : objects(rendered)) {
+            Map<String, String> annotations = object.getMetadata().getAnnotations();
+            if (annotations == null || annotations.keySet().stream().noneMatch(k -> k.startsWith(HOOK_STAND_IN))) {
+                continue;
             }
-            List<HasMetadata> hooks = new ArrayList<>();
-            for (HasMetadata object : objects(render(new Helm(target), values))) {
-                Map<String, String> annotations = object.getMetadata().getAnnotations();
-                if (annotations == null || annotations.keySet().stream().noneMatch(k -> k.startsWith(HOOK_STAND_IN))) {
-                    continue;
-                }
-                Map<String, String> restored = new LinkedHashMap<>();
-                annotations.forEach((key, value) -> restored.put(
-                        key.startsWith(HOOK_STAND_IN) ? HOOK + key.substring(HOOK_STAND_IN.length()) : key, value));
-                object.getMetadata().setAnnotations(restored);
-                hooks.add(object);
-            }
-            return hooks;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (copy != null) {
-                try {
-                    KvCluster.deleteRecursively(copy);
-                } catch (IOException ignored) {
-                    // a temporary copy left behind
-                }
-            }
+            Map<String, String> restored = new LinkedHashMap<>();
+            annotations.forEach((key, value) -> restored.put(
+                    key.startsWith(HOOK_STAND_IN) ? HOOK + key.substring(HOOK_STAND_IN.length()) : key, value));
+            object.getMetadata().setAnnotations(restored);
+            hooks.add(object);
         }
+        return hooks;
     }
 
     /** The rendered objects (Helm keeps hooks out of them: see {@link #hooks}). */
