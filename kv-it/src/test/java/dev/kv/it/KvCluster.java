@@ -298,6 +298,15 @@ public final class KvCluster implements AutoCloseable {
         return node;
     }
 
+    /** The gateway's process and, when started, the dashboard's (for their management ports). */
+    List<KvProcess> serviceProcesses() {
+        List<KvProcess> processes = new ArrayList<>(List.of(gatewayProcess));
+        if (dashboardProcess != null) {
+            processes.add(dashboardProcess);
+        }
+        return processes;
+    }
+
     /** kill -9 of {@code node}, which the cluster then forgets (a node a test started only to see it kept out). */
     public synchronized void discard(KvNode node) {
         node.process().kill();

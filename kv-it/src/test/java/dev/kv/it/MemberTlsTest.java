@@ -2,7 +2,10 @@ package dev.kv.it;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * becomes a member and no member sends it anything. Certificates renewed in place are used without a restart, under
  * load, without one failed request.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MemberTlsTest {
 
     private static final String ALLOWED = "kv-node-*,kv-gateway,kv-admin";
@@ -209,13 +213,68 @@ class MemberTlsTest {
         cluster.awaitGatewaySeesAllNodesUp();
     }
 
+    /**
+     * The cluster's CA replaced under load as the README says: trust the new CA beside the old, then issue every
+     * member's certificate from the new one, then trust only the new one. Last, because afterwards the harness's own
+     * client (an old certificate) is no member any more.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theClusterCaIsReplacedUnderLoadWithoutOneFailedRequest() throws Exception {
+        SSLContext oldMember = tls.memberContext("harness");
+        List<KvProcess> processes = new java.util.ArrayList<>(cluster.serviceProcesses());
+        cluster.nodes().forEach(node -> processes.add(node.process()));
+        ReadWriteLoad load = ReadWriteLoad.start(cluster.gateway(), "ca-rotation", 3, new String[] {"w=3"}, "r=3");
+        try (load) {
+            load.awaitMoreOk(50);
+            awaitReloads(processes, tls::trustNextCa);
+            load.awaitMoreOk(50);
+
+            awaitReloads(processes, () -> {
+                tls.signWithNextCa();
+                cluster.nodes().forEach(node -> tls.issueMember(node.id(), "kv-node-" + node.id()));
+                tls.issueMember("gateway", "kv-gateway");
+                tls.issueMember("dashboard", "kv-admin");
+                tls.issueMember("harness", "kv-admin");
+            });
+            for (KvNode node : cluster.nodes()) {
+                assertThat(served(node, tls.memberContext("harness")).getIssuerX500Principal().getName())
+                        .as("the issuer of %s's certificate", node.id()).isEqualTo("CN=kv-test-ca-2");
+            }
+            load.awaitMoreOk(50);
+
+            awaitReloads(processes, tls::distrustOldCa);
+            load.awaitMoreOk(50);
+        }
+
+        assertThat(load.failures()).as("failed requests across the CA rotation (%s ok)", load.ok()).isEmpty();
+        assertThatThrownBy(() -> served(cluster.node(0), oldMember)).as("a member certificate of the old CA")
+                .isInstanceOf(IOException.class);
+    }
+
+    /** Runs {@code change} and waits until every process has loaded its member bundle again. */
+    private static void awaitReloads(List<KvProcess> processes, Runnable change) {
+        Map<KvProcess, Double> before = new java.util.HashMap<>();
+        processes.forEach(process -> before.put(process, loaded(process)));
+        change.run();
+        for (KvProcess process : processes) {
+            await(process.name() + " reloading its member bundle").atMost(Duration.ofSeconds(30))
+                    .until(() -> loaded(process) > before.get(process));
+        }
+    }
+
     /** The serial of the certificate {@code node} presents to a new connection (a member's, the harness's). */
     private static BigInteger servedSerial(KvNode node) throws IOException {
-        try (SSLSocket socket = (SSLSocket) tls.memberContext("harness").getSocketFactory()
+        return served(node, tls.memberContext("harness")).getSerialNumber();
+    }
+
+    /** The certificate {@code node} presents to a new connection made with {@code client}. */
+    private static X509Certificate served(KvNode node, SSLContext client) throws IOException {
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
                 .createSocket("127.0.0.1", node.baseUri().getPort())) {
             socket.setSoTimeout(10_000);
             socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
     }
 

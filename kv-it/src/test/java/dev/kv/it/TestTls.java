@@ -31,6 +31,8 @@ final class TestTls {
 
     private final Path dir;
     private int renewals;
+    /** The CA that signs from now on: {@code ca} ({@code ca.p12}, {@code ca.crt}), after a rotation {@code ca2}. */
+    private String signingCa = "ca";
 
     private TestTls(Path dir) {
         this.dir = dir;
@@ -83,18 +85,53 @@ final class TestTls {
                 dname, "-validity", "2", "-keystore", store.toString());
         keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file",
                 dir.resolve(name + ".csr").toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(), "-infile",
+        keytool("-gencert", "-alias", "ca", "-keystore", dir.resolve(signingCa + ".p12").toString(), "-infile",
                 dir.resolve(name + ".csr").toString(), "-outfile", dir.resolve(name + ".crt").toString(), "-rfc",
                 "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2");
-        keytool("-importcert", "-alias", "ca", "-noprompt", "-file", dir.resolve("ca.crt").toString(),
+        keytool("-importcert", "-alias", "ca", "-noprompt", "-file", dir.resolve(signingCa + ".crt").toString(),
                 "-keystore", store.toString());
         keytool("-importcert", "-alias", alias, "-file", dir.resolve(name + ".crt").toString(), "-keystore",
                 store.toString());
+        moveOver(store, target);
+    }
+
+    private static void moveOver(Path source, Path target) {
         try {
-            Files.move(store, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The first step of a CA rotation: a new CA ({@code CN=kv-test-ca-2}), trusted from now on beside the old one
+     * ({@link #truststore} holds both, replaced in one step); certificates are still signed by the old one.
+     */
+    synchronized void trustNextCa() {
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=kv-test-ca-2", "-ext", "bc:c", "-validity", "2", "-keystore", dir.resolve("ca2.p12").toString());
+        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", dir.resolve("ca2.p12").toString(), "-file",
+                dir.resolve("ca2.crt").toString());
+        writeTruststore("ca", "ca2");
+    }
+
+    /** The second step: certificates issued from now on are signed by the new CA. */
+    synchronized void signWithNextCa() {
+        signingCa = "ca2";
+    }
+
+    /** The last step: only the new CA is trusted. */
+    synchronized void distrustOldCa() {
+        writeTruststore("ca2");
+    }
+
+    private void writeTruststore(String... cas) {
+        Path next = dir.resolve("trust-" + renewals++ + ".p12");
+        for (String ca : cas) {
+            keytool("-importcert", "-alias", ca, "-noprompt", "-file", dir.resolve(ca + ".crt").toString(),
+                    "-keystore", next.toString());
+        }
+        moveOver(next, truststore());
     }
 
     /**
