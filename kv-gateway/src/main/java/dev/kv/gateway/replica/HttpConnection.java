@@ -44,6 +44,7 @@ final class HttpConnection {
     private int position;
     private int limit;
     private boolean reusable = true;
+    private volatile boolean closedAtDeadline;
     private long lastUsedNanos = System.nanoTime();
 
     private HttpConnection(Socket socket, Socket transport) throws IOException {
@@ -167,6 +168,17 @@ final class HttpConnection {
 
     long lastUsedNanos() {
         return lastUsedNanos;
+    }
+
+    /** The watchdog's close: marked first, so the writer it interrupts knows why its write failed. */
+    void closeAtDeadline() {
+        closedAtDeadline = true;
+        close();
+    }
+
+    /** Whether {@link #closeAtDeadline} has closed this connection (a write that failed then timed out). */
+    boolean closedAtDeadline() {
+        return closedAtDeadline;
     }
 
     /**

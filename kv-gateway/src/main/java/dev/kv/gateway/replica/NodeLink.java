@@ -119,7 +119,8 @@ final class NodeLink implements AutoCloseable {
             connection = HttpConnection.open(address, tls, deadlineNanos);
         }
         ScheduledFuture<?> guard = body.length > UNGUARDED_BODY_BYTES
-                ? watchdog.schedule(connection::close, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)
+                ? watchdog.schedule(connection::closeAtDeadline, deadlineNanos - System.nanoTime(),
+                        TimeUnit.NANOSECONDS)
                 : null;
         try {
             Answer answer = connection.exchange(requestHead(), body, deadlineNanos);
@@ -127,7 +128,8 @@ final class NodeLink implements AutoCloseable {
             return answer;
         } catch (IOException e) {
             connection.close();
-            if (guard != null && guard.isDone() && !guard.isCancelled()) {
+            // Not the guard's state: the write can fail while the watchdog is still inside close().
+            if (connection.closedAtDeadline()) {
                 SocketTimeoutException timeout = new SocketTimeoutException(
                         "the request was not written before the exchange's deadline");
                 timeout.initCause(e);
