@@ -169,10 +169,16 @@ final class NodeTransport implements AutoCloseable {
      */
     CompletableFuture<Response> batch(URI endpoint, Supplier<String> secret, byte[] body, Duration timeout,
                                       boolean here) {
-        NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(URI.create(tls.callable(uri.toString())),
-                tls.sslContext(), secret, watchdog));
+        NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(checked(uri), tls.sslContext(), secret,
+                watchdog));
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         return run(() -> post(link, body, deadlineNanos), here);
+    }
+
+    /** The node's URI, if member TLS lets this gateway call it (see {@link MemberTls#callable}). */
+    private URI checked(URI uri) {
+        tls.callable(uri.toString());
+        return uri;
     }
 
     private static Response post(NodeLink link, byte[] body, long deadlineNanos) {
@@ -185,12 +191,12 @@ final class NodeTransport implements AutoCloseable {
     }
 
     private Response execute(Request request) {
-        HttpUriRequestBase message;
         try {
-            message = new HttpUriRequestBase(request.method, URI.create(tls.callable(request.uri.toString())));
+            tls.callable(request.uri.toString());
         } catch (IllegalArgumentException e) {
             throw new CompletionException(e);
         }
+        HttpUriRequestBase message = new HttpUriRequestBase(request.method, request.uri);
         request.headers.forEach(message::setHeader);
         if (request.timeout != null) {
             Timeout limit = Timeout.ofMilliseconds(request.timeout.toMillis());
