@@ -135,8 +135,6 @@ class KvController {
             content = @Content(mediaType = PROBLEM))
     @ApiResponse(responseCode = "413", description = "Value too large",
             content = @Content(mediaType = PROBLEM))
-    @ApiResponse(responseCode = "501", description = "sloppy=true: sloppy quorums are not supported yet",
-            content = @Content(mediaType = PROBLEM))
     @Parameter(name = "w", in = ParameterIn.QUERY, description = "write quorum: 1..N, one, quorum or all",
             schema = @Schema(type = "string"))
     @Parameter(name = "consistency", in = ParameterIn.QUERY, description = "strong, eventual, fast-write or fast-read",
@@ -167,8 +165,6 @@ class KvController {
             description = "Writes a tombstone that dominates every older version.")
     @ApiResponse(responseCode = "204", description = "Deleted at W replicas")
     @ApiResponse(responseCode = "409", description = "Too many concurrent versions; read and resolve them first",
-            content = @Content(mediaType = PROBLEM))
-    @ApiResponse(responseCode = "501", description = "sloppy=true: sloppy quorums are not supported yet",
             content = @Content(mediaType = PROBLEM))
     @Parameter(name = "w", in = ParameterIn.QUERY, description = "write quorum: 1..N, one, quorum or all",
             schema = @Schema(type = "string"))

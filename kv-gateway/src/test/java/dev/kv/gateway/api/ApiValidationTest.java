@@ -28,7 +28,7 @@ import static dev.kv.gateway.support.FakeReplicas.encodeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad input is refused with a 400 (413, 501) problem that says what was wrong, never reaches a replica, and never
+ * Bad input is refused with a 400 (or 413) problem that says what was wrong, never reaches a replica, and never
  * yields a 500. Each request uses a key of its own, so "nothing stored" means no replica saw a write for it.
  */
 class ApiValidationTest extends GatewayTest {
