@@ -1,38 +1,29 @@
 package dev.kv.web.security;
 
 import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.web.ClusterProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * For a service to {@code @Import}: the {@link LiveClusterSecret} from {@code kv.cluster.secret-file} (read again every
- * {@code kv.cluster.secret-reload-interval}) or else {@code kv.cluster.secret}. Setting both is refused at start-up,
- * since it would be unclear which one a rotation has to change.
+ * {@code kv.cluster.secret-reload-interval}) or else {@code kv.cluster.secret} ({@link ClusterProperties}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ClusterProperties.class)
 public class ClusterSecretConfiguration {
 
     @Bean(destroyMethod = "close")
-    LiveClusterSecret clusterSecret(@Value("${kv.cluster.secret:}") String value,
-                                    @Value("${kv.cluster.secret-file:}") String file,
-                                    @Value("${kv.cluster.secret-reload-interval:1s}") Duration interval,
-                                    ObjectProvider<MeterRegistry> registry) {
-        LiveClusterSecret secret;
-        if (file.isBlank()) {
-            secret = LiveClusterSecret.fixed(ClusterSecret.of(value));
-        } else if (!value.isBlank()) {
-            throw new IllegalStateException("set kv.cluster.secret or kv.cluster.secret-file, not both "
-                    + "(KV_CLUSTER_SECRET / KV_CLUSTER_SECRET_FILE)");
-        } else {
-            secret = LiveClusterSecret.fromFile(Path.of(file), interval);
-        }
+    LiveClusterSecret clusterSecret(ClusterProperties cluster, ObjectProvider<MeterRegistry> registry) {
+        LiveClusterSecret secret = cluster.secretFile().isBlank()
+                ? LiveClusterSecret.fixed(ClusterSecret.of(cluster.secret()))
+                : LiveClusterSecret.fromFile(Path.of(cluster.secretFile()), cluster.secretReloadInterval());
         registry.ifAvailable(meters -> {
             Gauge.builder("kv.cluster.secret.values", secret, s -> s.get().size())
                     .description("cluster secret values accepted (2 while a rotation is under way)").register(meters);

@@ -1,33 +1,34 @@
 package dev.kv.web.tls;
 
+import dev.kv.web.ClusterProperties;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.List;
-
 /**
  * For a service to {@code @Import}: {@link MemberTls} from the SSL bundle named in {@code kv.cluster.tls.bundle} (off
- * when blank), admitting the identities in {@code kv.cluster.tls.allowed-identities}. A bundle with
- * {@code reload-on-update: true} is taken again when its files change.
+ * when blank), admitting the identities in {@code kv.cluster.tls.allowed-identities} ({@link ClusterProperties.Tls}).
+ * A bundle with {@code reload-on-update: true} is taken again when its files change.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ClusterProperties.class)
 public class MemberTlsConfiguration {
 
     @Bean
-    MemberTls memberTls(@Value("${kv.cluster.tls.bundle:}") String bundleName,
-                        @Value("${kv.cluster.tls.allowed-identities:}") List<String> allowedIdentities,
-                        ObjectProvider<SslBundles> bundles, ObjectProvider<MeterRegistry> registry) {
+    MemberTls memberTls(ClusterProperties cluster, ObjectProvider<SslBundles> bundles,
+                        ObjectProvider<MeterRegistry> registry) {
+        String bundleName = cluster.tls().bundle();
         if (bundleName.isBlank()) {
             return MemberTls.off();
         }
         SslBundles all = bundles.getObject();
-        MemberTls tls = MemberTls.of(bundleName, all.getBundle(bundleName), AllowedIdentities.of(allowedIdentities));
+        MemberTls tls = MemberTls.of(bundleName, all.getBundle(bundleName),
+                AllowedIdentities.of(cluster.tls().allowedIdentities()));
         all.addBundleUpdateHandler(bundleName, tls::load);
         registry.ifAvailable(meters -> {
             Gauge.builder("kv.member.tls.loaded", tls, t -> t.loadedAtMillis() / 1000.0).baseUnit("seconds")
