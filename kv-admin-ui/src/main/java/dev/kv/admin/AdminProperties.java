@@ -1,9 +1,12 @@
 package dev.kv.admin;
 
+import dev.kv.web.DataSizeMin;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
 import java.time.Duration;
@@ -25,14 +28,15 @@ import java.util.List;
  *                   loopback ones; empty: any host when bound beyond loopback (the login guards it), loopback
  *                   names only when bound to loopback (a page elsewhere cannot reach it by DNS rebinding)
  */
+@Validated
 @ConfigurationProperties("kv.admin")
-public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
-                              @DefaultValue("2s") Duration timeout,
-                              @DefaultValue("") String username,
-                              @DefaultValue("") String password,
-                              @DefaultValue("1MB") DataSize valueMax,
-                              @DefaultValue("") List<String> allowedHosts,
-                              @DefaultValue("") String gatewaySslBundle) {
+public record AdminProperties(@DefaultValue("http://127.0.0.1:8080") @NotNull URI gatewayUrl,
+                              @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration timeout,
+                              @DefaultValue("") @NotNull String username,
+                              @DefaultValue("") @NotNull String password,
+                              @DefaultValue("1MB") @NotNull @DataSizeMin("0B") DataSize valueMax,
+                              @DefaultValue("") @NotNull List<String> allowedHosts,
+                              @DefaultValue("") @NotNull String gatewaySslBundle) {
 
     public AdminProperties {
         allowedHosts = allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList();

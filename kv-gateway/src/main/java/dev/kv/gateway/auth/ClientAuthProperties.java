@@ -1,7 +1,9 @@
 package dev.kv.gateway.auth;
 
+import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +18,10 @@ import java.util.stream.Collectors;
  * @param enabled whether every request to {@code /v1/**} and {@code /admin/**} needs a client's key
  * @param clients the clients
  */
+@Validated
 @ConfigurationProperties("kv.gateway.auth")
-public record ClientAuthProperties(@DefaultValue("false") boolean enabled, @DefaultValue List<Client> clients) {
+public record ClientAuthProperties(@DefaultValue("false") boolean enabled,
+                                   @DefaultValue @NotNull List<Client> clients) {
 
     public ClientAuthProperties {
         clients = List.copyOf(clients);

@@ -6,6 +6,8 @@ import dev.kv.core.record.ConflictMode;
 import dev.kv.core.write.CoordinatorLease;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -43,19 +45,19 @@ import java.util.List;
 @Validated
 @ConfigurationProperties("kv.gateway")
 public record GatewayProperties(
-        @DefaultValue({}) List<String> seeds,
-        @DefaultValue({}) List<String> nodes,
+        @DefaultValue({}) @NotNull List<String> seeds,
+        @DefaultValue({}) @NotNull List<String> nodes,
         @DefaultValue("3") @Min(1) @Max(Limits.REPLICATION_FACTOR_MAX) int replicationFactor,
         @DefaultValue("256") @Min(1) @Max(Limits.VIRTUAL_NODES_MAX) int virtualNodes,
-        @DefaultValue("vector-clock") String conflictMode,
-        @DefaultValue(QuorumSpec.STRONG) String defaultConsistency,
-        @DefaultValue("1MB") DataSize valueMax,
-        @DefaultValue("500ms") Duration replicaTimeout,
-        @DefaultValue("1s") Duration viewRefresh,
-        @DefaultValue(QUORUM_FANOUT) String readFanout,
-        @DefaultValue("50ms") Duration speculativeRead,
-        @DefaultValue("250ms") Duration coordinateDeadline,
-        @DefaultValue("200ms") Duration maxClockSkew) {
+        @DefaultValue("vector-clock") @NotNull String conflictMode,
+        @DefaultValue(QuorumSpec.STRONG) @NotNull String defaultConsistency,
+        @DefaultValue("1MB") @NotNull DataSize valueMax,
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 1) Duration replicaTimeout,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration viewRefresh,
+        @DefaultValue(QUORUM_FANOUT) @NotNull String readFanout,
+        @DefaultValue("50ms") @NotNull @DurationMin(millis = 0) Duration speculativeRead,
+        @DefaultValue("250ms") @NotNull Duration coordinateDeadline,
+        @DefaultValue("200ms") @NotNull Duration maxClockSkew) {
 
     public static final String QUORUM_FANOUT = "quorum";
     public static final String ALL_FANOUT = "all";
@@ -65,8 +67,16 @@ public record GatewayProperties(
             throw new IllegalArgumentException("configure kv.gateway.seeds (or kv.gateway.nodes) so the gateway can"
                     + " find the cluster");
         }
-        QuorumSpec.preset(defaultConsistency, replicationFactor);
-        ConflictMode.parse(conflictMode);
+        try {
+            QuorumSpec.preset(defaultConsistency, replicationFactor);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kv.gateway.default-consistency: " + e.getMessage());
+        }
+        try {
+            ConflictMode.parse(conflictMode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kv.gateway.conflict-mode: " + e.getMessage());
+        }
         if (!QUORUM_FANOUT.equals(readFanout) && !ALL_FANOUT.equals(readFanout)) {
             throw new IllegalArgumentException("kv.gateway.read-fanout must be quorum or all, not '" + readFanout + "'");
         }

@@ -1,7 +1,10 @@
 package dev.kv.gateway.limits;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The per-client rate limit of the public API ({@code /v1/**}).
@@ -10,12 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientsMax the most clients tracked at once; beyond it the ones idle longest are forgotten (a forgotten client
  *                   starts again with a full allowance, which bounds memory under a flood of source addresses)
  */
+@Validated
 @ConfigurationProperties("kv.gateway.rate-limit")
-public record RateLimitProperties(@DefaultValue("0") int perClient, @DefaultValue("65536") int clientsMax) {
-
-    public RateLimitProperties {
-        if (perClient < 0 || clientsMax < 1) {
-            throw new IllegalArgumentException("kv.gateway.rate-limit.per-client must be >= 0 and clients-max >= 1");
-        }
-    }
+public record RateLimitProperties(@DefaultValue("0") @PositiveOrZero int perClient,
+                                  @DefaultValue("65536") @Min(1) int clientsMax) {
 }

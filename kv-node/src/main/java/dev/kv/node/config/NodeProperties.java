@@ -3,6 +3,7 @@ package dev.kv.node.config;
 import dev.kv.core.Limits;
 import dev.kv.core.record.ConflictMode;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -27,13 +28,18 @@ import java.nio.file.Path;
 @ConfigurationProperties("kv.node")
 public record NodeProperties(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "node ids are 1-64 of [A-Za-z0-9._-]") String id,
-        @DefaultValue("./.kv-data/node") Path dataDir,
-        @DefaultValue("vector-clock") String conflictMode,
+        @DefaultValue("./.kv-data/node") @NotNull Path dataDir,
+        @DefaultValue("vector-clock") @NotNull String conflictMode,
         @DefaultValue("false") boolean syncWrites,
-        @DefaultValue("1MB") DataSize valueMax) {
+        @DefaultValue("1MB") @NotNull DataSize valueMax) {
 
     @ConstructorBinding
     public NodeProperties {
+        try {
+            ConflictMode.parse(conflictMode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kv.node.conflict-mode: " + e.getMessage());
+        }
         if (valueMax.toBytes() < 0 || valueMax.toBytes() > Limits.VALUE_BYTES_HARD_MAX) {
             throw new IllegalArgumentException("kv.node.value-max must be at most " + Limits.VALUE_BYTES_HARD_MAX);
         }

@@ -1,7 +1,11 @@
 package dev.kv.node.expiry;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -14,9 +18,10 @@ import java.time.Duration;
  * @param sweepBatch     records per slice: the sweep walks the whole store a slice at a time, so a pass over N
  *                       records takes N / batch intervals and never stalls the node with a full scan
  */
+@Validated
 @ConfigurationProperties("kv.expiry")
 public record ExpiryProperties(
-        @DefaultValue("1h") Duration tombstoneGrace,
-        @DefaultValue("1s") Duration sweepInterval,
-        @DefaultValue("2000") int sweepBatch) {
+        @DefaultValue("1h") @NotNull @DurationMin(millis = 0) Duration tombstoneGrace,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration sweepInterval,
+        @DefaultValue("2000") @Min(1) int sweepBatch) {
 }

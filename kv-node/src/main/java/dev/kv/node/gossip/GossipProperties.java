@@ -1,8 +1,12 @@
 package dev.kv.node.gossip;
 
 import dev.kv.core.cluster.MemberAddress;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,15 +24,16 @@ import java.util.List;
  * @param acceptablePause  a silence this long on top of the mean interval is not yet suspicious
  * @param timeout          per gossip call
  */
+@Validated
 @ConfigurationProperties("kv.gossip")
 public record GossipProperties(
-        @DefaultValue({}) List<String> seeds,
+        @DefaultValue({}) @NotNull List<String> seeds,
         String advertiseAddress,
-        @DefaultValue("1s") Duration interval,
-        @DefaultValue("8") double phiThreshold,
-        @DefaultValue("250ms") Duration minStdDeviation,
-        @DefaultValue("500ms") Duration acceptablePause,
-        @DefaultValue("500ms") Duration timeout) {
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration interval,
+        @DefaultValue("8") @Positive double phiThreshold,
+        @DefaultValue("250ms") @NotNull @DurationMin(millis = 1) Duration minStdDeviation,
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 0) Duration acceptablePause,
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 1) Duration timeout) {
 
     /** Seeds and the advertised address are called with the cluster secret: only plain base URLs are accepted. */
     public GossipProperties {

@@ -8,6 +8,7 @@ import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.config.NodeProperties;
+import dev.kv.node.membership.MembershipProperties;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import io.micrometer.core.instrument.Gauge;
@@ -59,10 +60,12 @@ public class GossipService {
 
     GossipService(NodeProperties node, GossipProperties properties, PeerClient peers, JsonMapper json,
                   InstantSource clock, MeterRegistry registry, TopologyService topologies,
-                  @Value("${server.address:127.0.0.1}") String serverAddress,
-                  @Value("${kv.membership.quarantine:1h}") java.time.Duration quarantine) {
+                  MembershipProperties membershipProperties,
+                  // Spring Boot's own setting, read as written: its ServerProperties holds it resolved to an
+                  // InetAddress, which would put an address where the operator wrote a host name to advertise.
+                  @Value("${server.address:127.0.0.1}") String serverAddress) {
         this.topologies = topologies;
-        this.quarantine = quarantine;
+        this.quarantine = membershipProperties.quarantine();
         this.node = node;
         this.properties = properties;
         this.peers = peers;

@@ -1,8 +1,13 @@
 package dev.kv.node.hints;
 
+import dev.kv.web.DataSizeMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -17,12 +22,13 @@ import java.time.Duration;
  * @param deliveryRate     hints delivered per second per target at most (throttle)
  * @param timeout          per delivery call
  */
+@Validated
 @ConfigurationProperties("kv.hints")
 public record HintProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("3h") Duration window,
-        @DefaultValue("256MB") DataSize maxStorage,
-        @DefaultValue("1s") Duration deliveryInterval,
-        @DefaultValue("1000") int deliveryRate,
-        @DefaultValue("1s") Duration timeout) {
+        @DefaultValue("3h") @NotNull @DurationMin(millis = 0) Duration window,
+        @DefaultValue("256MB") @NotNull @DataSizeMin("0B") DataSize maxStorage,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration deliveryInterval,
+        @DefaultValue("1000") @Min(1) int deliveryRate,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration timeout) {
 }

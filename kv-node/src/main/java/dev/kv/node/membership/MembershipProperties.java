@@ -1,7 +1,10 @@
 package dev.kv.node.membership;
 
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +22,11 @@ import java.util.List;
  *                       {@code POST /admin/v1/cleanup} does (as Cassandra's {@code nodetool cleanup}): the disk holds
  *                       the old ranges until then, and a range taken over again later is cleared before it is used
  */
+@Validated
 @ConfigurationProperties("kv.membership")
 public record MembershipProperties(
-        @DefaultValue({}) List<String> initialMembers,
-        @DefaultValue("1h") Duration quarantine,
-        @DefaultValue("1s") Duration driveInterval,
+        @DefaultValue({}) @NotNull List<String> initialMembers,
+        @DefaultValue("1h") @NotNull @DurationMin(millis = 0) Duration quarantine,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration driveInterval,
         @DefaultValue("true") boolean autoCleanup) {
 }

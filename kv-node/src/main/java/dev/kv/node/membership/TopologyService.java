@@ -11,7 +11,6 @@ import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,14 +50,12 @@ public class TopologyService {
     private volatile boolean leftWhileRunning;
 
     TopologyService(NodeProperties node, MembershipProperties properties, GossipProperties gossip,
-                    RocksStorage storage, RecordStore store,
-                    @Value("${kv.ring.virtual-nodes:256}") int virtualNodes,
-                    @Value("${kv.ring.replication-factor:3}") int replicationFactor) {
+                    RocksStorage storage, RecordStore store, RingProperties ring) {
         this.localId = node.id();
         this.storage = storage;
         this.store = store;
-        this.virtualNodes = virtualNodes;
-        this.replicationFactor = replicationFactor;
+        this.virtualNodes = ring.virtualNodes();
+        this.replicationFactor = ring.replicationFactor();
         Topology stored = load();
         boolean startedGone = stored != null && stored.state(localId) != null && stored.state(localId).isGone();
         if (startedGone) {

@@ -12,6 +12,7 @@ import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.config.BackgroundThreads;
+import dev.kv.node.gossip.GossipProperties;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
@@ -25,7 +26,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,9 +92,8 @@ public class RangeStreamer {
 
     RangeStreamer(TopologyService topologies, GossipService gossip, RecordStore store, RocksStorage storage,
                   StreamingProperties properties, InstantSource clock, MeterRegistry registry,
-                  LiveClusterSecret secret, MemberTls tls,
-                  @Value("${kv.gossip.interval:1s}") java.time.Duration gossipInterval) {
-        this.settleMillis = gossipInterval.toMillis() * 2;
+                  LiveClusterSecret secret, MemberTls tls, GossipProperties gossipProperties) {
+        this.settleMillis = gossipProperties.interval().toMillis() * 2;
         this.topologies = topologies;
         this.gossip = gossip;
         this.store = store;

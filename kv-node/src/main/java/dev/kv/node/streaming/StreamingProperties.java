@@ -1,8 +1,13 @@
 package dev.kv.node.streaming;
 
+import dev.kv.web.DataSizeMin;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -18,17 +23,13 @@ import java.time.Duration;
  *                   the default); {@code all}: every live source, so a write acknowledged at w=1 by the one replica
  *                   giving the range up is kept too, for one more digest pass per range
  */
+@Validated
 @ConfigurationProperties("kv.streaming")
 public record StreamingProperties(
-        @DefaultValue("32MB") DataSize rate,
-        @DefaultValue("1MB") DataSize chunk,
-        @DefaultValue("30s") Duration timeout,
-        @DefaultValue("1s") Duration retryDelay,
-        @DefaultValue("quorum") String sources) {
-
-    public StreamingProperties {
-        if (!sources.equals("quorum") && !sources.equals("all")) {
-            throw new IllegalArgumentException("kv.streaming.sources is quorum or all, not " + sources);
-        }
-    }
+        @DefaultValue("32MB") @NotNull @DataSizeMin("1B") DataSize rate,
+        @DefaultValue("1MB") @NotNull @DataSizeMin("1B") DataSize chunk,
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration timeout,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 0) Duration retryDelay,
+        @DefaultValue("quorum") @NotNull @Pattern(regexp = "quorum|all", message = "must be quorum or all")
+        String sources) {
 }
