@@ -2,6 +2,7 @@ package dev.kv.node.expiry;
 
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
+import dev.kv.core.replica.ReplicaRecords;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
@@ -50,7 +51,8 @@ public class TombstoneSweeper {
         registry.gauge("kv.expiry.last.scanned", lastPassScanned);
     }
 
-    @Scheduled(initialDelayString = "${kv.expiry.sweep-interval:1s}", fixedDelayString = "${kv.expiry.sweep-interval:1s}")
+    @Scheduled(initialDelayString = "${kv.expiry.sweep-interval:1s}",
+            fixedDelayString = "${kv.expiry.sweep-interval:1s}")
     void sweep() {
         sweepSlice();
     }
@@ -69,7 +71,7 @@ public class TombstoneSweeper {
             }
             scanned[0]++;
             Record record = RecordCodec.decode(value);
-            if (record.isDeadAt(now) && record.diedAtMillis() < purgeBefore) {
+            if (ReplicaRecords.isPurgeable(record, now, purgeBefore)) {
                 candidates.add(StorageKeys.userKey(key));
             }
             return true;

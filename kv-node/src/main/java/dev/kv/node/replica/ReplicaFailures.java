@@ -4,7 +4,7 @@ import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.key.InvalidKeyException;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.TooManySiblingsException;
-import dev.kv.node.storage.DeadlinePassedException;
+import dev.kv.core.replica.DeadlinePassedException;
 import dev.kv.node.storage.StorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

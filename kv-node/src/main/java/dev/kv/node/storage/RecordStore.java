@@ -3,12 +3,11 @@ package dev.kv.node.storage;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
-import dev.kv.core.record.Sibling;
-import dev.kv.core.record.Versioning;
+import dev.kv.core.replica.DeadlinePassedException;
+import dev.kv.core.replica.ReplicaRecords;
 import dev.kv.core.ring.Murmur3;
-import dev.kv.core.version.HybridLogicalClock;
-import dev.kv.core.write.CoordinatorLease;
 import dev.kv.node.config.NodeProperties;
+import dev.kv.node.expiry.ExpiryProperties;
 import org.springframework.stereotype.Component;
 
 import java.time.InstantSource;
@@ -28,19 +27,24 @@ public class RecordStore {
     private static final int LOCK_STRIPES = 1024;
 
     private final RocksStorage storage;
-    private final Versioning versioning;
-    private final NodeIdentity identity;
-    private final HybridLogicalClock hlc;
-    private final InstantSource clock;
+    private final ReplicaRecords replica;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private final List<RecordListener> listeners = new CopyOnWriteArrayList<>();
 
-    public RecordStore(RocksStorage storage, NodeProperties properties, NodeIdentity identity, InstantSource clock) {
+    public RecordStore(RocksStorage storage, NodeProperties properties, ExpiryProperties expiry, NodeIdentity identity,
+                       InstantSource clock) {
         this.storage = storage;
-        this.versioning = properties.mode().versioning();
-        this.identity = identity;
-        this.clock = clock;
-        this.hlc = new HybridLogicalClock(clock);
+        this.replica = new ReplicaRecords(new ReplicaRecords.Store() {
+            @Override
+            public Record read(byte[] key) {
+                return RecordStore.this.read(key);
+            }
+
+            @Override
+            public void write(byte[] key, Record before, Record after) {
+                store(key, before, after);
+            }
+        }, properties.mode().versioning(), identity::actor, clock, expiry.tombstoneGrace().toMillis());
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -79,44 +83,17 @@ public class RecordStore {
     }
 
     /**
-     * Coordinates a client write: takes a fresh dot of this node's actor (or the write's alias dot for a re-attempt)
-     * and a timestamp above everything the record has seen, applies the conflict mode's write rule and stores the
-     * result, which is returned for replication. A write the record already holds is not applied again. The deadline
-     * is checked on this node's clock under the key's lock, right before the version is minted.
+     * Coordinates a client write under the key's lock ({@link ReplicaRecords#coordinate}).
      *
      * @throws DeadlinePassedException if {@code deadlineMillis} has passed; nothing was stored
      */
     public Record coordinate(byte[] key, Mutation mutation, long deadlineMillis) {
-        return underLock(key, () -> {
-            long now = clock.millis();
-            if (!CoordinatorLease.mayApply(deadlineMillis, now)) {
-                throw new DeadlinePassedException(deadlineMillis, now);
-            }
-            Record local = read(key);
-            for (Sibling sibling : local.siblings()) {
-                hlc.observe(sibling.timestamp());
-            }
-            Record written = versioning.write(local, mutation, identity.actor(), hlc.now(), clock.millis());
-            if (written != local) {
-                store(key, local, written);
-            }
-            return written;
-        });
+        return underLock(key, () -> replica.coordinate(key, mutation, deadlineMillis));
     }
 
     /** Merges a replica's record into the local one; stores only if that changed anything. */
     public Record merge(byte[] key, Record incoming) {
-        return underLock(key, () -> {
-            Record local = read(key);
-            Record merged = versioning.merge(local, incoming);
-            if (!merged.equals(local)) {
-                store(key, local, merged);
-            }
-            for (Sibling sibling : incoming.siblings()) {
-                hlc.observe(sibling.timestamp());
-            }
-            return merged;
-        });
+        return underLock(key, () -> replica.merge(key, incoming));
     }
 
     /**
@@ -124,15 +101,7 @@ public class RecordStore {
      * under the lock, so a write that raced the sweep is never lost.
      */
     public boolean purgeIfDead(byte[] key, long purgeBeforeMillis) {
-        return underLock(key, () -> {
-            Record local = read(key);
-            long now = clock.millis();
-            if (!local.isEmpty() && local.isDeadAt(now) && local.diedAtMillis() < purgeBeforeMillis) {
-                store(key, local, null);
-                return true;
-            }
-            return false;
-        });
+        return underLock(key, () -> replica.purgeIfDead(key, purgeBeforeMillis));
     }
 
     /**

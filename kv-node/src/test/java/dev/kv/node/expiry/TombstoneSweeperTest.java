@@ -38,9 +38,9 @@ class TombstoneSweeperTest {
     void aPassInSlicesPurgesExactlyTheRecordsDeadForLongerThanTheGrace() throws Exception {
         NodeProperties node = new NodeProperties("n1", dataDir, "vector-clock", false);
         try (RocksStorage storage = new RocksStorage(node)) {
-            RecordStore store = new RecordStore(storage, node, new NodeIdentity(node, storage, clock), clock);
-            TombstoneSweeper sweeper = new TombstoneSweeper(storage, store,
-                    new ExpiryProperties(GRACE, Duration.ofSeconds(1), 3), clock, new SimpleMeterRegistry());
+            ExpiryProperties expiry = new ExpiryProperties(GRACE, Duration.ofSeconds(1), 3);
+            RecordStore store = new RecordStore(storage, node, expiry, new NodeIdentity(node, storage, clock), clock);
+            TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, expiry, clock, new SimpleMeterRegistry());
             for (int i = 0; i < 5; i++) {
                 store.coordinate(bytes("live/" + i), Mutation.put(bytes("v"), "", 0, null));
             }

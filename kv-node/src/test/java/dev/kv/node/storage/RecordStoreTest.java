@@ -4,11 +4,13 @@ import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.node.config.NodeProperties;
+import dev.kv.node.expiry.ExpiryProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The record store on a real RocksDB in a temporary directory. */
 class RecordStoreTest {
+
+    private static final ExpiryProperties EXPIRY = new ExpiryProperties(Duration.ofHours(1), Duration.ofSeconds(1),
+            2000);
 
     @TempDir
     Path dataDir;
@@ -35,7 +40,7 @@ class RecordStoreTest {
     @Test
     void twoWritesWithTheSameContextOnOneCoordinatorBothSurvive() throws Exception {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
-            RecordStore store = new RecordStore(storage, properties(dataDir),
+            RecordStore store = new RecordStore(storage, properties(dataDir), EXPIRY,
                     new NodeIdentity(properties(dataDir), storage, clock), clock);
             Record first = store.coordinate(bytes("k"), Mutation.put(bytes("v1"), "text/plain", 0, null));
             store.coordinate(bytes("k"), Mutation.put(bytes("a"), "text/plain", 0, first.clock()));
@@ -54,14 +59,14 @@ class RecordStoreTest {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
             NodeIdentity identity = new NodeIdentity(properties(dataDir), storage, clock);
             generation = identity.generation();
-            written = new RecordStore(storage, properties(dataDir), identity, clock)
+            written = new RecordStore(storage, properties(dataDir), EXPIRY, identity, clock)
                     .coordinate(bytes("k"), Mutation.put(bytes("durable"), "text/plain", 0, null));
         }
         now.addAndGet(60_000);
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
             NodeIdentity identity = new NodeIdentity(properties(dataDir), storage, clock);
             assertThat(identity.generation()).isEqualTo(generation);
-            assertThat(new RecordStore(storage, properties(dataDir), identity, clock).read(bytes("k")))
+            assertThat(new RecordStore(storage, properties(dataDir), EXPIRY, identity, clock).read(bytes("k")))
                     .isEqualTo(written);
         }
     }
@@ -82,19 +87,19 @@ class RecordStoreTest {
     @Test
     void aNodeRestartedOnAnOldCopyOfItsDataNeverReissuesADot(@TempDir Path backup) throws Exception {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
-            new RecordStore(storage, properties(dataDir), new NodeIdentity(properties(dataDir), storage, clock), clock)
-                    .coordinate(bytes("k"), Mutation.put(bytes("v1"), "", 0, null));
+            new RecordStore(storage, properties(dataDir), EXPIRY, new NodeIdentity(properties(dataDir), storage, clock),
+                    clock).coordinate(bytes("k"), Mutation.put(bytes("v1"), "", 0, null));
         }
         copyDirectory(dataDir, backup);
         Sibling second;
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
-            RecordStore store = new RecordStore(storage, properties(dataDir),
+            RecordStore store = new RecordStore(storage, properties(dataDir), EXPIRY,
                     new NodeIdentity(properties(dataDir), storage, clock), clock);
             second = store.coordinate(bytes("k"), Mutation.put(bytes("v2"), "", 0, null)).siblings().getFirst();
         }
         now.addAndGet(-60_000); // the restored machine's clock is even behind: the epoch must still move on
         try (RocksStorage storage = new RocksStorage(properties(backup))) {
-            RecordStore store = new RecordStore(storage, properties(backup),
+            RecordStore store = new RecordStore(storage, properties(backup), EXPIRY,
                     new NodeIdentity(properties(backup), storage, clock), clock);
             Sibling third = store.coordinate(bytes("k"), Mutation.put(bytes("v3"), "", 0, null)).siblings()
                     .getFirst();
@@ -114,7 +119,7 @@ class RecordStoreTest {
     @Test
     void deadRecordsArePurgedOnlyAfterTheGracePeriod() throws Exception {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
-            RecordStore store = new RecordStore(storage, properties(dataDir),
+            RecordStore store = new RecordStore(storage, properties(dataDir), EXPIRY,
                     new NodeIdentity(properties(dataDir), storage, clock), clock);
             store.coordinate(bytes("gone"), Mutation.put(bytes("v"), "", 0, null));
             store.coordinate(bytes("gone"), Mutation.delete(null));
@@ -133,7 +138,7 @@ class RecordStoreTest {
     @Test
     void anExpiredValueReadsAsDeadButIsKeptUntilPurged() throws Exception {
         try (RocksStorage storage = new RocksStorage(properties(dataDir))) {
-            RecordStore store = new RecordStore(storage, properties(dataDir),
+            RecordStore store = new RecordStore(storage, properties(dataDir), EXPIRY,
                     new NodeIdentity(properties(dataDir), storage, clock), clock);
             store.coordinate(bytes("ttl"), Mutation.put(bytes("v"), "", now.get() + 1000, null));
             now.addAndGet(1001);

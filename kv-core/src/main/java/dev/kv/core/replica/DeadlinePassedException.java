@@ -1,4 +1,4 @@
-package dev.kv.node.storage;
+package dev.kv.core.replica;
 
 /**
  * A coordinate attempt reached the key's lock after the deadline its gateway gave it, so it was not applied: the

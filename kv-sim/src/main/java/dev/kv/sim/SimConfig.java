@@ -1,0 +1,50 @@
+package dev.kv.sim;
+
+import dev.kv.core.record.ConflictMode;
+
+import java.util.Set;
+
+/**
+ * One schedule's cluster and timing, all in simulated milliseconds. The defaults keep the services' ratios: the hint
+ * window is longer than the tombstone grace, which is longer than an anti-entropy cycle.
+ *
+ * @param seed        the schedule's seed: the same seed gives the same run
+ * @param mode        conflict mode of the cluster
+ * @param nodes       nodes in the ring (replication factor 3)
+ * @param gateways    stateless gateways the clients spread over
+ * @param clients     concurrent clients, each one operation at a time
+ * @param operations  operations in all
+ * @param faults      faults injected while the clients run
+ * @param syncWrites  whether a write is durable before it is acknowledged
+ * @param bugs        bug classes switched back on
+ */
+record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clients, int operations, int faults,
+                 boolean syncWrites, Set<Bug> bugs) {
+
+    static final int REPLICATION_FACTOR = 3;
+    static final int VIRTUAL_NODES = 16;
+    static final long REPLICA_TIMEOUT = 500;
+    static final long COORDINATE_DEADLINE = 250;
+    static final long MAX_CLOCK_SKEW = 200;
+    static final long SPECULATIVE_READ = 50;
+    static final long HINT_INTERVAL = 1_000;
+    static final long HINT_WINDOW = 9_000;
+    static final int HINTS_MAX = 10_000;
+    static final long ANTI_ENTROPY_INTERVAL = 100;
+    static final long TOMBSTONE_GRACE = 3_000;
+    static final long SWEEP_INTERVAL = 1_000;
+    static final long SYNC_INTERVAL = 200;
+
+    boolean has(Bug bug) {
+        return bugs.contains(bug);
+    }
+
+    long tombstoneGrace() {
+        return has(Bug.EARLY_TOMBSTONE_PURGE) ? 0 : TOMBSTONE_GRACE;
+    }
+
+    /** One anti-entropy cycle: every node has exchanged with every peer once. */
+    long antiEntropyCycle() {
+        return ANTI_ENTROPY_INTERVAL * (nodes - 1) * 2;
+    }
+}

@@ -1,0 +1,288 @@
+package dev.kv.sim;
+
+import dev.kv.core.contract.FailureKind;
+import dev.kv.core.merkle.KeyDiff;
+import dev.kv.core.merkle.RecordDigest;
+import dev.kv.core.record.Mutation;
+import dev.kv.core.record.Record;
+import dev.kv.core.record.TooManySiblingsException;
+import dev.kv.core.record.Versioning;
+import dev.kv.core.replica.DeadlinePassedException;
+import dev.kv.core.replica.ReplicaRecords;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A storage node built from the same kv-core logic as kv-node ({@link ReplicaRecords}, the hint policy, the key-level
+ * Merkle diff, the purge rule), on a simulated disk and clock: it serves coordinate, merge, read and hint calls,
+ * delivers its hints, exchanges with its peers for anti-entropy and purges dead records after the grace period.
+ */
+final class SimNode {
+
+    private final String id;
+    private final Simulation world;
+    private final SimDisk disk;
+    private final InstantSource clock;
+    private final Versioning versioning;
+    private boolean running;
+    private int incarnation;
+    private String actor;
+    private long clockOffset;
+    private long hintSequence;
+    private int peerCursor;
+    private ReplicaRecords replica;
+    private long repairedKeys;
+
+    SimNode(String id, Simulation world) {
+        this.id = id;
+        this.world = world;
+        this.disk = new SimDisk(world.config().syncWrites());
+        this.clock = () -> Instant.ofEpochMilli(Simulation.EPOCH_MILLIS + world.loop().now() + clockOffset);
+        Versioning mode = world.config().mode().versioning();
+        this.versioning = world.config().has(Bug.PLAIN_VECTOR_CLOCKS) ? new PlainVectorClocks(mode) : mode;
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    long millis() {
+        return clock.millis();
+    }
+
+    void clockOffset(long offset) {
+        this.clockOffset = offset;
+    }
+
+    /** Starts the process: a new actor (a fresh epoch every start, as kv-node's NodeIdentity) and its timers. */
+    void start() {
+        running = true;
+        incarnation++;
+        actor = id + ":" + HexFormat.of().toHexDigits(world.random().nextLong() & 0xFFFF_FFFF_FFFFL).substring(4);
+        replica = new ReplicaRecords(new ReplicaRecords.Store() {
+            @Override
+            public Record read(byte[] key) {
+                return disk.read(new String(key, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void write(byte[] key, Record before, Record after) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                world.invariants().written(id, name, after);
+                disk.write(name, after);
+            }
+        }, versioning, () -> actor, clock, world.config().tombstoneGrace());
+        int started = incarnation;
+        every(SimConfig.HINT_INTERVAL, started, this::deliverHints);
+        every(SimConfig.ANTI_ENTROPY_INTERVAL, started, this::exchangeWithNextPeer);
+        every(SimConfig.SWEEP_INTERVAL, started, this::sweep);
+        if (!world.config().syncWrites()) {
+            every(SimConfig.SYNC_INTERVAL, started, disk::sync);
+        }
+    }
+
+    /** kill -9: the process stops; the disk keeps what the operating system has. */
+    void crash() {
+        running = false;
+    }
+
+    /** The machine loses power: the process stops and unsynced writes are gone. */
+    void losePower() {
+        running = false;
+        disk.loseUnsynced();
+    }
+
+    void wipe() {
+        running = false;
+        disk.wipe();
+    }
+
+    boolean alive(int startedIncarnation) {
+        return running && incarnation == startedIncarnation;
+    }
+
+    private void every(long interval, int started, Runnable action) {
+        long jitter = world.random().nextLong(interval / 4 + 1);
+        world.loop().after(interval + jitter, () -> {
+            if (alive(started)) {
+                action.run();
+                every(interval, started, action);
+            }
+        });
+    }
+
+    // ---- calls served
+
+    Record coordinate(String key, Mutation mutation, long deadlineMillis) {
+        try {
+            return replica.coordinate(bytes(key), mutation, deadlineMillis);
+        } catch (DeadlinePassedException e) {
+            throw new SimNetwork.Refusal(FailureKind.REFUSED, e.getMessage());
+        } catch (TooManySiblingsException e) {
+            throw new SimNetwork.Refusal(FailureKind.REJECTED, e.getMessage());
+        }
+    }
+
+    Record merge(String key, Record incoming) {
+        return replica.merge(bytes(key), incoming);
+    }
+
+    /** Merges and answers whether the local record changed (anti-entropy counts those as repaired). */
+    boolean mergeChanged(String key, Record incoming) {
+        Record before = disk.read(key);
+        return !merge(key, incoming).equals(before);
+    }
+
+    private void repaired(boolean changed) {
+        if (changed) {
+            repairedKeys++;
+            world.stats().repaired(1);
+        }
+    }
+
+    Record read(String key) {
+        return disk.read(key);
+    }
+
+    Boolean storeHint(String target, String key, Record record) {
+        if (disk.hints().size() >= SimConfig.HINTS_MAX) {
+            throw new SimNetwork.Refusal(FailureKind.REFUSED, "hint storage full");
+        }
+        disk.putHint(new SimDisk.Hint(++hintSequence + ((long) incarnation << 40), target, key, record, millis()));
+        return true;
+    }
+
+    Map<String, Record> hints(String target) {
+        Map<String, Record> result = new LinkedHashMap<>();
+        disk.hints().values().stream().filter(h -> h.target().equals(target))
+                .forEach(h -> result.put(h.key(), h.record()));
+        return result;
+    }
+
+    int pendingHints() {
+        return disk.hints().size();
+    }
+
+    Map<String, Record> records() {
+        return disk.records();
+    }
+
+    long repairedKeys() {
+        return repairedKeys;
+    }
+
+    // ---- hinted handoff: oldest first, one target at a time, stop at the first failure
+
+    private void deliverHints() {
+        Map<String, List<SimDisk.Hint>> byTarget = new TreeMap<>();
+        long now = millis();
+        for (SimDisk.Hint hint : disk.hints().values()) {
+            if (now - hint.storedAtMillis() > SimConfig.HINT_WINDOW) {
+                disk.removeHint(hint.sequence()); // anti-entropy repairs what it held
+                world.trace().add("%s drops expired hint for %s key %s", id, hint.target(), hint.key());
+            } else {
+                byTarget.computeIfAbsent(hint.target(), t -> new ArrayList<>()).add(hint);
+            }
+        }
+        byTarget.forEach((target, hints) -> deliverFrom(hints, 0, incarnation));
+    }
+
+    private void deliverFrom(List<SimDisk.Hint> hints, int index, int started) {
+        if (index >= hints.size() || index >= 50 || !alive(started)) {
+            return;
+        }
+        SimDisk.Hint hint = hints.get(index);
+        SimNode target = world.node(hint.target());
+        world.network().call(id, target.id(), "hint-delivery " + hint.key(), SimConfig.REPLICA_TIMEOUT,
+                () -> target.merge(hint.key(), hint.record()), () -> alive(started), (ok, failure) -> {
+                    if (failure == null) {
+                        disk.removeHint(hint.sequence());
+                        deliverFrom(hints, index + 1, started);
+                    }
+                });
+    }
+
+    // ---- anti-entropy: the key-level step of the Merkle exchange with one peer at a time
+
+    private void exchangeWithNextPeer() {
+        List<String> peers = world.nodeIds().stream().filter(p -> !p.equals(id)).toList();
+        String peer = peers.get(Math.floorMod(peerCursor++, peers.size()));
+        SimNode other = world.node(peer);
+        int started = incarnation;
+        Map<String, Long> mine = digestsShared(peer);
+        world.network().call(id, peer, "merkle-digests", SimConfig.REPLICA_TIMEOUT, () -> other.digestsShared(id),
+                () -> alive(started), (theirs, failure) -> {
+                    if (failure == null) {
+                        pull(other, KeyDiff.between(mine, theirs), started);
+                    }
+                });
+    }
+
+    private void pull(SimNode other, KeyDiff<String> diff, int started) {
+        if (diff.differing() == 0) {
+            return;
+        }
+        world.network().call(id, other.id(), "merkle-pull " + diff.pull(), SimConfig.REPLICA_TIMEOUT,
+                () -> other.recordsOf(diff.pull()), () -> alive(started), (records, failure) -> {
+                    if (failure != null) {
+                        return;
+                    }
+                    records.forEach((key, record) -> repaired(mergeChanged(key, record)));
+                    Map<String, Record> push = recordsOf(diff.push());
+                    world.network().call(id, other.id(), "merkle-push " + push.keySet(), SimConfig.REPLICA_TIMEOUT,
+                            () -> {
+                                push.forEach((key, record) -> repaired(other.mergeChanged(key, record)));
+                                return true;
+                            }, () -> alive(started), (ok, pushFailure) -> { });
+                });
+    }
+
+    /** Version digests of the keys this node holds that {@code peer} replicates too. */
+    Map<String, Long> digestsShared(String peer) {
+        Map<String, Long> digests = new TreeMap<>();
+        disk.records().forEach((key, record) -> {
+            if (world.replicasOf(key).contains(peer) && world.replicasOf(key).contains(id)) {
+                digests.put(key, RecordDigest.of(bytes(key), record));
+            }
+        });
+        return digests;
+    }
+
+    Map<String, Record> recordsOf(List<String> keys) {
+        Map<String, Record> records = new TreeMap<>();
+        for (String key : keys) {
+            Record record = disk.read(key);
+            if (!record.isEmpty() || !record.clock().isEmpty()) {
+                records.put(key, record);
+            }
+        }
+        return records;
+    }
+
+    // ---- expiry
+
+    private void sweep() {
+        long purgeBefore = millis() - world.config().tombstoneGrace();
+        for (String key : disk.records().keySet()) {
+            if (replica.purgeIfDead(bytes(key), purgeBefore)) {
+                world.trace().add("%s purges %s", id, key);
+            }
+        }
+    }
+
+    static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+}

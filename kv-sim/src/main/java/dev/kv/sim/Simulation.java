@@ -1,0 +1,201 @@
+package dev.kv.sim;
+
+import dev.kv.core.merkle.RecordDigest;
+import dev.kv.core.record.Record;
+import dev.kv.core.ring.TokenRing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * One schedule: a cluster of simulated nodes and gateways, clients running the workload while faults are injected,
+ * then every fault healed, the cluster left to converge, and the checkers run. Everything happens on the calling
+ * thread in simulated time, drawn from one seed.
+ *
+ * <pre>
+ * 0 ms ──clients and faults──▶ workload done ──heal──▶ hints delivered, tombstones purged, 2 anti-entropy cycles
+ *      ──▶ every replica of every key equal? ──one more cycle──▶ nothing left to repair? ──▶ checkers
+ * </pre>
+ */
+final class Simulation {
+
+    /** Where simulated time starts on the nodes' and gateways' clocks (2025-06-15). */
+    static final long EPOCH_MILLIS = 1_750_000_000_000L;
+    private static final long WORKLOAD_LIMIT = 120_000;
+    private static final long CONVERGENCE_LIMIT = 60_000;
+
+    private final SimConfig config;
+    private final EventLoop loop = new EventLoop();
+    private final SplittableRandom random;
+    private final Trace trace;
+    private final SimNetwork network;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final List<SimGateway> gateways = new ArrayList<>();
+    private final History history = new History();
+    private final Invariants invariants;
+    private final Stats stats = new Stats();
+    private final TokenRing ring;
+    private final Map<String, List<String>> replicas = new HashMap<>();
+    private final Faults faults;
+
+    Simulation(SimConfig config, int traceLines) {
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        this.trace = new Trace(loop, traceLines);
+        this.network = new SimNetwork(loop, random.split(), trace);
+        this.invariants = new Invariants(trace);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= config.nodes(); i++) {
+            ids.add("n" + i);
+        }
+        this.ring = TokenRing.of(ids, SimConfig.VIRTUAL_NODES);
+        ids.forEach(id -> nodes.put(id, new SimNode(id, this)));
+        for (int i = 1; i <= config.gateways(); i++) {
+            gateways.add(new SimGateway("g" + i, this, ring));
+        }
+        network.running(endpoint -> !nodes.containsKey(endpoint) || nodes.get(endpoint).running());
+        this.faults = new Faults(this);
+    }
+
+    RunResult run() {
+        nodes.values().forEach(SimNode::start);
+        network.conditions(random.nextDouble() * 0.02, random.nextDouble() * 0.02, 1, 2 + random.nextLong(8));
+        Workload workload = new Workload(this, config.operations());
+        workload.start(config.clients());
+        faults.schedule(config.faults(), (long) config.operations() * 25 / config.clients());
+        boolean finished = loop.runUntil(workload::done, WORKLOAD_LIMIT);
+        if (!finished) {
+            invariants.violate("liveness: the workload did not finish within " + WORKLOAD_LIMIT + " ms");
+        }
+        faults.healAll();
+        converge();
+        Checkers.Findings findings = new Checkers(history, config.mode(), faults.firstDataLossAt(), 2_000)
+                .check(finalValues(EPOCH_MILLIS + loop.now()), loop.now());
+        List<String> violations = new ArrayList<>(invariants.violations());
+        violations.addAll(findings.violations());
+        return new RunResult(config, violations, loop.now(), loop.executed(), network.sent(),
+                history.count(History.Status.OK), history.count(History.Status.FAILED),
+                history.count(History.Status.UNKNOWN), faults.injected(), stats.repairedKeys(), findings,
+                violations.isEmpty() ? List.of() : trace.lines(null));
+    }
+
+    /**
+     * After the heal: hints delivered, dead records past their grace purged, then two anti-entropy cycles; every
+     * replica of every key must then hold the same version, and one more cycle must find nothing to repair.
+     */
+    private void converge() {
+        long settleAt = loop.now() + config.tombstoneGrace() + 2 * SimConfig.SWEEP_INTERVAL
+                + 2 * SimConfig.HINT_INTERVAL + 2_000;
+        boolean hintsDelivered = loop.runUntil(() -> loop.now() >= settleAt
+                && nodes.values().stream().allMatch(n -> n.pendingHints() == 0), loop.now() + CONVERGENCE_LIMIT);
+        if (!hintsDelivered) {
+            invariants.violate("convergence: hints still pending " + CONVERGENCE_LIMIT + " ms after the heal");
+        }
+        loop.runUntil(loop.now() + 2 * config.antiEntropyCycle() + 2 * SimConfig.SWEEP_INTERVAL);
+        List<String> differing = differingKeys();
+        if (!differing.isEmpty()) {
+            invariants.violate("convergence: replicas still differ after the heal and two anti-entropy cycles: "
+                    + differing);
+        }
+        long repairedBefore = stats.repairedKeys();
+        loop.runUntil(loop.now() + config.antiEntropyCycle());
+        if (stats.repairedKeys() != repairedBefore) {
+            invariants.violate("convergence: an idle converged cluster still repaired "
+                    + (stats.repairedKeys() - repairedBefore) + " keys in one cycle");
+        }
+    }
+
+    /** Keys whose home replicas do not all hold the same version. */
+    private List<String> differingKeys() {
+        List<String> differing = new ArrayList<>();
+        for (String key : allKeys()) {
+            Set<Long> digests = new java.util.HashSet<>();
+            for (String replica : replicasOf(key)) {
+                digests.add(RecordDigest.of(SimNode.bytes(key), nodes.get(replica).read(key)));
+            }
+            if (digests.size() > 1) {
+                differing.add(key);
+            }
+        }
+        return differing;
+    }
+
+    /** Each key's values in the merge of every node's record. */
+    private Map<String, Set<String>> finalValues(long nowMillis) {
+        Map<String, Set<String>> values = new TreeMap<>();
+        for (String key : allKeys()) {
+            Record merged = Record.EMPTY;
+            for (SimNode node : nodes.values()) {
+                merged = config.mode().versioning().merge(merged, node.read(key));
+            }
+            values.put(key, Workload.values(merged, nowMillis, Workload.SET_KEYS.contains(key)));
+        }
+        return values;
+    }
+
+    private List<String> allKeys() {
+        List<String> keys = new ArrayList<>(Workload.SET_KEYS);
+        keys.addAll(Workload.DELETE_KEYS);
+        return keys;
+    }
+
+    /** The key's home replicas. */
+    List<String> replicasOf(String key) {
+        return replicas.computeIfAbsent(key, k -> ring.preferenceList(SimNode.bytes(k),
+                SimConfig.REPLICATION_FACTOR));
+    }
+
+    SimConfig config() {
+        return config;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    SplittableRandom random() {
+        return random;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+
+    SimNetwork network() {
+        return network;
+    }
+
+    Invariants invariants() {
+        return invariants;
+    }
+
+    Stats stats() {
+        return stats;
+    }
+
+    History history() {
+        return history;
+    }
+
+    SimNode node(String id) {
+        return nodes.get(id);
+    }
+
+    List<SimNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    List<SimGateway> gateways() {
+        return gateways;
+    }
+}
