@@ -93,7 +93,8 @@ public final class KvHttp implements AutoCloseable {
     private Answer execute(HttpUriRequestBase request) {
         try {
             return client.execute(request, response -> {
-                byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                byte[] body = response.getEntity() == null ? new byte[0]
+                        : EntityUtils.toByteArray(response.getEntity());
                 Header context = response.getFirstHeader("X-KV-Context");
                 return new Answer(response.getCode(), body, context == null ? null : context.getValue());
             });

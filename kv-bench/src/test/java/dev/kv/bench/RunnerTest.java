@@ -1,6 +1,7 @@
 package dev.kv.bench;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The load and run phases against a stand-in gateway (WireMock), which answers some reads with errors. */
 class RunnerTest {
 
-    private final WireMockServer gateway = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    private final WireMockServer gateway =
+            new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
 
     @BeforeEach
     void start() {

@@ -83,6 +83,7 @@ class CircuitBreakerTest {
                 .map(m -> m.get("id").asString()).toList();
         assertThat(open).containsExactly(failing);
         assertThat(get("/admin/v1/metrics").body())
-                .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + failing + "\"[^}]*state=\"open\"[^}]*} 1");
+                .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + failing
+                        + "\"[^}]*state=\"open\"[^}]*} 1");
     }
 }

@@ -395,8 +395,9 @@ class HelmChartTest {
         assertThat(ingressByPort(ingressPolicy(defaults, "kv-node")).get(7101))
                 .extracting(p -> p.getPodSelector().getMatchLabels().get("app.kubernetes.io/component"))
                 .containsExactlyInAnyOrder("node", "gateway", "admin");
-        assertThat(ingressByPort(ingressPolicy(defaults, "kv-gateway")).get(8080)).containsExactly((NetworkPolicyPeer) null);
-        assertThat(ingressByPort(ingressPolicy(defaults, "kv-admin")).get(8090)).containsExactly((NetworkPolicyPeer) null);
+        NetworkPolicyPeer fromAnywhere = null; // ingressByPort's entry for a rule without "from"
+        assertThat(ingressByPort(ingressPolicy(defaults, "kv-gateway")).get(8080)).containsExactly(fromAnywhere);
+        assertThat(ingressByPort(ingressPolicy(defaults, "kv-admin")).get(8090)).containsExactly(fromAnywhere);
 
         // Narrowed to a namespace, on moved ports.
         List<HasMetadata> narrowed = objects(render(Map.of(
@@ -676,7 +677,8 @@ class HelmChartTest {
                 "networkPolicy.egress.extraRules[0].ports[0].port", 4317)));
         assertThat(restricted).hasSize(5).allSatisfy((component, policy) -> {
             NetworkPolicyEgressRule dnsRule = policy.getSpec().getEgress().stream()
-                    .filter(r -> r.getPorts().stream().anyMatch(p -> Integer.valueOf(53).equals(p.getPort().getIntVal())))
+                    .filter(r -> r.getPorts().stream()
+                            .anyMatch(p -> Integer.valueOf(53).equals(p.getPort().getIntVal())))
                     .findFirst().orElseThrow();
             assertThat(dnsRule.getTo()).singleElement().satisfies(peer -> {
                 assertThat(peer.getNamespaceSelector().getMatchLabels())
@@ -800,62 +802,9 @@ class HelmChartTest {
                 .doesNotContainKeys(TLS_AND_AUTH_VARIABLES.toArray(String[]::new));
         dataPortNamed(objects, "kv-admin", "http", 8090, 8091);
 
-        // The dashboard calls https and trusts the CA in the Secret's ca.crt (bundle gatewayca, no dash: env names).
-        PodSpec admin = template(objects, "kv-admin").getSpec();
-        Container adminContainer = container(admin, "admin");
-        assertThat(env(adminContainer)).containsEntry("KV_ADMIN_GATEWAYURL", "https://kv-gateway:8080")
-                .containsEntry("KV_ADMIN_GATEWAYSSLBUNDLE", "gatewayca")
-                .containsEntry("SPRING_SSL_BUNDLE_PEM_GATEWAYCA_TRUSTSTORE_CERTIFICATE",
-                        "file:/etc/kv/gateway-ca/ca.crt")
-                .doesNotContainKeys("SERVER_SSL_BUNDLE", "SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE");
-        mountedSecret(admin, adminContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls", "ca.crt");
-        assertThat(admin.getVolumes()).extracting(Volume::getName).doesNotContain("tls");
-
-        // The scale-down hook and the test pod: https, curl --cacert with the same CA (an optional volume: a missing
-        // ca.crt is a clear failure of the script rather than a pod that never starts).
-        Job job = one(objects, Job.class, "kv-node-scale-down");
-        PodSpec hook = job.getSpec().getTemplate().getSpec();
-        Container hookContainer = container(hook, "scale-down");
-        assertThat(env(hookContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
-                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt");
-        assertThat(mountedSecret(hook, hookContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls", "ca.crt")
-                .getSecret().getOptional()).isTrue();
-        String script = hookContainer.getCommand().get(2);
-        assertThat(script).contains("set -- --cacert \"$GATEWAY_CA_FILE\" \"$@\"")
-                .contains("no CA certificate at $GATEWAY_CA_FILE");
-        Pod test = one(objects, Pod.class, "kv-test-roundtrip");
-        Container testContainer = container(test.getSpec(), "roundtrip");
-        assertThat(env(testContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
-                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt")
-                .doesNotContainKey("KV_CLUSTER_SECRET_FILE");
-        assertThat(mountedSecret(test.getSpec(), testContainer, "gateway-ca", "/etc/kv/gateway-ca", "kv-gw-tls",
-                "ca.crt").getSecret().getOptional()).isTrue();
-        assertThat(testContainer.getCommand().get(2)).contains("--cacert \"${GATEWAY_CA_FILE}\"")
-                .contains("status=\"$(gateway_curl ");
-        assertThat(test.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("cluster-secret");
-
-        // The Ingress reaches the pods' https port, over HTTPS (nginx: the backend-protocol annotation).
-        var ingress = one(objects, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
-        assertThat(ingress.getMetadata().getAnnotations())
-                .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
-        assertThat(ingress.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
-                .getPort().getName()).isEqualTo("https");
-        // Another class: no nginx annotation; an annotation given wins over the chart's.
-        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
-                "gateway.ingress.enabled", true, "gateway.ingress.className", "traefik"))),
-                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
-                .getAnnotations()).isNullOrEmpty();
-        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
-                "gateway.ingress.enabled", true, "gateway.ingress.className", "nginx",
-                "gateway.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/backend-protocol", "GRPCS"))),
-                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
-                .getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "GRPCS");
-        // Without gateway TLS, an nginx Ingress gets no annotation and the port named http.
-        var plain = one(objects(render(Map.of("gateway.ingress.enabled", true, "gateway.ingress.className", "nginx"))),
-                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
-        assertThat(plain.getMetadata().getAnnotations()).isNullOrEmpty();
-        assertThat(plain.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
-                .getPort().getName()).isEqualTo("http");
+        dashboardCallsHttpsTrustingTheCaOf(objects, "kv-gw-tls");
+        hookAndTestPodCallHttpsTrustingTheCaOf(objects, "kv-gw-tls");
+        ingressesSpeakHttpsToATlsGateway(objects);
 
         // A CA of its own: gateway.tls.caSecret's ca.crt, for the dashboard and both hooks.
         List<HasMetadata> withCa = objectsAndHooks(Map.of("gateway.tls.enabled", true,
@@ -884,6 +833,74 @@ class HelmChartTest {
         }
         assertThat(env(one(defaults, Job.class, "kv-node-scale-down").getSpec().getTemplate().getSpec()
                 .getContainers().getFirst())).containsEntry("GATEWAY_URL", "http://kv-gateway:8080");
+    }
+
+    /** The dashboard calls the gateway over https and trusts the CA in {@code caSecret}'s ca.crt. */
+    private static void dashboardCallsHttpsTrustingTheCaOf(List<HasMetadata> objects, String caSecret) {
+        // The dashboard calls https and trusts the CA in the Secret's ca.crt (bundle gatewayca, no dash: env names).
+        PodSpec admin = template(objects, "kv-admin").getSpec();
+        Container adminContainer = container(admin, "admin");
+        assertThat(env(adminContainer)).containsEntry("KV_ADMIN_GATEWAYURL", "https://kv-gateway:8080")
+                .containsEntry("KV_ADMIN_GATEWAYSSLBUNDLE", "gatewayca")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_GATEWAYCA_TRUSTSTORE_CERTIFICATE",
+                        "file:/etc/kv/gateway-ca/ca.crt")
+                .doesNotContainKeys("SERVER_SSL_BUNDLE", "SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE");
+        mountedSecret(admin, adminContainer, "gateway-ca", "/etc/kv/gateway-ca", caSecret, "ca.crt");
+        assertThat(admin.getVolumes()).extracting(Volume::getName).doesNotContain("tls");
+    }
+
+    /**
+     * The scale-down hook and the test pod call the gateway over https and trust the CA in {@code caSecret}'s ca.crt.
+     */
+    private static void hookAndTestPodCallHttpsTrustingTheCaOf(List<HasMetadata> objects, String caSecret) {
+        // The scale-down hook and the test pod: https, curl --cacert with the same CA (an optional volume: a missing
+        // ca.crt is a clear failure of the script rather than a pod that never starts).
+        Job job = one(objects, Job.class, "kv-node-scale-down");
+        PodSpec hook = job.getSpec().getTemplate().getSpec();
+        Container hookContainer = container(hook, "scale-down");
+        assertThat(env(hookContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
+                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt");
+        assertThat(mountedSecret(hook, hookContainer, "gateway-ca", "/etc/kv/gateway-ca", caSecret, "ca.crt")
+                .getSecret().getOptional()).isTrue();
+        String script = hookContainer.getCommand().get(2);
+        assertThat(script).contains("set -- --cacert \"$GATEWAY_CA_FILE\" \"$@\"")
+                .contains("no CA certificate at $GATEWAY_CA_FILE");
+        Pod test = one(objects, Pod.class, "kv-test-roundtrip");
+        Container testContainer = container(test.getSpec(), "roundtrip");
+        assertThat(env(testContainer)).containsEntry("GATEWAY_URL", "https://kv-gateway:8080")
+                .containsEntry("GATEWAY_CA_FILE", "/etc/kv/gateway-ca/ca.crt")
+                .doesNotContainKey("KV_CLUSTER_SECRET_FILE");
+        assertThat(mountedSecret(test.getSpec(), testContainer, "gateway-ca", "/etc/kv/gateway-ca", caSecret,
+                "ca.crt").getSecret().getOptional()).isTrue();
+        assertThat(testContainer.getCommand().get(2)).contains("--cacert \"${GATEWAY_CA_FILE}\"")
+                .contains("status=\"$(gateway_curl ");
+        assertThat(test.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("cluster-secret");
+    }
+
+    /** An nginx Ingress speaks HTTPS to a TLS gateway; other classes and a plain gateway get no annotation. */
+    private static void ingressesSpeakHttpsToATlsGateway(List<HasMetadata> objects) {
+        // The Ingress reaches the pods' https port, over HTTPS (nginx: the backend-protocol annotation).
+        var ingress = one(objects, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
+        assertThat(ingress.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
+                .getPort().getName()).isEqualTo("https");
+        // Another class: no nginx annotation; an annotation given wins over the chart's.
+        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
+                "gateway.ingress.enabled", true, "gateway.ingress.className", "traefik"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
+                .getAnnotations()).isNullOrEmpty();
+        assertThat(one(objects(render(Map.of("gateway.tls.enabled", true, "gateway.tls.existingSecret", "kv-gw-tls",
+                "gateway.ingress.enabled", true, "gateway.ingress.className", "nginx",
+                "gateway.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/backend-protocol", "GRPCS"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway").getMetadata()
+                .getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "GRPCS");
+        // Without gateway TLS, an nginx Ingress gets no annotation and the port named http.
+        var plain = one(objects(render(Map.of("gateway.ingress.enabled", true, "gateway.ingress.className", "nginx"))),
+                io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "kv-gateway");
+        assertThat(plain.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(plain.getSpec().getRules().getFirst().getHttp().getPaths().getFirst().getBackend().getService()
+                .getPort().getName()).isEqualTo("http");
     }
 
     @SuppressWarnings("unchecked")
@@ -1083,26 +1100,7 @@ class HelmChartTest {
                         "kv-gateway." + NAMESPACE + ".svc.cluster.local"),
                 "admin", List.of("kv-admin", "kv-admin." + NAMESPACE, "kv-admin." + NAMESPACE + ".svc",
                         "kv-admin." + NAMESPACE + ".svc.cluster.local"));
-        dnsNames.forEach((component, names) -> {
-            GenericKubernetesResource certificate = one(objects, GenericKubernetesResource.class,
-                    "kv-" + component + "-member");
-            assertThat(certificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
-            assertThat(certificate.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-            assertThat(certificate.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", component);
-            Object spec = certificate.getAdditionalProperties().get("spec");
-            assertThat((String) at(spec, "secretName")).isEqualTo("kv-" + component + "-member-tls");
-            assertThat((String) at(spec, "commonName")).isEqualTo("kv-" + component);
-            assertThat((List<String>) at(spec, "dnsNames")).as(component).containsExactlyElementsOf(names);
-            assertThat((List<String>) at(spec, "usages")).containsExactlyInAnyOrder("server auth", "client auth",
-                    "digital signature");
-            assertThat((Map<String, Object>) at(spec, "privateKey")).containsEntry("algorithm", "ECDSA")
-                    .containsEntry("size", 256).containsEntry("encoding", "PKCS8")
-                    .containsEntry("rotationPolicy", "Always");
-            assertThat((Map<String, Object>) at(spec, "issuerRef")).containsEntry("name", "kv-member-ca")
-                    .containsEntry("kind", "ClusterIssuer").containsEntry("group", "cert-manager.io");
-            assertThat((String) at(spec, "duration")).isEqualTo("720h");
-            assertThat((String) at(spec, "renewBefore")).isEqualTo("240h");
-        });
+        dnsNames.forEach((component, names) -> certificateOfMember(objects, component, names));
 
         // Members call the nodes at https addresses (seeds given as host:port become https), every one of them a
         // name of the node's certificate: the handshake's host name check passes for each of the five pods.
@@ -1124,20 +1122,7 @@ class HelmChartTest {
         for (String component : List.of("node", "gateway", "admin")) {
             memberTls(objects, "kv-" + component, "kv-" + component + "-member-tls", identities);
         }
-        // The node's data port serves TLS only: named https on the pod and the headless Service (appProtocol
-        // https); the probes stay on the plain HTTP management port.
-        Container node = template(objects, "kv-node").getSpec().getContainers().getFirst();
-        assertThat(node.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
-                .containsExactlyInAnyOrder("https=7101", "management=7201");
-        for (Probe probe : List.of(node.getStartupProbe(), node.getLivenessProbe(), node.getReadinessProbe())) {
-            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
-            assertThat(probe.getHttpGet().getScheme()).as("probes stay plain HTTP").isIn(null, "HTTP");
-        }
-        ServicePort headless = one(objects, Service.class, "kv-node-headless").getSpec().getPorts().getFirst();
-        assertThat(headless.getName()).isEqualTo("https");
-        assertThat(headless.getTargetPort().getStrVal()).isEqualTo("https");
-        assertThat(headless.getAppProtocol()).isEqualTo("https");
-        assertThat(headless.getPort()).isEqualTo(7101);
+        nodeServesTlsOnlyOnItsDataPort(objects);
         // The gateway's and dashboard's own ports are not concerned (gateway.tls, admin.tls).
         dataPortNamed(objects, "kv-gateway", "http", 8080, 8081);
         dataPortNamed(objects, "kv-admin", "http", 8090, 8091);
@@ -1168,6 +1153,47 @@ class HelmChartTest {
                         "kv-gateway-member");
         memberTls(withoutDashboard, "kv-node", "kv-node-member-tls", "kv-node,kv-gateway");
         memberTls(withoutDashboard, "kv-gateway", "kv-gateway-member-tls", "kv-node,kv-gateway");
+    }
+
+    /** The cert-manager Certificate of one member component, issued for {@code names}. */
+    private static void certificateOfMember(List<HasMetadata> objects, String component, List<String> names) {
+        GenericKubernetesResource certificate = one(objects, GenericKubernetesResource.class,
+                "kv-" + component + "-member");
+        assertThat(certificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
+        assertThat(certificate.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(certificate.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", component);
+        Object spec = certificate.getAdditionalProperties().get("spec");
+        assertThat((String) at(spec, "secretName")).isEqualTo("kv-" + component + "-member-tls");
+        assertThat((String) at(spec, "commonName")).isEqualTo("kv-" + component);
+        assertThat((List<String>) at(spec, "dnsNames")).as(component).containsExactlyElementsOf(names);
+        assertThat((List<String>) at(spec, "usages")).containsExactlyInAnyOrder("server auth", "client auth",
+                "digital signature");
+        assertThat((Map<String, Object>) at(spec, "privateKey")).containsEntry("algorithm", "ECDSA")
+                .containsEntry("size", 256).containsEntry("encoding", "PKCS8")
+                .containsEntry("rotationPolicy", "Always");
+        assertThat((Map<String, Object>) at(spec, "issuerRef")).containsEntry("name", "kv-member-ca")
+                .containsEntry("kind", "ClusterIssuer").containsEntry("group", "cert-manager.io");
+        assertThat((String) at(spec, "duration")).isEqualTo("720h");
+        assertThat((String) at(spec, "renewBefore")).isEqualTo("240h");
+    }
+
+    /**
+     * The node's data port serves TLS only: named https on the pod and the headless Service (appProtocol https); the
+     * probes stay on the plain HTTP management port.
+     */
+    private static void nodeServesTlsOnlyOnItsDataPort(List<HasMetadata> objects) {
+        Container node = template(objects, "kv-node").getSpec().getContainers().getFirst();
+        assertThat(node.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactlyInAnyOrder("https=7101", "management=7201");
+        for (Probe probe : List.of(node.getStartupProbe(), node.getLivenessProbe(), node.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+            assertThat(probe.getHttpGet().getScheme()).as("probes stay plain HTTP").isIn(null, "HTTP");
+        }
+        ServicePort headless = one(objects, Service.class, "kv-node-headless").getSpec().getPorts().getFirst();
+        assertThat(headless.getName()).isEqualTo("https");
+        assertThat(headless.getTargetPort().getStrVal()).isEqualTo("https");
+        assertThat(headless.getAppProtocol()).isEqualTo("https");
+        assertThat(headless.getPort()).isEqualTo(7101);
     }
 
     /**
@@ -1261,7 +1287,8 @@ class HelmChartTest {
         cases.put(with(memberTlsFromCertManager(), "memberTls.existingSecrets.node", "team-node-member"),
                 at + "/certManager/enabled': value must be false");
         cases.put(with(memberTlsFromExistingSecrets(), "memberTls.certManager.enabled", true,
-                "memberTls.certManager.issuerRef.name", "kv-member-ca"), at + "/certManager/enabled': value must be false");
+                "memberTls.certManager.issuerRef.name", "kv-member-ca"),
+                at + "/certManager/enabled': value must be false");
         cases.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.node", "team-node-member"),
                 at + "/existingSecrets/gateway': minLength: got 0, want 1");
         cases.put(Map.of("memberTls.enabled", true, "memberTls.existingSecrets.gateway", "team-gateway-member"),
@@ -1473,7 +1500,8 @@ class HelmChartTest {
         auth.put(with(twoClients(), "gateway.auth.clients[1].roles[0]", "owner"),
                 "at '/gateway/auth/clients/1/roles/0': value must be one of 'read', 'write', 'admin'");
         auth.put(Map.of("gateway.auth.enabled", true, "gateway.auth.clients[0].name", "billing",
-                "gateway.auth.clients[0].keySha256", OPS_DIGEST), "at '/gateway/auth/clients/0': missing property 'roles'");
+                "gateway.auth.clients[0].keySha256", OPS_DIGEST),
+                "at '/gateway/auth/clients/0': missing property 'roles'");
         auth.put(with(twoClients(), "gateway.auth.clients[0].name", "billing team"),
                 "at '/gateway/auth/clients/0/name'");
         // Wrong digests are refused even while authentication is off.

@@ -388,7 +388,8 @@ class HelmScalingTest {
 
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("decommission of kv-node-4 refused (HTTP 409): kv-node-4 cannot be "
-                + "decommissioned: fewer than 3 normal members would remain").contains("The StatefulSet was not shrunk");
+                + "decommissioned: fewer than 3 normal members would remain")
+                .contains("The StatefulSet was not shrunk");
 
         gateway.close();
         gateway = new StubGateway(SECRET, cluster("null", fiveNodes("normal", "leaving")));

@@ -56,16 +56,7 @@ public final class KvCluster implements AutoCloseable {
         deleteRecursively(logDirectory);
         Files.createDirectories(logDirectory);
         this.dataRoot = Files.createTempDirectory("kv-it-" + name + "-");
-        HttpClient.Builder clients = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(GatewayClient.REQUEST_TIMEOUT);
-        if (config.memberTls != null) {
-            // The harness calls nodes as an operator's tool would under member TLS: with a member certificate.
-            config.memberTls.issueMember("harness", "kv-admin");
-            clients.sslContext(config.memberTls.memberContext("harness"));
-        } else if (config.tls != null) {
-            clients.sslContext(config.tls.clientContext());
-        }
-        this.http = clients.build();
+        this.http = harnessClient(config);
         byte[] secretBytes = new byte[16];
         new SecureRandom().nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
@@ -125,6 +116,20 @@ public final class KvCluster implements AutoCloseable {
                 ports.getLast(), dashboardArguments, environment("dashboard"),
                 logDirectory.resolve("dashboard.log"), http);
         this.gateway = new GatewayClient(http, URI.create(gatewayUri(gatewayPort) + "/"), this::clusterSecret);
+    }
+
+    /** The harness's own HTTP client, trusting the cluster's TLS when it has some. */
+    private static HttpClient harnessClient(Builder config) {
+        HttpClient.Builder clients = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(GatewayClient.REQUEST_TIMEOUT);
+        if (config.memberTls != null) {
+            // The harness calls nodes as an operator's tool would under member TLS: with a member certificate.
+            config.memberTls.issueMember("harness", "kv-admin");
+            clients.sslContext(config.memberTls.memberContext("harness"));
+        } else if (config.tls != null) {
+            clients.sslContext(config.tls.clientContext());
+        }
+        return clients.build();
     }
 
     /**

@@ -88,7 +88,8 @@ class MembershipFailureTest {
                     .until(() -> leaving.hints().path("pendingByTarget").path("n1").asLong(0) == 0);
             long handedOver = cluster.node("n2").hints().path("pendingByTarget").path("n1").asLong(0)
                     + cluster.node("n3").hints().path("pendingByTarget").path("n1").asLong(0);
-            assertThat(handedOver).as("hints for n1 now held by the members that stay").isGreaterThanOrEqualTo(keys.size());
+            assertThat(handedOver).as("hints for n1 now held by the members that stay")
+                    .isGreaterThanOrEqualTo(keys.size());
 
             owner.start();
             awaitStates(gateway, Map.of("n4", "left"));
@@ -195,7 +196,8 @@ class MembershipFailureTest {
             await("every tombstone purged").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                     .until(() -> all.stream().allMatch(n -> deleted.stream().allMatch(k -> {
                         Record record = n.internalRead(k);
-                        return record.equals(Record.EMPTY) || !record.liveSiblings(System.currentTimeMillis()).isEmpty();
+                        return record.equals(Record.EMPTY)
+                                || !record.liveSiblings(System.currentTimeMillis()).isEmpty();
                     })));
             long stale = deleted.stream().filter(k -> all.stream().anyMatch(n -> !n.internalRead(k)
                     .liveSiblings(System.currentTimeMillis()).isEmpty())).count();

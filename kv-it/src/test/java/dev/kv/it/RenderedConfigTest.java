@@ -217,6 +217,18 @@ class RenderedConfigTest {
         return new Pod(container, ports, secret, process);
     }
 
+    /** Data and management ports for the four pods: the two nodes, the gateway, the dashboard. */
+    private static List<Ports> fourPodsPorts() throws IOException {
+        List<Integer> free = freePorts(8);
+        return List.of(new Ports(free.get(0), free.get(4)), new Ports(free.get(1), free.get(5)),
+                new Ports(free.get(2), free.get(6)), new Ports(free.get(3), free.get(7)));
+    }
+
+    private static Path logDirectory() throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("basedir", "."), "target", "cluster-logs",
+                "RenderedConfigTest"));
+    }
+
     private static List<Integer> freePorts(int count) throws IOException {
         // All open at once, so that no two are the same.
         List<ServerSocket> sockets = new ArrayList<>();
@@ -245,7 +257,8 @@ class RenderedConfigTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
-                    + "\r\nAccept: " + accept + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nAccept: " + accept + "\r\n" + headers + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int end = answer.indexOf("\r\n\r\n");
             assertThat(end).as("an HTTP answer from port %d: %s", port, answer).isPositive();
@@ -307,9 +320,12 @@ class RenderedConfigTest {
         return dataPort(pod.container()).equals("https") ? 400 : 404;
     }
 
+    /**
+     * Two nodes, a gateway and the dashboard started with the rendered configuration form a cluster, serve requests
+     * and rotate the cluster secret live; the body budget, the rate limit and the dashboard's hosts reach them.
+     */
     @Test
-    void twoNodesAGatewayAndTheDashboardStartedWithTheRenderedConfigurationFormAClusterServeRequestsAndRotateTheSecretLive()
-            throws Exception {
+    void theRenderedConfigurationFormsAClusterThatServesRequestsAndRotatesTheSecretLive() throws Exception {
         // Two node pods here, so the first ring is those two (KV_MEMBERSHIP_INITIAL_MEMBERS=kv-node-0,kv-node-1).
         List<HasMetadata> objects = objects(render(Map.of("auth.clusterSecret", SECRET, "node.replicaCount", 2,
                 "cluster.initialMembers", 2, "limits.bodyBudget", BODY_BUDGET,
@@ -318,14 +334,11 @@ class RenderedConfigTest {
         PodSpec node = one(objects, StatefulSet.class, "kv-node").getSpec().getTemplate().getSpec();
         PodSpec gatewayPod = one(objects, Deployment.class, "kv-gateway").getSpec().getTemplate().getSpec();
         PodSpec adminPod = one(objects, Deployment.class, "kv-admin").getSpec().getTemplate().getSpec();
-        List<Integer> free = freePorts(8);
-        List<Ports> ports = List.of(new Ports(free.get(0), free.get(4)), new Ports(free.get(1), free.get(5)),
-                new Ports(free.get(2), free.get(6)), new Ports(free.get(3), free.get(7)));
+        List<Ports> ports = fourPodsPorts();
         List<Integer> nodePorts = List.of(ports.get(0).data(), ports.get(1).data());
         int gatewayPort = ports.get(2).data();
         Path root = Files.createTempDirectory("kv-rendered-config");
-        Path logs = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", "RenderedConfigTest");
-        Files.createDirectories(logs);
+        Path logs = logDirectory();
 
         List<Pod> pods = List.of(
                 startPod(node, "kv-node-0", "kv.node.jar", nodePorts, gatewayPort, ports.get(0), root,
@@ -347,12 +360,7 @@ class RenderedConfigTest {
             assertThat(metric(pod.process(), "kv_limits_body_budget_bytes")).as("body budget of %s",
                     pod.process().name()).isEqualTo(16.0 * 1024 * 1024);
         }
-        // The dashboard answers its Ingress host (with its login) and loopback, and no other Host.
-        int dashboardPort = dashboard.ports().data();
-        assertThat(get(dashboardPort, "/api/links", ADMIN_HOST).status()).as("Host %s", ADMIN_HOST).isEqualTo(401);
-        assertThat(get(dashboardPort, "/api/links", "127.0.0.1:" + dashboardPort).status()).isEqualTo(401);
-        assertThat(get(dashboardPort, "/api/links", "kv-admin.attacker.test").status()).as("another Host")
-                .isEqualTo(403);
+        dashboardAnswersItsIngressHostAndLoopbackOnly(dashboard);
 
         AtomicReference<String> sent = new AtomicReference<>(SECRET);
         GatewayClient client = new GatewayClient(http, gateway.baseUri(), sent::get);
@@ -386,7 +394,21 @@ class RenderedConfigTest {
             assertThat(pod.process().isRunning()).as("%s was never restarted", pod.process().name()).isTrue();
         }
 
-        // gateway.rateLimitPerClient reached the gateway: a burst from one client over it is refused in part.
+        aBurstFromOneClientIsRefusedInPart(gateway);
+        KvCluster.deleteRecursively(root);
+    }
+
+    /** The dashboard answers its Ingress host (with its login) and loopback, and no other Host. */
+    private static void dashboardAnswersItsIngressHostAndLoopbackOnly(Pod dashboard) {
+        int dashboardPort = dashboard.ports().data();
+        assertThat(get(dashboardPort, "/api/links", ADMIN_HOST).status()).as("Host %s", ADMIN_HOST).isEqualTo(401);
+        assertThat(get(dashboardPort, "/api/links", "127.0.0.1:" + dashboardPort).status()).isEqualTo(401);
+        assertThat(get(dashboardPort, "/api/links", "kv-admin.attacker.test").status()).as("another Host")
+                .isEqualTo(403);
+    }
+
+    /** gateway.rateLimitPerClient reached the gateway: a burst from one client over it is refused in part. */
+    private void aBurstFromOneClientIsRefusedInPart(KvProcess gateway) {
         List<CompletableFuture<HttpResponse<Void>>> burst = new ArrayList<>();
         for (int i = 0; i < 4 * RATE_PER_CLIENT; i++) {
             burst.add(http.sendAsync(HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/cluster"))
@@ -399,7 +421,6 @@ class RenderedConfigTest {
                 .containsOnlyKeys(200, 429);
         assertThat(answers).filteredOn(a -> a.statusCode() == 429)
                 .allSatisfy(a -> assertThat(a.headers().firstValue("Retry-After")).hasValue("1"));
-        KvCluster.deleteRecursively(root);
     }
 
     /**
@@ -463,13 +484,10 @@ class RenderedConfigTest {
         Map<String, String> identities = Map.of("node", "kv-node", "gateway", "kv-gateway", "admin", "kv-admin");
         identities.forEach(tls::issueMember);
 
-        List<Integer> free = freePorts(8);
-        List<Ports> ports = List.of(new Ports(free.get(0), free.get(4)), new Ports(free.get(1), free.get(5)),
-                new Ports(free.get(2), free.get(6)), new Ports(free.get(3), free.get(7)));
+        List<Ports> ports = fourPodsPorts();
         List<Integer> nodePorts = List.of(ports.get(0).data(), ports.get(1).data());
         int gatewayPort = ports.get(2).data();
-        Path logs = Path.of(System.getProperty("basedir", "."), "target", "cluster-logs", "RenderedConfigTest");
-        Files.createDirectories(logs);
+        Path logs = logDirectory();
         Path volumes = root.resolve("member-tls");
         Container nodeContainer = node.getContainers().getFirst();
         List<Pod> pods = List.of(
@@ -520,18 +538,22 @@ class RenderedConfigTest {
         members.valueStream().forEach(member -> assertThat(member.get("hints").has("pending"))
                 .as(member.toString()).isTrue());
 
-        // Plain HTTP to a node is refused, the cluster secret notwithstanding.
+        nodesRefusePlainHttp(nodePorts);
+        for (Pod pod : pods) {
+            assertThat(Files.readString(pod.process().logFile())).as("log of %s", pod.process().name())
+                    .contains("member TLS: bundle member loaded");
+        }
+        KvCluster.deleteRecursively(root);
+    }
+
+    /** Plain HTTP to a node is refused, the cluster secret notwithstanding. */
+    private static void nodesRefusePlainHttp(List<Integer> nodePorts) {
         for (int port : nodePorts) {
             Answer plain = get(port, "/internal/v1/info", "127.0.0.1:" + port, "*/*",
                     "X-KV-Cluster-Secret: " + SECRET + "\r\n");
             assertThat(plain.status()).as("plain HTTP to the node on %d", port).isEqualTo(400);
             assertThat(plain.body()).doesNotContain("\"nodeId\"");
         }
-        for (Pod pod : pods) {
-            assertThat(Files.readString(pod.process().logFile())).as("log of %s", pod.process().name())
-                    .contains("member TLS: bundle member loaded");
-        }
-        KvCluster.deleteRecursively(root);
     }
 
     /**

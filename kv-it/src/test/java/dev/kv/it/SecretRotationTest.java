@@ -112,7 +112,8 @@ class SecretRotationTest {
             Path temporary = file.resolveSibling(process + ".tmp");
             Files.writeString(temporary, text);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Thread.sleep(STAGGER.toMillis()); // the stagger is the scenario (members disagree), not a wait for a condition
+            // The stagger is the scenario (members disagree), not a wait for a condition.
+            Thread.sleep(STAGGER.toMillis());
         }
     }
 

@@ -30,10 +30,10 @@ class SettingsValidationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            kv.limits.body-budget=0B                | kv.limits.body-budget                | must be at least 1B
-            kv.limits.largest-body=0B               | kv.limits.largest-body               | must be at least 1B
-            kv.limits.body-wait=-1ms                | kv.limits.body-wait                  | must be longer than or equal to 0
-            kv.cluster.secret-reload-interval=0s    | kv.cluster.secret-reload-interval    | must be longer than or equal to 1
+            kv.limits.body-budget=0B             | kv.limits.body-budget             | must be at least 1B
+            kv.limits.largest-body=0B            | kv.limits.largest-body            | must be at least 1B
+            kv.limits.body-wait=-1ms             | kv.limits.body-wait               | must be longer than or equal to 0
+            kv.cluster.secret-reload-interval=0s | kv.cluster.secret-reload-interval | must be longer than or equal to 1
             """)
     void aValueOutOfRangeIsReportedWithItsProperty(String setting, String property, String reason) {
         assertThat(StartFailures.report(Settings.class, setting))

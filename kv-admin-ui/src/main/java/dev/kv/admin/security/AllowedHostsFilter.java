@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * the attacker's host name, and read the answers, since the browser takes them as same-origin. The dashboard on
  * loopback has no login, so it answers only requests whose {@code Host} names it: a loopback name or address, or one
  * of {@code kv.admin.allowed-hosts}. Bound beyond loopback the check applies when that list is set (the login guards
- * it otherwise, and a rebinding page gets no credentials). Health probes are exempt: Kubernetes sends the pod's address.
+ * it otherwise, and a rebinding page gets no credentials). Health probes are exempt: Kubernetes sends the pod's
+ * address.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)

@@ -108,9 +108,9 @@ class DashboardPathSpellingTest {
         RawHttp.Response page = RawHttp.send(port, "GET", "/index.html", new byte[0], "Authorization", BASIC);
         assertThat(page.status()).isEqualTo(200);
         String token = csrfToken(page);
-        RawHttp.Response written = RawHttp.send(port, "PUT", "/api/keys?key=k", "hello".getBytes(StandardCharsets.UTF_8),
-                "Authorization", BASIC, "Cookie", "XSRF-TOKEN=" + token, "X-XSRF-TOKEN", token,
-                "Content-Type", "text/plain");
+        RawHttp.Response written = RawHttp.send(port, "PUT", "/api/keys?key=k",
+                "hello".getBytes(StandardCharsets.UTF_8), "Authorization", BASIC,
+                "Cookie", "XSRF-TOKEN=" + token, "X-XSRF-TOKEN", token, "Content-Type", "text/plain");
         assertThat(written.status()).as(written.text()).isEqualTo(200);
         assertThat(GATEWAY.findAll(anyRequestedFor(anyUrl()))).isNotEmpty();
     }

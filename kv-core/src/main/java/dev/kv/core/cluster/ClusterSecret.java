@@ -45,9 +45,8 @@ public final class ClusterSecret {
             String trimmed = value.strip();
             if (!trimmed.isEmpty()) {
                 if (trimmed.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-                    throw new IllegalArgumentException(
-                            "a cluster secret value must be printable ASCII without spaces (value " + (values.size() + 1)
-                                    + " is not)");
+                    throw new IllegalArgumentException("a cluster secret value must be printable ASCII without"
+                            + " spaces (value " + (values.size() + 1) + " is not)");
                 }
                 values.add(trimmed);
             }

@@ -27,8 +27,9 @@ import java.util.Set;
  * superseded on the other side. "Seen" includes the alias dot of the sibling's client write ({@link WriteIds}): when
  * a gateway re-attempted a write on another coordinator because the first attempt's answer never came, the two
  * versions of that one write collapse into the re-attempt's, and a context that superseded either supersedes both.
- * A coordinator never applies a client write that its record already holds (a retried or re-attempted write). Records always travel whole (replication, hints, repair and anti-entropy
- * ship the full record), which keeps each clock a faithful summary of the dots behind it.
+ * A coordinator never applies a client write that its record already holds (a retried or re-attempted write).
+ * Records always travel whole (replication, hints, repair and anti-entropy ship the full record), which keeps each
+ * clock a faithful summary of the dots behind it.
  */
 public final class DottedVersioning implements Versioning {
 

@@ -7,6 +7,7 @@ package dev.kv.core.replica;
 public class DeadlinePassedException extends RuntimeException {
 
     public DeadlinePassedException(long deadlineMillis, long nowMillis) {
-        super("the write's deadline passed " + (nowMillis - deadlineMillis) + " ms ago on this node's clock; not applied");
+        super("the write's deadline passed " + (nowMillis - deadlineMillis)
+                + " ms ago on this node's clock; not applied");
     }
 }

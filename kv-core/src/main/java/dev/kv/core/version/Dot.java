@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 public record Dot(String actor, long counter) implements Comparable<Dot> {
 
     public Dot {
-        if (actor == null || actor.isEmpty() || actor.getBytes(StandardCharsets.UTF_8).length > Limits.ACTOR_BYTES_MAX) {
+        if (actor == null || actor.isEmpty()
+                || actor.getBytes(StandardCharsets.UTF_8).length > Limits.ACTOR_BYTES_MAX) {
             throw new IllegalArgumentException("actor must be 1.." + Limits.ACTOR_BYTES_MAX + " bytes");
         }
         if (counter < 1) {

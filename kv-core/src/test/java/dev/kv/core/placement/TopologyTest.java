@@ -87,14 +87,17 @@ class TopologyTest {
         Topology left = leaving.complete();
         Topology back = left.join("n4");
 
-        assertThat(List.of(settled.epoch(), leaving.epoch(), left.epoch(), back.epoch())).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(List.of(settled.epoch(), leaving.epoch(), left.epoch(), back.epoch()))
+                .containsExactly(1L, 2L, 3L, 4L);
         assertThat(left.state("n4")).isEqualTo(MemberState.LEFT);
         assertThat(back.state("n4")).isEqualTo(MemberState.JOINING);
         assertThat(settled.remove("n1").isBeingRemoved("n1")).isTrue();
         assertThat(leaving.isBeingRemoved("n4")).isFalse();
     }
 
-    /** Cleanup drops whole ranges: exactly the tokens a member replicates in neither placement, at the boundaries too. */
+    /**
+     * Cleanup drops whole ranges: exactly the tokens a member replicates in neither placement, at the boundaries too.
+     */
     @Test
     void theRangesNotReplicatedAreExactlyTheTokensAMemberHoldsInNeitherPlacement() {
         List<Topology> topologies = List.of(

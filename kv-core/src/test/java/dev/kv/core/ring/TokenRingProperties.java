@@ -79,7 +79,8 @@ class TokenRingProperties {
     /** The lists are kept per ring position once computed; asking again, or for another n in between, changes none. */
     @Property(tries = 200)
     void keptPreferenceListsAndReplicaSetNamesAreTheWalkedOnes(
-            @ForAll("memberSets") Set<String> members, @ForAll @Size(min = 1, max = 30) List<@Size(max = 32) byte[]> keys,
+            @ForAll("memberSets") Set<String> members,
+            @ForAll @Size(min = 1, max = 30) List<@Size(max = 32) byte[]> keys,
             @ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 16) int virtualNodes) {
         TokenRing ring = TokenRing.of(members, virtualNodes);
         for (int pass = 0; pass < 2; pass++) {

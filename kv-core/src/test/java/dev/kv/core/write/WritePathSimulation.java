@@ -24,8 +24,8 @@ import java.util.SplittableRandom;
  * <p>Every message (coordinate attempt, answer, replica merge, acknowledgement) takes a random delay; some are held
  * for seconds (a paused node, a full socket buffer), some answers never arrive (a node that froze or died after it
  * applied, a reset connection), and a quarter of the merges are delivered a second time seconds later (a retry, or a
- * hint delivered when the replica is back). Node clocks run up to {@code maxClockSkew} behind the gateway's and up to 300 ms ahead.
- * After the last operation every delayed message is delivered and anti-entropy merges all replicas.
+ * hint delivered when the replica is back). Node clocks run up to {@code maxClockSkew} behind the gateway's and up to
+ * 300 ms ahead. After the last operation every delayed message is delivered and anti-entropy merges all replicas.
  *
  * <p>The history it records is checked against what a client was promised (see {@link #violations()}), in terms of
  * client writes, not of dots, so the check does not borrow the implementation's notion of coverage.
@@ -56,7 +56,9 @@ final class WritePathSimulation {
     private final long[] clockOffset = new long[REPLICAS];
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final List<String> violations = new ArrayList<>();
-    /** Ops a client may never see again: every acknowledged op but the last, and any op a later acknowledged op read. */
+    /**
+     * Ops a client may never see again: every acknowledged op but the last, and any op a later acknowledged op read.
+     */
     private final Set<Integer> superseded = new HashSet<>();
     private final List<Integer> acknowledged = new ArrayList<>();
     private Record lastRead = Record.EMPTY;
@@ -235,8 +237,8 @@ final class WritePathSimulation {
                     : mutation.asWrite(attempt.writeId(), attempt.reattempt());
             Record written = versioning.write(replicas[node], sent, "n" + (node + 1) + ":1", nodeNow, nodeNow);
             replicas[node] = written;
-            log("n" + (node + 1) + " coordinates attempt sent at " + sentAt + (attempt.reattempt() ? " (re-attempt)" : "")
-                    + " -> " + written);
+            log("n" + (node + 1) + " coordinates attempt sent at " + sentAt
+                    + (attempt.reattempt() ? " (re-attempt)" : "") + " -> " + written);
             if (ended[0]) {
                 violations.add("n" + (node + 1) + " applied an attempt sent at " + sentAt
                         + " after the client had the write's answer");

@@ -50,7 +50,8 @@ class RepairAdminController {
         return gather(member -> client.getJson(member.address(), "admin/v1/repair"));
     }
 
-    private Map<String, Object> gather(java.util.function.Function<ClusterView.Member, CompletableFuture<byte[]>> call) {
+    private Map<String, Object> gather(
+            java.util.function.Function<ClusterView.Member, CompletableFuture<byte[]>> call) {
         Map<String, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
         List<ClusterView.Member> members = view.members();
         for (ClusterView.Member member : members) {

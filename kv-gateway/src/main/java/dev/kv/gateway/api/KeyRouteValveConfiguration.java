@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 class KeyRouteValveConfiguration {
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> keyRouteValve(ObjectProvider<KvController> controller, KeyRouteFailures failures,
-                                          KeyRequestTimers timers, JsonMapper json) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> keyRouteValve(ObjectProvider<KvController> controller,
+                                                                            KeyRouteFailures failures,
+                                                                            KeyRequestTimers timers, JsonMapper json) {
         // The handlers are looked up at the first request: the web server is configured before the data path's beans.
         KeyRouteValve valve = new KeyRouteValve(SingletonSupplier.of(controller::getObject), failures, timers, json);
         return Pipelines.onDataPort(Ordered.LOWEST_PRECEDENCE, valve);

@@ -78,7 +78,8 @@ public record GatewayProperties(
             throw new IllegalArgumentException("kv.gateway.conflict-mode: " + e.getMessage());
         }
         if (!QUORUM_FANOUT.equals(readFanout) && !ALL_FANOUT.equals(readFanout)) {
-            throw new IllegalArgumentException("kv.gateway.read-fanout must be quorum or all, not '" + readFanout + "'");
+            throw new IllegalArgumentException("kv.gateway.read-fanout must be quorum or all, not '" + readFanout
+                    + "'");
         }
         if (coordinateDeadline.isNegative() || coordinateDeadline.isZero()
                 || coordinateDeadline.compareTo(replicaTimeout) >= 0 || maxClockSkew.isNegative()) {

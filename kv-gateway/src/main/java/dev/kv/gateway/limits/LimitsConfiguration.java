@@ -30,7 +30,8 @@ class LimitsConfiguration {
     }
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> rateLimit(RateLimitProperties properties, MeterRegistry registry) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> rateLimit(RateLimitProperties properties,
+                                                                        MeterRegistry registry) {
         Counter refusals = Counter.builder("kv.limits.refusals").tag("limit", "rate")
                 .description("requests refused by a limit before any work: body-bytes (too many large bodies in "
                         + "flight), rate (a client over its rate)").register(registry);

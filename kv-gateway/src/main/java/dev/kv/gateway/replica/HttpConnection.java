@@ -195,7 +195,8 @@ final class HttpConnection {
     }
 
     private static NoHttpResponseException closedByNode(IOException cause) {
-        NoHttpResponseException closed = new NoHttpResponseException("the node closed the connection without answering");
+        NoHttpResponseException closed =
+                new NoHttpResponseException("the node closed the connection without answering");
         closed.initCause(cause);
         return closed;
     }

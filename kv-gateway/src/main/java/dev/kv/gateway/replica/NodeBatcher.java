@@ -52,8 +52,8 @@ final class NodeBatcher {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    NodeBatcher(NodeTransport http, URI baseUri, Supplier<String> secret, Duration timeout, int maxInFlight, int maxCalls,
-                String nodeId, MeterRegistry registry) {
+    NodeBatcher(NodeTransport http, URI baseUri, Supplier<String> secret, Duration timeout, int maxInFlight,
+                int maxCalls, String nodeId, MeterRegistry registry) {
         this.http = http;
         this.uri = baseUri.resolve("internal/v1/batch");
         this.secret = secret;

@@ -34,12 +34,12 @@ import java.util.function.Supplier;
 
 /**
  * HTTP/1.1 to the nodes. Batches of replica calls, the hot path, go over each node's kept connections ({@link
- * NodeLink}); every other request over Apache HttpClient 5 (classic, pooled keep-alive connections), each call a blocking exchange
- * on its own virtual thread, so a fan-out still costs no platform thread per replica (or on the caller's thread, for a
- * caller that only waits for it: {@link #exchangeHere}). It replaced the JDK's asynchronous {@code HttpClient},
- * whose selector hand-offs and connection-pool bookkeeping were the top of the gateway's CPU profile
- * (docs/benchmarks.md). Idempotent requests (GET, PUT) are retried once at once when a pooled connection turns out to
- * be closed (a node restart); POSTs (coordinate) never are.
+ * NodeLink}); every other request over Apache HttpClient 5 (classic, pooled keep-alive connections), each call a
+ * blocking exchange on its own virtual thread, so a fan-out still costs no platform thread per replica (or on the
+ * caller's thread, for a caller that only waits for it: {@link #exchangeHere}). It replaced the JDK's asynchronous
+ * {@code HttpClient}, whose selector hand-offs and connection-pool bookkeeping were the top of the gateway's CPU
+ * profile (docs/benchmarks.md). Idempotent requests (GET, PUT) are retried once at once when a pooled connection turns
+ * out to be closed (a node restart); POSTs (coordinate) never are.
  */
 final class NodeTransport implements AutoCloseable {
 

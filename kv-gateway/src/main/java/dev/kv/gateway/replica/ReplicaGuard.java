@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * A circuit breaker and a bulkhead per node around every replica call (see {@link ResilienceProperties}). Only
  * silence (no connection, a timeout, an unreadable answer) and internal errors (500) count as failures; a node that
- * refuses a request on purpose (a 4xx, hints disabled or full: 503, 507) is healthy, and must not be cut off for it. Metrics are published under
- * resilience4j's names ({@code resilience4j_circuitbreaker_state}, ...), tagged by node.
+ * refuses a request on purpose (a 4xx, hints disabled or full: 503, 507) is healthy, and must not be cut off for it.
+ * Metrics are published under resilience4j's names ({@code resilience4j_circuitbreaker_state}, ...), tagged by
+ * node.
  */
 @Component
 public class ReplicaGuard {

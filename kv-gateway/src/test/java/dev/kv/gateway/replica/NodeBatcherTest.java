@@ -87,8 +87,8 @@ class NodeBatcherTest {
     }
 
     private NodeBatcher batcher(int maxInFlight, Duration timeout) {
-        return new NodeBatcher(http, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), () -> "s3cret",
-                timeout, maxInFlight, 64, "n1", new SimpleMeterRegistry());
+        URI node = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return new NodeBatcher(http, node, () -> "s3cret", timeout, maxInFlight, 64, "n1", new SimpleMeterRegistry());
     }
 
     private static ReplicaBatchCodec.Op read(String key) {
@@ -244,7 +244,9 @@ class NodeBatcherTest {
         assertThat(tookMillis).as("the queued call's whole time").isLessThan(timeout.toMillis() + 200);
     }
 
-    /** A call that waited the whole replica timeout for a slot is failed without being sent: it never reached the node. */
+    /**
+     * A call that waited the whole replica timeout for a slot is failed without being sent: it never reached the node.
+     */
     @Test
     void aCallThatWaitedTheWholeTimeoutFailsUnsentAsNotReachingTheNode() {
         release = new CountDownLatch(1);

@@ -217,7 +217,8 @@ class NodeLinkTest {
     @Test
     void anInformationalAnswerIsSkippedAndAnAnswerThatClosesTheConnectionIsNotReused() throws IOException {
         script = (request, out) -> {
-            out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 \r\nConnection: close\r\nContent-Length: 6\r\n\r\ndenied"
+            out.write(("HTTP/1.1 100 Continue\r\n\r\n"
+                    + "HTTP/1.1 401 \r\nConnection: close\r\nContent-Length: 6\r\n\r\ndenied")
                     .getBytes(StandardCharsets.US_ASCII));
             return false;
         };

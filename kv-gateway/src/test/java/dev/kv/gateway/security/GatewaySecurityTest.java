@@ -136,8 +136,8 @@ class GatewaySecurityTest extends GatewayTest {
         // Every script is a same-origin file (no inline script the policy would block), and each one loads.
         assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>\\s*\\S");
         List<String> scripts = new ArrayList<>();
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("<(?:script[^>]*src|link[^>]*href)=\"([^\"]+)\"")
-                .matcher(html);
+        java.util.regex.Matcher matcher = java.util.regex.Pattern
+                .compile("<(?:script[^>]*src|link[^>]*href)=\"([^\"]+)\"").matcher(html);
         while (matcher.find()) {
             scripts.add(matcher.group(1));
         }

@@ -63,7 +63,8 @@ class MerkleController {
     @PostMapping(value = "/internal/v1/merkle/pull", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     byte[] pull(@RequestBody MerkleMessages.PullRequest request) {
         if (request.keys().size() > RecordBatchCodec.BATCH_RECORDS_MAX) {
-            throw new InvalidParameterException("keys", "at most " + RecordBatchCodec.BATCH_RECORDS_MAX + " keys per pull");
+            throw new InvalidParameterException("keys",
+                    "at most " + RecordBatchCodec.BATCH_RECORDS_MAX + " keys per pull");
         }
         List<RecordBatchCodec.KeyedRecord> records = new ArrayList<>();
         for (String encoded : request.keys()) {

@@ -138,8 +138,8 @@ public class RangeCleanup {
         }
         progress = new Progress(dropped ? "done" : "abandoned", version, held, dropped ? held : 0);
         if (held > 0 || !dropped) {
-            log.info("cleanup for {}: {} records in {} token ranges this node no longer replicates {} in {} ms", version,
-                    held, spans.size(), dropped ? "dropped" : "kept (abandoned: the topology changed)",
+            log.info("cleanup for {}: {} records in {} token ranges this node no longer replicates {} in {} ms",
+                    version, held, spans.size(), dropped ? "dropped" : "kept (abandoned: the topology changed)",
                     clock.millis() - started);
         }
     }

@@ -11,12 +11,13 @@ import java.time.InstantSource;
 import java.util.HexFormat;
 
 /**
- * Who this node is: its configured id; its generation, fixed when its data directory was created; and its epoch, new
- * at every start (48 random bits, so neither the disk nor the clock can repeat one). The actor that stamps this node's writes is {@code id:epoch}. A dot is the actor's next counter for
- * the key as the local record knows it, so a node whose record is behind what it once wrote (its data wiped, or
- * restored from an old copy) would hand out a dot it already gave to another value, and replicas would take the new
- * value as already seen and drop it (Riak's kv679). A fresh actor per start rules that out whatever the disk holds; the
- * price is one clock entry per start that wrote the key, bounded by clock pruning.
+ * Who this node is: its configured id; its generation, fixed when its data directory was created; and its epoch, new at
+ * every start (48 random bits, so neither the disk nor the clock can repeat one). The actor that stamps this node's
+ * writes is {@code id:epoch}. A dot is the actor's next counter for the key as the local record knows it, so a node
+ * whose record is behind what it once wrote (its data wiped, or restored from an old copy) would hand out a dot it
+ * already gave to another value, and replicas would take the new value as already seen and drop it (Riak's kv679). A
+ * fresh actor per start rules that out whatever the disk holds; the price is one clock entry per start that wrote the
+ * key, bounded by clock pruning.
  */
 @Component
 public class NodeIdentity {

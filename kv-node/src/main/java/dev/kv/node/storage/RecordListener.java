@@ -2,7 +2,10 @@ package dev.kv.node.storage;
 
 import dev.kv.core.record.Record;
 
-/** Told of every change to a stored record; {@link Record#EMPTY} stands for absent (before a first write, after a purge). */
+/**
+ * Told of every change to a stored record; {@link Record#EMPTY} stands for absent (before a first write, after a
+ * purge).
+ */
 @FunctionalInterface
 public interface RecordListener {
 

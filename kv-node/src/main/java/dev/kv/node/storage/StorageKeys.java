@@ -35,7 +35,8 @@ public final class StorageKeys {
         long start = range.startExclusive();
         long end = range.endInclusive();
         if (start < end) {
-            return List.<byte[][]>of(new byte[][] {startOf(start + 1), end == Long.MAX_VALUE ? null : startOf(end + 1)});
+            byte[] endKey = end == Long.MAX_VALUE ? null : startOf(end + 1);
+            return List.<byte[][]>of(new byte[][] {startOf(start + 1), endKey});
         }
         List<byte[][]> spans = new ArrayList<>();
         spans.add(new byte[][] {startOf(Long.MIN_VALUE), end == Long.MAX_VALUE ? null : startOf(end + 1)});

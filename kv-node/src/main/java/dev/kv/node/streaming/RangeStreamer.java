@@ -252,7 +252,8 @@ public class RangeStreamer {
             live = live.subList(0, needed);
         }
         List<long[]> ranges = remaining.stream()
-                .map(i -> new long[] {transfers.get(i).range().startExclusive(), transfers.get(i).range().endInclusive()})
+                .map(i -> transfers.get(i).range())
+                .map(range -> new long[] {range.startExclusive(), range.endInclusive()})
                 .toList();
         TopologyMessage message = TopologyMessage.of(topology);
         String first = address(live.getFirst()).orElseThrow();

@@ -63,7 +63,8 @@ class StreamingController {
             return refused;
         }
         Map<ByteBuffer, Long> held = held(request);
-        RecordBatchCodec.Writer batch = new RecordBatchCodec.Writer(Math.min(MAX_CHUNK, Math.max(1, request.maxBytes())));
+        RecordBatchCodec.Writer batch =
+                new RecordBatchCodec.Writer(Math.min(MAX_CHUNK, Math.max(1, request.maxBytes())));
         StreamCursor next = scan(request, (key, value) -> {
             Long digest = held.get(ByteBuffer.wrap(key));
             if (digest != null && digest == RangeGroupScan.digestOf(key, value).digest()) {
@@ -125,7 +126,9 @@ class StreamingController {
         return null;
     }
 
-    /** Reads the request's span of its group; {@code visitor} decides about each record, as in {@link RangeGroupScan}. */
+    /**
+     * Reads the request's span of its group; {@code visitor} decides about each record, as in {@link RangeGroupScan}.
+     */
     private StreamCursor scan(StreamRequest request, RangeGroupScan.Visitor visitor) {
         if (request.ranges() == null || request.ranges().stream().anyMatch(r -> r == null || r.length != 2)) {
             throw new InvalidParameterException("ranges", "ranges are [start, end] token pairs");

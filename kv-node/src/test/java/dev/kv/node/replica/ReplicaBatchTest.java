@@ -89,7 +89,8 @@ class ReplicaBatchTest {
         Record written = RecordCodec.decode(results.get(0).body());
         assertThat(written.siblings()).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(bytes("alpha")));
         // The read in the same batch sees the write before it, and both equal what the store holds now.
-        assertThat(RecordCodec.decode(results.get(1).body())).isEqualTo(written).isEqualTo(store.read(bytes("batch/a")));
+        assertThat(RecordCodec.decode(results.get(1).body())).isEqualTo(written)
+                .isEqualTo(store.read(bytes("batch/a")));
         assertThat(store.read(bytes("batch/b"))).isEqualTo(RecordCodec.decode(other));
     }
 
