@@ -10,8 +10,8 @@
 // Run with JDK 25 from the project root, a cluster up (./kv up) and the project built (./mvnw install -DskipTests):
 //   CP=$(./mvnw -q -pl kv-gateway dependency:build-classpath -Dmdep.outputFile=/dev/stdout):kv-core/target/classes
 //   java -cp "$CP" docs/tools/ExchangeProbe.java 7101 "$(cat .kv-data/cluster-secret)" socket 20000
-import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.ReplicaBatchCodec;
+import dev.kv.core.contract.Headers;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -73,7 +73,7 @@ public class ExchangeProbe {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (int i = 0; i < bodies.length; i++) {
                 byte[] head = ("POST /internal/v1/batch HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                        + "\r\nContent-Type: application/octet-stream\r\n" + ClusterSecret.HEADER + ": " + secret
+                        + "\r\nContent-Type: application/octet-stream\r\n" + Headers.CLUSTER_SECRET + ": " + secret
                         + "\r\nContent-Length: " + bodies[i].length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 byte[] request = Arrays.copyOf(head, head.length + bodies[i].length);
                 System.arraycopy(bodies[i], 0, request, head.length, bodies[i].length);
@@ -113,7 +113,7 @@ public class ExchangeProbe {
                 byte[] body = bodies[i];
                 Runnable exchange = () -> {
                     HttpPost post = new HttpPost("http://127.0.0.1:" + port + "/internal/v1/batch");
-                    post.setHeader(ClusterSecret.HEADER, secret);
+                    post.setHeader(Headers.CLUSTER_SECRET, secret);
                     post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM));
                     try {
                         client.execute(post, response -> EntityUtils.toByteArray(response.getEntity()));

@@ -1,6 +1,7 @@
 package dev.kv.admin.cluster;
 
 import dev.kv.admin.upstream.Upstream;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.ring.TokenRing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.HttpMethod;
@@ -65,7 +66,7 @@ class ClusterController {
             return hints.put("error", "node is down");
         }
         try {
-            Upstream.Answer answer = upstream.node(URI.create(member.path("url").asString()), "/internal/v1/hints");
+            Upstream.Answer answer = upstream.node(URI.create(member.path("url").asString()), InternalPaths.HINTS);
             if (answer.status() != 200) {
                 return hints.put("error", "HTTP " + answer.status());
             }
@@ -120,7 +121,7 @@ class ClusterController {
     /** The gateway's metrics (Prometheus text), read with the cluster secret. */
     @GetMapping("/api/metrics/gateway")
     ResponseEntity<?> gatewayMetrics() {
-        return upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/metrics").relay();
+        return upstream.gatewayAdmin(HttpMethod.GET, InternalPaths.ADMIN_METRICS).relay();
     }
 
     /** The dashboard's own metrics (Prometheus text). */

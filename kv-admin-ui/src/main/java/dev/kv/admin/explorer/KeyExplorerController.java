@@ -1,7 +1,10 @@
 package dev.kv.admin.explorer;
 
 import dev.kv.admin.upstream.Upstream;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.record.Record;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -19,7 +22,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +55,7 @@ class KeyExplorerController {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("key", key);
         result.put("status", answer.status());
-        result.put("context", answer.headers().get("x-kv-context"));
+        result.put("context", answer.headers().get(Headers.CONTEXT));
         result.put("answer", answer.body().length == 0 ? null : answer.json());
         if (answer.status() == 400) {
             return ResponseEntity.ok(result);
@@ -70,12 +72,12 @@ class KeyExplorerController {
     ResponseEntity<Map<String, Object>> write(@RequestParam String key,
                                               @RequestParam(defaultValue = "strong") String consistency,
                                               @RequestParam(required = false) Long ttl,
-                                              @RequestHeader(value = "X-KV-Context", required = false) String context,
+                                              @RequestHeader(value = Headers.CONTEXT, required = false) String context,
                                               @RequestBody(required = false) byte[] value) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "text/plain; charset=utf-8");
         if (context != null && !context.isBlank()) {
-            headers.put("X-KV-Context", context);
+            headers.put(Headers.CONTEXT, context);
         }
         String query = "?consistency=" + encode(consistency) + (ttl == null ? "" : "&ttl=" + ttl);
         return outcome(upstream.gateway(HttpMethod.PUT, keyPath(key) + query, headers,
@@ -85,9 +87,9 @@ class KeyExplorerController {
     @DeleteMapping(value = "/api/keys", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> delete(@RequestParam String key,
                                                @RequestParam(defaultValue = "strong") String consistency,
-                                               @RequestHeader(value = "X-KV-Context", required = false)
+                                               @RequestHeader(value = Headers.CONTEXT, required = false)
                                                String context) {
-        Map<String, String> headers = context == null || context.isBlank() ? Map.of() : Map.of("X-KV-Context",
+        Map<String, String> headers = context == null || context.isBlank() ? Map.of() : Map.of(Headers.CONTEXT,
                 context);
         return outcome(upstream.gateway(HttpMethod.DELETE, keyPath(key) + "?consistency=" + encode(consistency),
                 headers, null));
@@ -103,12 +105,12 @@ class KeyExplorerController {
             urls.put(member.path("id").asString(), URI.create(member.path("url").asString()));
         }
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        String internalKey = Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
+        String internalKey = KeyCodec.encode(keyBytes);
         List<ReplicaView> replicas = new ArrayList<>();
         for (JsonNode id : preference.json()) {
             String node = id.asString();
             try {
-                Upstream.Answer record = upstream.node(urls.get(node), "/internal/v1/replica?key=" + internalKey);
+                Upstream.Answer record = upstream.node(urls.get(node), InternalPaths.REPLICA + "?key=" + internalKey);
                 replicas.add(switch (record.status()) {
                     case 200 -> ReplicaView.of(node, keyBytes, RecordCodec.decode(record.body()));
                     case 404 -> ReplicaView.of(node, keyBytes, Record.EMPTY);
@@ -124,7 +126,7 @@ class KeyExplorerController {
     private static ResponseEntity<Map<String, Object>> outcome(Upstream.Answer answer) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("status", answer.status());
-        result.put("context", answer.headers().get("x-kv-context"));
+        result.put("context", answer.headers().get(Headers.CONTEXT));
         result.put("problem", answer.status() >= 400 && answer.body().length > 0 ? answer.json() : null);
         return ResponseEntity.ok(result);
     }

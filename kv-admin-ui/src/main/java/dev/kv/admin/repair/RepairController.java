@@ -1,6 +1,7 @@
 package dev.kv.admin.repair;
 
 import dev.kv.admin.upstream.Upstream;
+import dev.kv.core.contract.InternalPaths;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,11 +21,11 @@ class RepairController {
 
     @GetMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> status() {
-        return upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/repair").relay();
+        return upstream.gatewayAdmin(HttpMethod.GET, InternalPaths.ADMIN_REPAIR).relay();
     }
 
     @PostMapping(value = "/api/repair", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> start() {
-        return upstream.gatewayAdmin(HttpMethod.POST, "/admin/v1/repair").relay();
+        return upstream.gatewayAdmin(HttpMethod.POST, InternalPaths.ADMIN_REPAIR).relay();
     }
 }

@@ -1,6 +1,7 @@
 package dev.kv.admin.traffic;
 
 import dev.kv.admin.upstream.Upstream;
+import dev.kv.core.contract.InternalPaths;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -78,7 +79,7 @@ class TrafficSampler {
     }
 
     private Snapshot scrape() {
-        String text = new String(upstream.gatewayAdmin(HttpMethod.GET, "/admin/v1/metrics").body(),
+        String text = new String(upstream.gatewayAdmin(HttpMethod.GET, InternalPaths.ADMIN_METRICS).body(),
                 StandardCharsets.UTF_8);
         Map<String, Double> counts = new HashMap<>();
         Map<String, TreeMap<Double, Double>> buckets = new HashMap<>();
@@ -117,7 +118,7 @@ class TrafficSampler {
                     continue;
                 }
                 String text = new String(upstream.node(URI.create(member.path("url").asString()),
-                        "/internal/v1/metrics").body(), StandardCharsets.UTF_8);
+                        InternalPaths.METRICS).body(), StandardCharsets.UTF_8);
                 for (PrometheusText.Sample sample : PrometheusText.parse(text, "kv_hints_delivered")) {
                     delivered += sample.value();
                 }

@@ -1,8 +1,8 @@
 package dev.kv.admin.upstream;
 
 import dev.kv.admin.AdminProperties;
-import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.contract.Headers;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
 import org.springframework.boot.ssl.SslBundles;
@@ -37,7 +37,7 @@ public class Upstream {
      *
      * @param status  HTTP status
      * @param body    the body, possibly empty
-     * @param headers the headers the dashboard cares about (context, expiry, siblings), by lower-case name
+     * @param headers the headers the dashboard cares about (context, expiry, siblings), by name in any case
      */
     public record Answer(int status, byte[] body, Map<String, String> headers) {
 
@@ -131,14 +131,14 @@ public class Upstream {
             headers.forEach(request::header);
             String current = secret.get().current();
             if (!current.isEmpty()) {
-                request.header(ClusterSecret.HEADER, current);
+                request.header(Headers.CLUSTER_SECRET, current);
             }
             if (body != null) {
                 request.body(body);
             }
             return request.exchange((req, response) -> {
-                Map<String, String> kept = new java.util.TreeMap<>();
-                for (String name : new String[] {"content-type", "x-kv-context", "x-kv-expires-at", "x-kv-siblings",
+                Map<String, String> kept = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                for (String name : new String[] {"content-type", Headers.CONTEXT, Headers.EXPIRES_AT, Headers.SIBLINGS,
                         "etag"}) {
                     String value = response.getHeaders().getFirst(name);
                     if (value != null) {

@@ -1,5 +1,7 @@
 package dev.kv.core.cluster;
 
+import dev.kv.core.contract.Headers;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -7,8 +9,8 @@ import java.util.List;
 
 /**
  * The shared cluster secret: the one credential of the internal API ({@code /internal/**}) and of the operator
- * endpoints ({@code /admin/**}). Callers send it in {@link #HEADER}; services compare it in constant time, so the
- * time an answer takes says nothing about how much of a guess was right.
+ * endpoints ({@code /admin/**}). Callers send it in {@link Headers#CLUSTER_SECRET}; services compare it in constant
+ * time, so the time an answer takes says nothing about how much of a guess was right.
  *
  * <p>It is a list so that it can be rotated without downtime: every listed value is accepted, the first is the one
  * sent. Rotating from {@code old} to {@code new} takes three contents of the secret, each in place on every member
@@ -16,9 +18,6 @@ import java.util.List;
  * (retire the old). At every moment, what any member sends is accepted by every other.
  */
 public final class ClusterSecret {
-
-    /** The request header that carries the secret, on every service. */
-    public static final String HEADER = "X-KV-Cluster-Secret";
 
     private static final ClusterSecret NONE = new ClusterSecret(List.of());
 

@@ -1,6 +1,7 @@
 package dev.kv.core.codec;
 
 import dev.kv.core.Limits;
+import dev.kv.core.key.KeyCodec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -161,8 +162,9 @@ public final class ReplicaBatchCodec {
             int kind = in.readByte();
             String topology = in.readString(TOPOLOGY_BYTES_MAX, "topology");
             topology = topology.isEmpty() ? null : topology;
-            // Keys are bounded here only to protect the node's memory; the op's handler checks them exactly.
-            byte[] key = in.readBytes(Limits.KEY_BYTES_MAX + 1, "key");
+            // Keys are bounded here only to protect the node's memory; the op's handler checks them exactly
+            // (KeyCodec.check), so a key just too long is that call's 400, not a corrupt batch.
+            byte[] key = in.readBytes(KeyCodec.READ_BYTES_MAX, "key");
             ops.add(switch (kind) {
                 case READ -> new Read(key, topology);
                 case MERGE -> new Merge(key, topology, in.readBytes(payloadBytesMax, "record"));

@@ -1,16 +1,17 @@
 package dev.kv.core.placement;
 
+import dev.kv.core.contract.Headers;
+
 import java.util.regex.Pattern;
 
 /**
  * The version of a {@link Topology}: its epoch, then the proposer of the change that made it as a tie-break between
  * changes proposed at the same time. Written {@code epoch:proposer} (e.g. {@code 7:n4}; {@code 8:+n4} for the
- * completion of n4's change, {@code 1:} for the first ring) in the {@code X-KV-Topology} header that fences requests routed with an older view.
+ * completion of n4's change, {@code 1:} for the first ring) in the {@link Headers#TOPOLOGY} header that fences
+ * requests routed with an older view.
  */
 public record TopologyVersion(long epoch, String proposer) implements Comparable<TopologyVersion> {
 
-    /** The header a gateway stamps its data requests with; nodes fence requests whose version is not theirs. */
-    public static final String HEADER = "X-KV-Topology";
     /** Problem kinds of a fenced request: the caller's topology is older, or the node's own is. */
     public static final String STALE = "stale-topology";
     public static final String BEHIND = "topology-behind";

@@ -13,13 +13,6 @@ import dev.kv.core.version.WriteIds;
  */
 public final class WriteAttempts {
 
-    /** The attempt on the internal API: the write's id ({@link WriteIds#format}), 16 hex digits. */
-    public static final String WRITE_ID_HEADER = "X-KV-Write-Id";
-    /** The attempt's deadline, epoch milliseconds on the gateway's clock. */
-    public static final String DEADLINE_HEADER = "X-KV-Deadline";
-    /** {@code true} on a re-attempt, which takes the write's alias dot. */
-    public static final String REATTEMPT_HEADER = "X-KV-Reattempt";
-
     /** How an attempt ended, as far as the gateway can tell. */
     public enum Outcome {
         /** The coordinator answered with the record it stored. */

@@ -1,6 +1,7 @@
 package dev.kv.gateway.admin;
 
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.placement.Topology;
 import dev.kv.gateway.api.Problems;
 import dev.kv.gateway.replica.ReplicaClient;
@@ -49,7 +50,7 @@ class MembershipAdminController {
         this.client = client;
     }
 
-    @PostMapping("/admin/v1/nodes/{id}/decommission")
+    @PostMapping(InternalPaths.ADMIN_DECOMMISSION)
     @Operation(operationId = "decommissionNode", summary = "Hand a live node's ranges to the others, then let it leave")
     ResponseEntity<?> decommission(@PathVariable String id) {
         ClusterView.Member member = member(id).orElse(null);
@@ -57,10 +58,10 @@ class MembershipAdminController {
             return unknown(id);
         }
         log.info("admin: decommission {} requested", id);
-        return forward(id, client.postJson(member.address(), "internal/v1/membership/decommission"));
+        return forward(id, client.postJson(member.address(), InternalPaths.DECOMMISSION));
     }
 
-    @PostMapping("/admin/v1/nodes/{id}/remove")
+    @PostMapping(InternalPaths.ADMIN_REMOVE)
     @Operation(operationId = "removeNode", summary = "Declare a dead node gone: the others rebuild its ranges")
     ResponseEntity<?> remove(@PathVariable String id) {
         if (member(id).isEmpty()) {
@@ -74,10 +75,10 @@ class MembershipAdminController {
                     "no live normal member can carry out the removal", "membership-change-refused"));
         }
         log.info("admin: removal of {} requested (asked {})", id, asked.id());
-        return forward(id, client.postJson(asked.address(), "internal/v1/membership/remove?node=" + id));
+        return forward(id, client.postJson(asked.address(), InternalPaths.REMOVE + "?node=" + id));
     }
 
-    @PostMapping("/admin/v1/cleanup")
+    @PostMapping(InternalPaths.ADMIN_CLEANUP)
     @Operation(operationId = "startCleanup", summary = "Drop, on every live node, the data of ranges it no longer owns")
     ResponseEntity<?> cleanup() {
         Topology topology = view.topology();
@@ -89,7 +90,7 @@ class MembershipAdminController {
         Map<String, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
         for (ClusterView.Member member : view.members()) {
             if (!"down".equals(member.liveness()) && isMember(member)) {
-                calls.put(member.id(), client.postJson(member.address(), "internal/v1/cleanup"));
+                calls.put(member.id(), client.postJson(member.address(), InternalPaths.CLEANUP));
             }
         }
         Map<String, Object> nodes = new LinkedHashMap<>();

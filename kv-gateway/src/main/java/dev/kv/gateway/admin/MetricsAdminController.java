@@ -1,5 +1,6 @@
 package dev.kv.gateway.admin;
 
+import dev.kv.core.contract.InternalPaths;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +18,7 @@ class MetricsAdminController {
         this.registry = registry;
     }
 
-    @GetMapping(value = "/admin/v1/metrics", produces = "text/plain;version=0.0.4;charset=utf-8")
+    @GetMapping(value = InternalPaths.ADMIN_METRICS, produces = "text/plain;version=0.0.4;charset=utf-8")
     String metrics() {
         return registry.scrape();
     }

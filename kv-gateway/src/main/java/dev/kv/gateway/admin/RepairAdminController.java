@@ -1,5 +1,6 @@
 package dev.kv.gateway.admin;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.gateway.replica.ReplicaClient;
 import dev.kv.gateway.routing.ClusterView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -36,18 +37,18 @@ class RepairAdminController {
         this.client = client;
     }
 
-    @PostMapping("/admin/v1/repair")
+    @PostMapping(InternalPaths.ADMIN_REPAIR)
     @Operation(operationId = "startRepair", summary = "Start anti-entropy now on every live node (all ranges or one)")
     ResponseEntity<Map<String, Object>> start(@RequestParam(required = false) String range) {
-        String path = "admin/v1/repair" + (range == null ? "" : "?range="
+        String path = InternalPaths.ADMIN_REPAIR + (range == null ? "" : "?range="
                 + java.net.URLEncoder.encode(range, java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.accepted().body(gather(member -> client.postJson(member.address(), path)));
     }
 
-    @GetMapping("/admin/v1/repair")
+    @GetMapping(InternalPaths.ADMIN_REPAIR)
     @Operation(operationId = "getRepair", summary = "Every node's anti-entropy status and repair progress")
     Map<String, Object> status() {
-        return gather(member -> client.getJson(member.address(), "admin/v1/repair"));
+        return gather(member -> client.getJson(member.address(), InternalPaths.ADMIN_REPAIR));
     }
 
     private Map<String, Object> gather(

@@ -1,6 +1,7 @@
 package dev.kv.gateway.api;
 
 import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
 import dev.kv.gateway.config.GatewayProperties;
@@ -111,7 +112,7 @@ class ClusterController {
     ClusterResponse cluster(HttpServletRequest request) {
         // The nodes' internal addresses and what they hold are for operators (and the dashboard's backend) only.
         ClusterSecret held = secret.get();
-        boolean operator = !held.isConfigured() || held.matches(request.getHeader(ClusterSecret.HEADER));
+        boolean operator = !held.isConfigured() || held.matches(request.getHeader(Headers.CLUSTER_SECRET));
         Map<String, Double> ownership = view.ring().primaryOwnership();
         List<Member> members = new ArrayList<>();
         for (ClusterView.Member member : view.members()) {

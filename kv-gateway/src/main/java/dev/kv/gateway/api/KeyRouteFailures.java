@@ -1,5 +1,6 @@
 package dev.kv.gateway.api;
 
+import dev.kv.core.contract.Headers;
 import dev.kv.core.key.InvalidKeyException;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.quorum.QuorumOutcome;
@@ -48,7 +49,7 @@ class KeyRouteFailures {
             case KeyNotFoundException e -> {
                 ResponseEntity.BodyBuilder response = ResponseEntity.status(404).contentType(PROBLEM);
                 if (e.context() != null) {
-                    response.header(VersionHeaders.CONTEXT, e.context());
+                    response.header(Headers.CONTEXT, e.context());
                 }
                 yield response.body(Problems.of(404, "Not found", e.getMessage(), "not-found"));
             }

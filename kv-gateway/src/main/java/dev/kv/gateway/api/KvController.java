@@ -1,6 +1,7 @@
 package dev.kv.gateway.api;
 
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.contract.Headers;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
@@ -94,27 +95,27 @@ class KvController {
         }
         if (live.size() > 1) {
             return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES).contentType(MediaType.APPLICATION_JSON)
-                    .header(VersionHeaders.CONTEXT, VersionHeaders.context(record))
-                    .header(VersionHeaders.SIBLINGS, String.valueOf(live.size()))
+                    .header(Headers.CONTEXT, VersionHeaders.context(record))
+                    .header(Headers.SIBLINGS, String.valueOf(live.size()))
                     .body(VersionHeaders.envelope(key, record, live));
         }
         Sibling value = live.getFirst();
         if (wantsEnvelope(accept)) {
             ResponseEntity.BodyBuilder response = ResponseEntity.ok()
-                    .header(VersionHeaders.CONTEXT, VersionHeaders.context(record))
+                    .header(Headers.CONTEXT, VersionHeaders.context(record))
                     .eTag(VersionHeaders.etag(live));
             if (value.hasExpiry()) {
-                response.header(VersionHeaders.EXPIRES_AT, Instant.ofEpochMilli(value.expiresAtMillis()).toString());
+                response.header(Headers.EXPIRES_AT, Instant.ofEpochMilli(value.expiresAtMillis()).toString());
             }
             return response.contentType(MediaType.APPLICATION_JSON).body(VersionHeaders.envelope(key, record, live));
         }
         // The common answer, the raw value, is written here rather than through Spring MVC's return value handling
         // (content negotiation, converter and advice lookup), which cost more than the gateway's own work (issue 13).
         servletResponse.setStatus(HttpServletResponse.SC_OK);
-        servletResponse.setHeader(VersionHeaders.CONTEXT, VersionHeaders.context(record));
+        servletResponse.setHeader(Headers.CONTEXT, VersionHeaders.context(record));
         servletResponse.setHeader(HttpHeaders.ETAG, VersionHeaders.etag(live));
         if (value.hasExpiry()) {
-            servletResponse.setHeader(VersionHeaders.EXPIRES_AT,
+            servletResponse.setHeader(Headers.EXPIRES_AT,
                     Instant.ofEpochMilli(value.expiresAtMillis()).toString());
         }
         servletResponse.setContentType(storedType(value).toString());
@@ -143,11 +144,11 @@ class KvController {
             schema = @Schema(type = "string"))
     @Parameter(name = "ttl", in = ParameterIn.QUERY, description = "time to live in seconds",
             schema = @Schema(type = "string"))
-    @Parameter(name = VersionHeaders.CONTEXT, in = ParameterIn.HEADER,
+    @Parameter(name = Headers.CONTEXT, in = ParameterIn.HEADER,
             description = "causal context from a previous read", schema = @Schema(type = "string"))
     ResponseEntity<Void> put(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String key = key(request);
-        String context = request.getHeader(VersionHeaders.CONTEXT);
+        String context = request.getHeader(Headers.CONTEXT);
         RequestOptions.rejectUnknown(request.getParameterMap(), RequestOptions.WRITE_PARAMETERS);
         QuorumSpec spec = quorum(request);
         Long ttlSeconds = RequestOptions.ttlSeconds(request.getParameterMap());
@@ -172,11 +173,11 @@ class KvController {
             schema = @Schema(type = "string"))
     @Parameter(name = "sloppy", in = ParameterIn.QUERY, description = "count hinted stand-ins toward W",
             schema = @Schema(type = "string"))
-    @Parameter(name = VersionHeaders.CONTEXT, in = ParameterIn.HEADER,
+    @Parameter(name = Headers.CONTEXT, in = ParameterIn.HEADER,
             description = "causal context from a previous read", schema = @Schema(type = "string"))
     ResponseEntity<Void> delete(HttpServletRequest request, HttpServletResponse response) {
         String key = key(request);
-        String context = request.getHeader(VersionHeaders.CONTEXT);
+        String context = request.getHeader(Headers.CONTEXT);
         RequestOptions.rejectUnknown(request.getParameterMap(), RequestOptions.DELETE_PARAMETERS);
         QuorumSpec spec = quorum(request);
         String checkedContext = checkContext(context);
@@ -188,10 +189,10 @@ class KvController {
     private ResponseEntity<Void> written(Record record, HttpServletResponse response) {
         List<Sibling> live = record.liveSiblings(clock.millis());
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        response.setHeader(VersionHeaders.CONTEXT, VersionHeaders.context(record));
+        response.setHeader(Headers.CONTEXT, VersionHeaders.context(record));
         response.setHeader(HttpHeaders.ETAG, VersionHeaders.etag(live.isEmpty() ? record.siblings() : live));
         if (live.size() > 1) {
-            response.setHeader(VersionHeaders.SIBLINGS, String.valueOf(live.size()));
+            response.setHeader(Headers.SIBLINGS, String.valueOf(live.size()));
         }
         return null;
     }
@@ -218,8 +219,8 @@ class KvController {
         try {
             RecordCodec.parseContextToken(context);
         } catch (IllegalArgumentException e) {
-            throw new dev.kv.core.quorum.InvalidParameterException(VersionHeaders.CONTEXT,
-                    "X-KV-Context is not a context this store issued: " + e.getMessage());
+            throw new dev.kv.core.quorum.InvalidParameterException(Headers.CONTEXT,
+                    Headers.CONTEXT + " is not a context this store issued: " + e.getMessage());
         }
         return context.trim();
     }

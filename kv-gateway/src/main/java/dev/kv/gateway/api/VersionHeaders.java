@@ -1,6 +1,7 @@
 package dev.kv.gateway.api;
 
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.contract.Headers;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.ring.Murmur3;
@@ -11,12 +12,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
-/** How versions appear to clients: contexts, entity tags and envelopes. */
+/** How versions appear to clients: contexts, entity tags and envelopes (the header names are {@link Headers}'). */
 final class VersionHeaders {
-
-    static final String CONTEXT = "X-KV-Context";
-    static final String EXPIRES_AT = "X-KV-Expires-At";
-    static final String SIBLINGS = "X-KV-Siblings";
 
     private VersionHeaders() {
     }

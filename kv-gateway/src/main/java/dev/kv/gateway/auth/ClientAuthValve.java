@@ -1,6 +1,7 @@
 package dev.kv.gateway.auth;
 
 import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.api.Problems;
 import dev.kv.web.security.AuditLog;
@@ -56,7 +57,7 @@ final class ClientAuthValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        String presentedSecret = request.getHeader(ClusterSecret.HEADER);
+        String presentedSecret = request.getHeader(Headers.CLUSTER_SECRET);
         if (presentedSecret != null) {
             // Operators and the dashboard's backend hold the cluster secret: it is an admin's credential here too.
             if (secret.get().matches(presentedSecret)) {
@@ -65,7 +66,7 @@ final class ClientAuthValve extends ValveBase {
             }
             refusals("wrong").increment();
             AuditLog.refused(request.getRemoteAddr(), request.getMethod(), uri, 401, "wrong cluster secret");
-            Problems.write(response, 401, "Unauthorized", "wrong cluster secret in " + ClusterSecret.HEADER,
+            Problems.write(response, 401, "Unauthorized", "wrong cluster secret in " + Headers.CLUSTER_SECRET,
                     "unauthorized");
             return;
         }

@@ -2,6 +2,7 @@ package dev.kv.gateway.replica;
 
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
+import dev.kv.core.contract.InternalPaths;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -55,7 +56,7 @@ final class NodeBatcher {
     NodeBatcher(NodeTransport http, URI baseUri, Supplier<String> secret, Duration timeout, int maxInFlight,
                 int maxCalls, String nodeId, MeterRegistry registry) {
         this.http = http;
-        this.uri = baseUri.resolve("internal/v1/batch");
+        this.uri = baseUri.resolve(InternalPaths.BATCH);
         this.secret = secret;
         this.timeout = timeout;
         this.maxInFlight = maxInFlight;

@@ -1,6 +1,6 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
@@ -92,7 +92,7 @@ final class NodeLink implements AutoCloseable {
             if (current.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                 throw new IllegalArgumentException("the cluster secret must be printable ASCII without spaces");
             }
-            text.append(ClusterSecret.HEADER).append(": ").append(current).append("\r\n");
+            text.append(Headers.CLUSTER_SECRET).append(": ").append(current).append("\r\n");
         }
         head = new RequestHead(current, text.append("Content-Length: ").toString().getBytes(StandardCharsets.US_ASCII));
         this.head = head;

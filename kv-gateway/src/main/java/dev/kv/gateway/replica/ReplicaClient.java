@@ -1,9 +1,11 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.core.record.Record;
@@ -31,7 +33,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -100,7 +101,7 @@ public class ReplicaClient {
     /** The replica's record for the key; {@link Record#EMPTY} when it has none. */
     public CompletableFuture<Record> read(NodeAddress node, byte[] key, String topology) {
         return send(node, "read", exchange(node, new ReplicaBatchCodec.Read(key, topology),
-                () -> stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology).GET()),
+                () -> stamped(request(node, InternalPaths.REPLICA + "?key=" + KeyCodec.encode(key)), topology).GET()),
                 response -> switch (response.statusCode()) {
             case 200 -> RecordCodec.decode(response.body());
             case 404 -> Record.EMPTY;
@@ -116,7 +117,7 @@ public class ReplicaClient {
     /** Sends a record for the replica to merge into its own, routed with {@code topology} (replication). */
     public CompletableFuture<Void> merge(NodeAddress node, byte[] key, byte[] encodedRecord, String topology) {
         return send(node, "merge", exchange(node, new ReplicaBatchCodec.Merge(key, topology, encodedRecord),
-                () -> stamped(request(node, "internal/v1/replica?key=" + encodeKey(key)), topology)
+                () -> stamped(request(node, InternalPaths.REPLICA + "?key=" + KeyCodec.encode(key)), topology)
                         .header("Content-Type", "application/octet-stream")
                         .PUT(encodedRecord)), response -> {
             if (response.statusCode() != 204 && response.statusCode() != 200) {
@@ -146,7 +147,7 @@ public class ReplicaClient {
     }
 
     private NodeTransport.Request perCallCoordinate(NodeAddress node, ReplicaBatchCodec.Coordinate write) {
-        StringBuilder path = new StringBuilder("internal/v1/coordinate?key=").append(encodeKey(write.key()))
+        StringBuilder path = new StringBuilder(InternalPaths.COORDINATE + "?key=").append(KeyCodec.encode(write.key()))
                 .append("&op=").append(write.delete() ? "delete" : "put");
         if (write.ttlSeconds() != null) {
             path.append("&ttl=").append(write.ttlSeconds());
@@ -154,24 +155,24 @@ public class ReplicaClient {
         NodeTransport.Request request = stamped(request(node, path.toString()), write.topology())
                 .header("Content-Type", "application/octet-stream");
         if (write.contentType() != null) {
-            request.header("X-KV-Content-Type", write.contentType());
+            request.header(Headers.CONTENT_TYPE, write.contentType());
         }
         if (write.context() != null) {
-            request.header("X-KV-Context", write.context());
+            request.header(Headers.CONTEXT, write.context());
         }
-        request.header(WriteAttempts.WRITE_ID_HEADER, WriteIds.format(write.writeId()))
-                .header(WriteAttempts.DEADLINE_HEADER, Long.toString(write.deadlineMillis()));
+        request.header(Headers.WRITE_ID, WriteIds.format(write.writeId()))
+                .header(Headers.DEADLINE, Long.toString(write.deadlineMillis()));
         if (write.reattempt()) {
-            request.header(WriteAttempts.REATTEMPT_HEADER, "true");
+            request.header(Headers.REATTEMPT, "true");
         }
         return request.POST(write.value());
     }
 
     /** Leaves a hint for {@code target} (a down replica) with {@code holder}. */
     public CompletableFuture<Void> hint(NodeAddress holder, String target, byte[] key, byte[] encodedRecord) {
-        Supplier<NodeTransport.Request> request = () -> request(holder, "internal/v1/hints?target="
+        Supplier<NodeTransport.Request> request = () -> request(holder, InternalPaths.HINTS + "?target="
                 + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8)
-                + "&key=" + encodeKey(key))
+                + "&key=" + KeyCodec.encode(key))
                 .header("Content-Type", "application/octet-stream")
                 .PUT(encodedRecord);
         return send(holder, "hint", () -> http.exchange(request.get()), response -> {
@@ -183,11 +184,11 @@ public class ReplicaClient {
     }
 
     /**
-     * Stamps a data request with the topology it was routed by ({@link TopologyVersion#HEADER}); none when the
+     * Stamps a data request with the topology it was routed by ({@link Headers#TOPOLOGY}); none when the
      * gateway has not learned one from the nodes.
      */
     private static NodeTransport.Request stamped(NodeTransport.Request request, String topology) {
-        return topology == null ? request : request.header(TopologyVersion.HEADER, topology);
+        return topology == null ? request : request.header(Headers.TOPOLOGY, topology);
     }
 
     /**
@@ -223,7 +224,7 @@ public class ReplicaClient {
         NodeTransport.Request builder = new NodeTransport.Request(node.baseUri().resolve(URI.create(path)));
         String current = secret.get();
         if (!current.isEmpty()) {
-            builder.header(ClusterSecret.HEADER, current);
+            builder.header(Headers.CLUSTER_SECRET, current);
         }
         return builder;
     }
@@ -357,9 +358,5 @@ public class ReplicaClient {
         } catch (RuntimeException e) {
             return "";
         }
-    }
-
-    static String encodeKey(byte[] key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 }

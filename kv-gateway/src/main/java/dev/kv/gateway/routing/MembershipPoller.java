@@ -1,6 +1,7 @@
 package dev.kv.gateway.routing;
 
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.gateway.replica.ReplicaClient;
@@ -59,7 +60,7 @@ public class MembershipPoller {
         }
         for (ClusterView.Member member : view.members()) {
             if (!"down".equals(member.liveness())) {
-                client.getJson(member.address(), "internal/v1/info").thenAccept(body -> infos.put(member.id(),
+                client.getJson(member.address(), InternalPaths.INFO).thenAccept(body -> infos.put(member.id(),
                         parse(body)));
             }
         }
@@ -69,7 +70,7 @@ public class MembershipPoller {
     private boolean applyFreshest(List<NodeAddress> observers) {
         Map<NodeAddress, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
         for (NodeAddress observer : observers) {
-            calls.put(observer, client.getJson(observer, "internal/v1/cluster"));
+            calls.put(observer, client.getJson(observer, InternalPaths.CLUSTER));
         }
         Map<String, JsonNode> freshest = new TreeMap<>();
         List<String> answered = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.kv.gateway.security;
 
-import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import dev.kv.gateway.api.KeyPath;
 import dev.kv.gateway.auth.ApiKeys;
 import dev.kv.gateway.auth.ClientAuthConfiguration;
@@ -31,7 +31,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
  * The gateway's operator endpoints ({@code /admin/**}: cluster-wide repair) take the cluster secret in
- * {@link ClusterSecret#HEADER}, like the nodes' own; the public API stays open. Spring Security decides on the path
+ * {@link Headers#CLUSTER_SECRET}, like the nodes' own; the public API stays open. Spring Security decides on the path
  * Spring MVC routes on, and its {@link StrictHttpFirewall} refuses (400 problem) every path with more than one
  * spelling, so {@code /admin;x/v1/repair} or {@code /%61dmin/v1/repair} can no longer slip past a check of the raw
  * path.

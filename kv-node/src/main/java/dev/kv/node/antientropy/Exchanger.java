@@ -2,6 +2,8 @@ package dev.kv.node.antientropy;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.merkle.ByteRateLimiter;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
@@ -19,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,7 +78,7 @@ class Exchanger {
             }
             int[] nodes = {0};
             for (int level = 0; level < tree.depth() && nodes.length > 0; level++) {
-                MerkleMessages.ChildrenResponse theirs = session.call("/internal/v1/merkle/children",
+                MerkleMessages.ChildrenResponse theirs = session.call(InternalPaths.MERKLE_CHILDREN,
                         new MerkleMessages.ChildrenRequest(range, level, nodes), MerkleMessages.ChildrenResponse.class);
                 if (!theirs.known()) {
                     return session.result("skipped", 0, 0, peer + " does not replicate the range yet");
@@ -110,7 +111,7 @@ class Exchanger {
         for (KeyDigest digest : trees.digests(session.range, leaves)) {
             mine.put(ByteBuffer.wrap(digest.key()), digest.digest());
         }
-        List<KeyDigest> theirs = KeyDigestCodec.decode(session.send("/internal/v1/merkle/digests",
+        List<KeyDigest> theirs = KeyDigestCodec.decode(session.send(InternalPaths.MERKLE_DIGESTS,
                 "application/json", json.writeValueAsBytes(new MerkleMessages.DigestsRequest(session.range, leaves))));
         Set<ByteBuffer> compared = new LinkedHashSet<>(mine.keySet());
         Set<ByteBuffer> differing = new LinkedHashSet<>();
@@ -144,9 +145,8 @@ class Exchanger {
         if (keys.isEmpty()) {
             return;
         }
-        List<String> encoded = keys.stream()
-                .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(k))).toList();
-        byte[] records = session.send("/internal/v1/merkle/pull", "application/json",
+        List<String> encoded = keys.stream().map(k -> KeyCodec.encode(bytes(k))).toList();
+        byte[] records = session.send(InternalPaths.MERKLE_PULL, "application/json",
                 json.writeValueAsBytes(new MerkleMessages.PullRequest(encoded)));
         session.recordBytes += records.length;
         for (RecordBatchCodec.KeyedRecord keyed : RecordBatchCodec.decode(records)) {
@@ -180,7 +180,7 @@ class Exchanger {
             return;
         }
         session.recordBytes += batch.length;
-        session.send("/internal/v1/merkle/push", "application/octet-stream", batch);
+        session.send(InternalPaths.MERKLE_PUSH, "application/octet-stream", batch);
     }
 
     /** Waits as long as the byte budget demands, on the JDK's delayed executor rather than a sleeping thread. */

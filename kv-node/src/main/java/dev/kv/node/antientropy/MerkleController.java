@@ -2,6 +2,8 @@ package dev.kv.node.antientropy;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.Record;
@@ -14,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ class MerkleController {
         this.store = store;
     }
 
-    @PostMapping("/internal/v1/merkle/children")
+    @PostMapping(InternalPaths.MERKLE_CHILDREN)
     MerkleMessages.ChildrenResponse children(@RequestBody MerkleMessages.ChildrenRequest request) {
         if (request.level() == 0) {
             trees.refreshIfStale(); // an exchange starts: answer from trees of the current ring
@@ -51,7 +52,7 @@ class MerkleController {
         return MerkleMessages.ChildrenResponse.of(tree.children(request.level(), request.nodes()));
     }
 
-    @PostMapping(value = "/internal/v1/merkle/digests", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PostMapping(value = InternalPaths.MERKLE_DIGESTS, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     byte[] digests(@RequestBody MerkleMessages.DigestsRequest request) {
         MerkleTree tree = trees.tree(request.range());
         if (tree != null) {
@@ -60,7 +61,7 @@ class MerkleController {
         return KeyDigestCodec.encode(trees.digests(request.range(), request.leaves()));
     }
 
-    @PostMapping(value = "/internal/v1/merkle/pull", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PostMapping(value = InternalPaths.MERKLE_PULL, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     byte[] pull(@RequestBody MerkleMessages.PullRequest request) {
         if (request.keys().size() > RecordBatchCodec.BATCH_RECORDS_MAX) {
             throw new InvalidParameterException("keys",
@@ -68,21 +69,13 @@ class MerkleController {
         }
         List<RecordBatchCodec.KeyedRecord> records = new ArrayList<>();
         for (String encoded : request.keys()) {
-            byte[] key = decodeKey(encoded);
+            byte[] key = KeyCodec.decode(encoded);
             Record record = store.read(key);
             if (!record.isEmpty() || !record.clock().isEmpty()) {
                 records.add(new RecordBatchCodec.KeyedRecord(key, record));
             }
         }
         return RecordBatchCodec.encode(records);
-    }
-
-    private static byte[] decodeKey(String encoded) {
-        try {
-            return Base64.getUrlDecoder().decode(encoded);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("keys", "key is not base64url: " + e.getMessage());
-        }
     }
 
     private static void requireWithin(int[] indexes, int count, String what) {
@@ -93,7 +86,7 @@ class MerkleController {
         }
     }
 
-    @PutMapping(value = "/internal/v1/merkle/push", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PutMapping(value = InternalPaths.MERKLE_PUSH, consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Void> push(@RequestBody byte[] batch) {
         for (RecordBatchCodec.KeyedRecord keyed : RecordBatchCodec.decode(batch)) {
             store.merge(keyed.key(), keyed.record());

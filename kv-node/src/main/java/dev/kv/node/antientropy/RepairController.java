@@ -1,5 +1,6 @@
 package dev.kv.node.antientropy;
 
+import dev.kv.core.contract.InternalPaths;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -39,7 +40,7 @@ class RepairController {
                         AntiEntropyService.RepairProgress repair) {
     }
 
-    @PostMapping("/admin/v1/repair")
+    @PostMapping(InternalPaths.ADMIN_REPAIR)
     ResponseEntity<?> start(@RequestParam(required = false) String range) {
         if (range != null && service.ranges().stream().noneMatch(r -> r.range().equals(range))) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -49,7 +50,7 @@ class RepairController {
         return ResponseEntity.accepted().body(service.startRepair(range));
     }
 
-    @GetMapping("/admin/v1/repair")
+    @GetMapping(InternalPaths.ADMIN_REPAIR)
     RepairStatus status() {
         return new RepairStatus(service.ranges(), service.results(), service.repair());
     }

@@ -2,6 +2,7 @@ package dev.kv.node.config;
 
 import dev.kv.core.Limits;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.node.antientropy.AntiEntropyProperties;
 import org.springframework.stereotype.Component;
@@ -90,14 +91,15 @@ public class BodyLimits {
     /** The cap for a request to {@code path} (the decoded, normalised servlet path) with {@code method}. */
     public long forRequest(String method, String path) {
         return switch (method + " " + path) {
-            case "POST /internal/v1/coordinate" -> valueBytesMax;
-            case "PUT /internal/v1/replica", "PUT /internal/v1/hints" -> recordBytesMax;
-            case "PUT /internal/v1/merkle/push" -> pushBytesMax();
-            case "POST /internal/v1/batch" -> batchBytesMax();
-            case "POST /internal/v1/merkle/pull" -> PULL_REQUEST_BYTES_MAX;
-            case "POST /internal/v1/streaming/records" -> STREAM_REQUEST_BYTES_MAX;
-            case "POST /internal/v1/merkle/children", "POST /internal/v1/merkle/digests" -> merkleRequestBytesMax;
-            case "POST /internal/v1/gossip/syn", "POST /internal/v1/gossip/ack2" -> GOSSIP_BYTES_MAX;
+            case "POST " + InternalPaths.COORDINATE -> valueBytesMax;
+            case "PUT " + InternalPaths.REPLICA, "PUT " + InternalPaths.HINTS -> recordBytesMax;
+            case "PUT " + InternalPaths.MERKLE_PUSH -> pushBytesMax();
+            case "POST " + InternalPaths.BATCH -> batchBytesMax();
+            case "POST " + InternalPaths.MERKLE_PULL -> PULL_REQUEST_BYTES_MAX;
+            case "POST " + InternalPaths.STREAMING_RECORDS -> STREAM_REQUEST_BYTES_MAX;
+            case "POST " + InternalPaths.MERKLE_CHILDREN, "POST " + InternalPaths.MERKLE_DIGESTS ->
+                    merkleRequestBytesMax;
+            case "POST " + InternalPaths.GOSSIP_SYN, "POST " + InternalPaths.GOSSIP_ACK2 -> GOSSIP_BYTES_MAX;
             default -> DEFAULT_BYTES_MAX;
         };
     }

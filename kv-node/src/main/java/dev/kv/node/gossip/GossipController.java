@@ -1,5 +1,6 @@
 package dev.kv.node.gossip;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
@@ -78,7 +79,7 @@ class GossipController {
      * http[s]://host:port.
      */
 
-    @PostMapping("/internal/v1/gossip/syn")
+    @PostMapping(InternalPaths.GOSSIP_SYN)
     GossipMessages.Ack syn(@RequestBody GossipMessages.Syn syn) {
         if (syn.from() == null || syn.digests() == null || syn.digests().contains(null)) {
             throw new InvalidParameterException("syn", "a SYN needs its sender's state and a list of digests");
@@ -86,7 +87,7 @@ class GossipController {
         return gossip.onSyn(syn);
     }
 
-    @PostMapping("/internal/v1/gossip/ack2")
+    @PostMapping(InternalPaths.GOSSIP_ACK2)
     ResponseEntity<Void> ack2(@RequestBody GossipMessages.Ack2 ack2) {
         if (ack2.states() == null || ack2.states().contains(null)) {
             throw new InvalidParameterException("ack2", "an ACK2 needs a list of states");
@@ -95,7 +96,7 @@ class GossipController {
         return ResponseEntity.noContent().build();
     }
 
-    @GetMapping("/internal/v1/cluster")
+    @GetMapping(InternalPaths.CLUSTER)
     ResponseEntity<ClusterView> cluster() {
         Membership membership = gossip.membership();
         if (membership == null) {

@@ -1,5 +1,6 @@
 package dev.kv.node.gossip;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.EndpointState;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
@@ -147,7 +148,7 @@ public class GossipService {
     CompletableFuture<Void> exchange(Membership current, String target) {
         byte[] syn = json.writeValueAsBytes(new GossipMessages.Syn(current.local(), current.digests(),
                 ownTopology()));
-        return peers.post(target, "/internal/v1/gossip/syn", "application/json", syn, properties.timeout())
+        return peers.post(target, InternalPaths.GOSSIP_SYN, "application/json", syn, properties.timeout())
                 .thenCompose(response -> {
                     if (response.statusCode() != 200) {
                         if (response.statusCode() == 401 || response.statusCode() == 403) {
@@ -164,7 +165,7 @@ public class GossipService {
                         return CompletableFuture.completedFuture(null);
                     }
                     byte[] ack2 = json.writeValueAsBytes(new GossipMessages.Ack2(wanted));
-                    return peers.post(target, "/internal/v1/gossip/ack2", "application/json", ack2,
+                    return peers.post(target, InternalPaths.GOSSIP_ACK2, "application/json", ack2,
                             properties.timeout()).thenApply(HttpResponse::statusCode);
                 })
                 .handle((ignored, failure) -> {

@@ -1,7 +1,8 @@
 package dev.kv.node.hints;
 
 import dev.kv.core.codec.RecordCodec;
-import dev.kv.core.key.InvalidKeyException;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -12,7 +13,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -34,19 +34,14 @@ class HintController {
         this.properties = properties;
     }
 
-    @PutMapping(value = "/internal/v1/hints", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PutMapping(value = InternalPaths.HINTS, consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<?> store(@RequestParam("target") String target, @RequestParam("key") String key,
                             @RequestBody byte[] record) {
         if (!properties.enabled()) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "hinted handoff is disabled on this node"));
         }
-        byte[] keyBytes;
-        try {
-            keyBytes = Base64.getUrlDecoder().decode(key);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidKeyException("key must be base64url-encoded on the internal API");
-        }
+        byte[] keyBytes = KeyCodec.decode(key);
         RecordCodec.decode(record);
         if (!hints.store(target, keyBytes, record)) {
             return ResponseEntity.status(HttpStatus.INSUFFICIENT_STORAGE).body(ProblemDetail.forStatusAndDetail(
@@ -55,7 +50,7 @@ class HintController {
         return ResponseEntity.noContent().build();
     }
 
-    @GetMapping("/internal/v1/hints")
+    @GetMapping(InternalPaths.HINTS)
     Map<String, Object> pending() {
         return Map.of("pendingByTarget", hints.pendingByTarget(), "bytes", hints.totalBytes());
     }

@@ -1,5 +1,7 @@
 package dev.kv.node.hints;
 
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.node.gossip.GossipService;
@@ -11,7 +13,6 @@ import org.springframework.stereotype.Component;
 
 import java.net.http.HttpResponse;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +78,9 @@ class HintDelivery {
     private void deliverBatch(String target, String address, List<HintStore.Hint> batch) {
         int delivered = 0;
         for (HintStore.Hint hint : batch) {
-            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(hint.key().key());
+            String key = KeyCodec.encode(hint.key().key());
             try {
-                HttpResponse<byte[]> response = peers.put(address, "/internal/v1/replica?key=" + key, hint.record(),
+                HttpResponse<byte[]> response = peers.put(address, InternalPaths.REPLICA + "?key=" + key, hint.record(),
                         properties.timeout()).get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
                 if (response.statusCode() / 100 != 2) {
                     log.info("hint delivery to {} refused: HTTP {}", target, response.statusCode());

@@ -1,5 +1,7 @@
 package dev.kv.node.hints;
 
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.MemberState;
@@ -13,7 +15,6 @@ import org.springframework.stereotype.Component;
 
 import java.net.http.HttpResponse;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +77,10 @@ public class HintHandover {
     private void handOver(String target, String holder) {
         int moved = 0;
         for (HintStore.Hint hint : hints.oldest(target, BATCH)) {
-            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(hint.key().key());
+            String key = KeyCodec.encode(hint.key().key());
             try {
-                HttpResponse<byte[]> response = peers.put(holder, "/internal/v1/hints?target=" + target + "&key=" + key,
-                        hint.record(), properties.timeout())
+                HttpResponse<byte[]> response = peers.put(holder,
+                        InternalPaths.HINTS + "?target=" + target + "&key=" + key, hint.record(), properties.timeout())
                         .get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
                 if (response.statusCode() / 100 != 2) {
                     log.info("hint handover to {} refused: HTTP {}", holder, response.statusCode());

@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
@@ -55,19 +56,19 @@ class MembershipController {
         this.cleanup = cleanup;
     }
 
-    @PostMapping("/internal/v1/topology")
+    @PostMapping(InternalPaths.TOPOLOGY)
     ResponseEntity<TopologyMessage> exchange(@RequestBody TopologyMessage incoming) {
         topologies.adopt(incoming);
         return topologies.current().map(t -> ResponseEntity.ok(TopologyMessage.of(t)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build());
     }
 
-    @PostMapping("/internal/v1/membership/decommission")
+    @PostMapping(InternalPaths.DECOMMISSION)
     ResponseEntity<?> decommission() {
         return change(t -> t.decommission(topologies.localId()));
     }
 
-    @PostMapping("/internal/v1/membership/remove")
+    @PostMapping(InternalPaths.REMOVE)
     ResponseEntity<?> remove(@RequestParam("node") String node) {
         dev.kv.core.cluster.MemberAddress.validateNodeId(node);
         if (node.equals(topologies.localId()) || gossip.liveness(node) != Liveness.DOWN) {
@@ -92,7 +93,7 @@ class MembershipController {
         }
     }
 
-    @PostMapping("/internal/v1/cleanup")
+    @PostMapping(InternalPaths.CLEANUP)
     ResponseEntity<?> startCleanup() {
         Topology topology = topologies.current().orElse(null);
         if (topology == null || topology.inTransition()) {
@@ -103,12 +104,12 @@ class MembershipController {
         return ResponseEntity.accepted().body(cleanup.progress());
     }
 
-    @GetMapping("/internal/v1/cleanup")
+    @GetMapping(InternalPaths.CLEANUP)
     RangeCleanup.Progress cleanupProgress() {
         return cleanup.progress();
     }
 
-    @GetMapping("/internal/v1/streaming")
+    @GetMapping(InternalPaths.STREAMING)
     Map<String, Object> streaming() {
         Map<String, Object> status = new LinkedHashMap<>();
         Topology topology = topologies.current().orElse(null);

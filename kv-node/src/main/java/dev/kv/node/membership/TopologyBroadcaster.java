@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
@@ -53,7 +54,7 @@ public class TopologyBroadcaster {
         List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
         for (Membership.Member member : membership.members(clock.millis())) {
             if (!member.local()) {
-                calls.add(peers.post(member.state().address(), "/internal/v1/topology", "application/json", body,
+                calls.add(peers.post(member.state().address(), InternalPaths.TOPOLOGY, "application/json", body,
                         TIMEOUT));
             }
         }

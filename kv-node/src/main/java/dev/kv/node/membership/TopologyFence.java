@@ -1,5 +1,7 @@
 package dev.kv.node.membership;
 
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fences data requests routed with another topology than this node's (issue 12, DESIGN §4 departures): a gateway
- * stamps every replica read, merge and coordinate with its topology version ({@link TopologyVersion#HEADER}), and
+ * stamps every replica read, merge and coordinate with its topology version ({@link Headers#TOPOLOGY}), and
  * nodes stamp their own calls.
  *
  * <ul>
@@ -63,15 +65,15 @@ public class TopologyFence extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getServletPath();
-        return request.getHeader(TopologyVersion.HEADER) == null
-                || !(path.equals("/internal/v1/replica") || path.equals("/internal/v1/coordinate")
-                || path.startsWith("/internal/v1/merkle/"));
+        return request.getHeader(Headers.TOPOLOGY) == null
+                || !(path.equals(InternalPaths.REPLICA) || path.equals(InternalPaths.COORDINATE)
+                || path.startsWith(InternalPaths.MERKLE_PREFIX));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Refusal refusal = check(request.getHeader(TopologyVersion.HEADER));
+        Refusal refusal = check(request.getHeader(Headers.TOPOLOGY));
         if (refusal != null) {
             PROBLEMS.write(response, refusal.status(), refusal.kind(), refusal.title(), refusal.detail(),
                     refusal.extensions());

@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.MemberState;
@@ -225,7 +226,7 @@ public class TransitionDriver {
             return false;
         }
         try {
-            HttpResponse<byte[]> response = peers.get(address, "/internal/v1/streaming", STATUS_TIMEOUT)
+            HttpResponse<byte[]> response = peers.get(address, InternalPaths.STREAMING, STATUS_TIMEOUT)
                     .get(STATUS_TIMEOUT.toMillis() + 200, TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
                 return false;

@@ -2,7 +2,7 @@ package dev.kv.node.peer;
 
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
-import dev.kv.core.placement.TopologyVersion;
+import dev.kv.core.contract.Headers;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
@@ -98,11 +98,11 @@ public class PeerClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         String current = secret.get().current();
         if (!current.isEmpty()) {
-            builder.header(ClusterSecret.HEADER, current);
+            builder.header(Headers.CLUSTER_SECRET, current);
         }
         String version = topologyVersion.get();
         if (version != null) {
-            builder.header(TopologyVersion.HEADER, version);
+            builder.header(Headers.TOPOLOGY, version);
         }
         return builder;
     }

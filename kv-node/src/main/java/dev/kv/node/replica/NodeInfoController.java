@@ -1,5 +1,6 @@
 package dev.kv.node.replica;
 
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.node.storage.NodeIdentity;
 import dev.kv.node.storage.RocksStorage;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +21,7 @@ class NodeInfoController {
         this.storage = storage;
     }
 
-    @GetMapping("/internal/v1/info")
+    @GetMapping(InternalPaths.INFO)
     Map<String, Object> info() {
         return Map.of(
                 "nodeId", identity.nodeId(),

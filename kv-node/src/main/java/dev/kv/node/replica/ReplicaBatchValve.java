@@ -1,6 +1,7 @@
 package dev.kv.node.replica;
 
 import dev.kv.core.codec.CorruptDataException;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.node.security.BodyLimitFilter;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.security.ClusterSecretChain;
@@ -29,7 +30,6 @@ import java.util.Arrays;
  */
 final class ReplicaBatchValve extends ValveBase {
 
-    static final String PATH = "/internal/v1/batch";
     private static final Logger log = LoggerFactory.getLogger(ReplicaBatchValve.class);
     private static final String OCTET_STREAM = "application/octet-stream";
 
@@ -44,7 +44,7 @@ final class ReplicaBatchValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        if (!PATH.equals(request.getRequestURI()) || !"POST".equals(request.getMethod())) {
+        if (!InternalPaths.BATCH.equals(request.getRequestURI()) || !"POST".equals(request.getMethod())) {
             getNext().invoke(request, response);
             return;
         }

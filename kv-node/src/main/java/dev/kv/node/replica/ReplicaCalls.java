@@ -3,14 +3,14 @@ package dev.kv.node.replica;
 import dev.kv.core.Limits;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
-import dev.kv.core.key.InvalidKeyException;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.version.VersionVector;
 import dev.kv.core.version.WriteIds;
-import dev.kv.core.write.WriteAttempts;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,13 +43,13 @@ class ReplicaCalls {
 
     /** The stored record in its binary form, or {@code null} when the replica has none. */
     byte[] read(byte[] key) {
-        checkKey(key);
+        KeyCodec.check(key);
         return timed(readTimer, () -> store.readEncoded(key));
     }
 
     /** Merges a replica's record (replication, repair) into the local one. */
     void merge(byte[] key, byte[] encodedRecord) {
-        checkKey(key);
+        KeyCodec.check(key);
         Record incoming = RecordCodec.decode(encodedRecord);
         timed(mergeTimer, () -> store.merge(key, incoming));
     }
@@ -57,7 +57,7 @@ class ReplicaCalls {
     /** Coordinates one attempt of a client write; answers the record stored, encoded for replication. */
     byte[] coordinate(ReplicaBatchCodec.Coordinate write) {
         byte[] key = write.key();
-        checkKey(key);
+        KeyCodec.check(key);
         VersionVector causalContext = write.context() == null || write.context().isBlank() ? null
                 : RecordCodec.parseContextToken(write.context());
         Mutation mutation = write.delete() ? Mutation.delete(causalContext)
@@ -67,8 +67,7 @@ class ReplicaCalls {
             throw new InvalidParameterException("value", "value exceeds " + Limits.VALUE_BYTES_HARD_MAX + " bytes");
         }
         if (write.reattempt() && write.writeId() == WriteIds.NONE) {
-            throw new InvalidParameterException(WriteAttempts.REATTEMPT_HEADER, "a re-attempt needs "
-                    + WriteAttempts.WRITE_ID_HEADER);
+            throw new InvalidParameterException(Headers.REATTEMPT, "a re-attempt needs " + Headers.WRITE_ID);
         }
         Mutation attempt = mutation.asWrite(write.writeId(), write.reattempt());
         Record written = timed(coordinateTimer, () -> store.coordinate(key, attempt, write.deadlineMillis()));
@@ -83,12 +82,6 @@ class ReplicaCalls {
             throw new InvalidParameterException("ttl", "ttl must be 1.." + Limits.TTL_SECONDS_MAX + " seconds");
         }
         return clock.millis() + ttlSeconds * 1000;
-    }
-
-    static void checkKey(byte[] key) {
-        if (key.length == 0 || key.length > Limits.KEY_BYTES_MAX) {
-            throw new InvalidKeyException("key must be 1.." + Limits.KEY_BYTES_MAX + " bytes");
-        }
     }
 
     private static Timer timer(MeterRegistry registry, String op) {

@@ -1,10 +1,11 @@
 package dev.kv.node.replica;
 
 import dev.kv.core.codec.ReplicaBatchCodec;
-import dev.kv.core.key.InvalidKeyException;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.core.version.WriteIds;
-import dev.kv.core.write.WriteAttempts;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,11 +13,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.Base64;
 
 /**
  * The replica side of the data path (DESIGN §3, §5), binary throughout. Keys travel base64url-encoded in the
@@ -32,14 +30,8 @@ import java.util.Base64;
  * </pre>
  */
 @RestController
-@RequestMapping("/internal/v1")
 class ReplicaController {
 
-    static final String CONTENT_TYPE_HEADER = "X-KV-Content-Type";
-    static final String CONTEXT_HEADER = "X-KV-Context";
-    private static final String WRITE_ID_HEADER = WriteAttempts.WRITE_ID_HEADER;
-    private static final String DEADLINE_HEADER = WriteAttempts.DEADLINE_HEADER;
-    private static final String REATTEMPT_HEADER = WriteAttempts.REATTEMPT_HEADER;
     private static final MediaType RECORD = MediaType.APPLICATION_OCTET_STREAM;
 
     private final ReplicaCalls calls;
@@ -48,29 +40,29 @@ class ReplicaController {
         this.calls = calls;
     }
 
-    @GetMapping("/replica")
+    @GetMapping(InternalPaths.REPLICA)
     ResponseEntity<byte[]> read(@RequestParam("key") String key) {
-        byte[] record = calls.read(decodeKey(key));
+        byte[] record = calls.read(KeyCodec.decode(key));
         return record == null ? ResponseEntity.notFound().build()
                 : ResponseEntity.ok().contentType(RECORD).body(record);
     }
 
-    @PutMapping(value = "/replica", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PutMapping(value = InternalPaths.REPLICA, consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Void> merge(@RequestParam("key") String key, @RequestBody byte[] body) {
-        calls.merge(decodeKey(key), body);
+        calls.merge(KeyCodec.decode(key), body);
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping(value = "/coordinate", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PostMapping(value = InternalPaths.COORDINATE, consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<byte[]> coordinate(@RequestParam("key") String key, @RequestParam("op") String op,
                                       @RequestParam(value = "ttl", required = false) Long ttlSeconds,
-                                      @RequestHeader(value = CONTENT_TYPE_HEADER, required = false) String contentType,
-                                      @RequestHeader(value = CONTEXT_HEADER, required = false) String context,
-                                      @RequestHeader(value = WRITE_ID_HEADER, required = false) String writeId,
-                                      @RequestHeader(value = DEADLINE_HEADER, required = false) Long deadline,
-                                      @RequestHeader(value = REATTEMPT_HEADER, required = false) boolean reattempt,
+                                      @RequestHeader(value = Headers.CONTENT_TYPE, required = false) String contentType,
+                                      @RequestHeader(value = Headers.CONTEXT, required = false) String context,
+                                      @RequestHeader(value = Headers.WRITE_ID, required = false) String writeId,
+                                      @RequestHeader(value = Headers.DEADLINE, required = false) Long deadline,
+                                      @RequestHeader(value = Headers.REATTEMPT, required = false) boolean reattempt,
                                       @RequestBody(required = false) byte[] body) {
-        byte[] keyBytes = decodeKey(key);
+        byte[] keyBytes = KeyCodec.decode(key);
         boolean delete = switch (op) {
             case "put" -> false;
             case "delete" -> true;
@@ -86,18 +78,7 @@ class ReplicaController {
         try {
             return WriteIds.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException(WRITE_ID_HEADER, WRITE_ID_HEADER + " must be 16 hex digits");
+            throw new InvalidParameterException(Headers.WRITE_ID, Headers.WRITE_ID + " must be 16 hex digits");
         }
-    }
-
-    static byte[] decodeKey(String key) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(key);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidKeyException("key must be base64url-encoded on the internal API");
-        }
-        ReplicaCalls.checkKey(bytes);
-        return bytes;
     }
 }

@@ -1,6 +1,6 @@
 package dev.kv.node.security;
 
-import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.limits.BodyBudgetConfiguration;
@@ -32,7 +32,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * Only cluster members (and operators holding the secret) may call {@code /internal/**} and {@code /admin/**}: they
- * prove it with the shared cluster secret in {@link ClusterSecret#HEADER}, compared in constant time
+ * prove it with the shared cluster secret in {@link Headers#CLUSTER_SECRET}, compared in constant time
  * ({@link ClusterSecretChain}, stateless).
  *
  * <p>Spring Security decides on the same decoded, normalised path that Spring MVC routes on, so

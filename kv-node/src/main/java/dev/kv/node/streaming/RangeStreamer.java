@@ -2,6 +2,9 @@ package dev.kv.node.streaming;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.merkle.ByteRateLimiter;
@@ -64,8 +67,6 @@ public class RangeStreamer {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CHECKPOINT = "streaming.checkpoint";
     private static final int PULL_BATCH = 1000;
-    private static final String DIGESTS = "/internal/v1/streaming/digests";
-    private static final String RECORDS = "/internal/v1/streaming/records";
     /** At most this much of the digests of what this node holds goes with one request for records. */
     private static final int HELD_BYTES_MAX = 256 * 1024;
 
@@ -271,8 +272,8 @@ public class RangeStreamer {
                     });
             String heldText = held.isEmpty() ? null
                     : Base64.getEncoder().encodeToString(KeyDigestCodec.encode(held));
-            HttpResponse<byte[]> response = call(first, RECORDS, new StreamRequest(message, ranges, cursor.toString(),
-                    heldUntil == null ? null : heldUntil.toString(), chunk, heldText));
+            HttpResponse<byte[]> response = call(first, InternalPaths.STREAMING_RECORDS, new StreamRequest(message,
+                    ranges, cursor.toString(), heldUntil == null ? null : heldUntil.toString(), chunk, heldText));
             recordBytes.increment(response.body().length);
             merge(response.body());
             // The answer stops at the end of the held list when that came first; the stream goes on after it.
@@ -298,8 +299,9 @@ public class RangeStreamer {
                          StreamCursor to) {
         StreamCursor cursor = from;
         while (cursor != null && !stopping) {
-            HttpResponse<byte[]> response = call(source, DIGESTS, new StreamRequest(message, ranges,
-                    cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes(), null));
+            HttpResponse<byte[]> response = call(source, InternalPaths.STREAMING_DIGESTS, new StreamRequest(message,
+                    ranges, cursor.toString(), to == null ? null : to.toString(), (int) properties.chunk().toBytes(),
+                    null));
             digestBytes.increment(response.body().length);
             pullDiffering(source, response.body());
             cursor = next(response);
@@ -311,7 +313,7 @@ public class RangeStreamer {
         List<String> differing = new ArrayList<>();
         for (KeyDigest digest : KeyDigestCodec.decode(digests)) {
             if (digest.digest() != RecordDigest.of(digest.key(), store.read(digest.key()))) {
-                differing.add(Base64.getUrlEncoder().withoutPadding().encodeToString(digest.key()));
+                differing.add(KeyCodec.encode(digest.key()));
             }
         }
         for (int i = 0; i < differing.size(); i += PULL_BATCH) {
@@ -320,7 +322,7 @@ public class RangeStreamer {
     }
 
     private static StreamCursor next(HttpResponse<byte[]> response) {
-        return response.headers().firstValue(StreamingController.NEXT_HEADER).map(StreamCursor::parse).orElse(null);
+        return response.headers().firstValue(Headers.STREAM_NEXT).map(StreamCursor::parse).orElse(null);
     }
 
     private void merge(byte[] batch) {
@@ -349,7 +351,7 @@ public class RangeStreamer {
 
     private void pull(String source, List<String> keys) {
         byte[] body = JSON.writeValueAsBytes(Map.of("keys", keys));
-        HttpResponse<byte[]> response = send(source, "/internal/v1/merkle/pull", body);
+        HttpResponse<byte[]> response = send(source, InternalPaths.MERKLE_PULL, body);
         recordBytes.increment(response.body().length);
         merge(response.body());
     }

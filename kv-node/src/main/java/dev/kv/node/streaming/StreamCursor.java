@@ -5,7 +5,8 @@ import java.util.Base64;
 
 /**
  * A position in a group of ranges being streamed: the range's index and the last storage key taken in it (null:
- * nothing taken yet). Written {@code index:base64url key}.
+ * nothing taken yet). Written {@code index:base64url key}. Not through {@code KeyCodec}: a storage key is the key
+ * behind an 8-byte token, so it may be longer than a key, and the codec's length check would refuse it.
  */
 record StreamCursor(int range, byte[] key) {
 

@@ -2,6 +2,8 @@ package dev.kv.node.streaming;
 
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
+import dev.kv.core.contract.Headers;
+import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
@@ -39,7 +41,6 @@ import java.util.Map;
 @RestController
 class StreamingController {
 
-    static final String NEXT_HEADER = "X-KV-Stream-Next";
     private static final int MAX_CHUNK = 8 * 1024 * 1024;
     /** At most this many records or digests per answer, as a batch or a pull holds at most this many too. */
     private static final int RECORDS_MAX = RecordBatchCodec.BATCH_RECORDS_MAX;
@@ -56,7 +57,7 @@ class StreamingController {
      * The records themselves, as stored: the bulk of a transfer, read by one range scan and sent without decoding
      * (the receiver merges each, so a record written there meanwhile is kept).
      */
-    @PostMapping(value = "/internal/v1/streaming/records", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PostMapping(value = InternalPaths.STREAMING_RECORDS, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<?> records(@RequestBody StreamRequest request) {
         ResponseEntity<?> refused = refuseIfStale(request);
         if (refused != null) {
@@ -76,7 +77,7 @@ class StreamingController {
         return answer(batch.toByteArray(), next);
     }
 
-    @PostMapping(value = "/internal/v1/streaming/digests", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @PostMapping(value = InternalPaths.STREAMING_DIGESTS, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<?> digests(@RequestBody StreamRequest request) {
         ResponseEntity<?> refused = refuseIfStale(request);
         if (refused != null) {
@@ -148,7 +149,7 @@ class StreamingController {
     private static ResponseEntity<?> answer(byte[] body, StreamCursor next) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM);
         if (next != null) {
-            builder.header(NEXT_HEADER, next.toString());
+            builder.header(Headers.STREAM_NEXT, next.toString());
         }
         return builder.body(body);
     }

@@ -111,6 +111,26 @@ class InternalApiTest {
         assertThat(response.statusCode()).isEqualTo(400);
     }
 
+    /** Every endpoint that takes a key applies the same rule: base64url of 1 to 1024 bytes, else a 400. */
+    @Test
+    void aKeyOfNoBytesOrTooManyIsABadRequestWhereverItIsSent() throws Exception {
+        String tooLong = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[1025]);
+        byte[] record = RecordCodec.encode(store.coordinate("hinted".getBytes(StandardCharsets.UTF_8),
+                dev.kv.core.record.Mutation.put(new byte[] {1}, null, dev.kv.core.record.Sibling.NO_EXPIRY, null)));
+        for (String key : new String[] {"", tooLong}) {
+            assertThat(send(HttpRequest.newBuilder(uri("/internal/v1/replica?key=" + key)), true).statusCode())
+                    .isEqualTo(400);
+            HttpResponse<byte[]> hint = send(HttpRequest.newBuilder(uri("/internal/v1/hints?target=n9&key=" + key))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(record)), true);
+            assertThat(hint.statusCode()).as("a hint for a key of %d characters", key.length()).isEqualTo(400);
+            HttpResponse<byte[]> pull = send(HttpRequest.newBuilder(uri("/internal/v1/merkle/pull"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"" + key + "\"]}")), true);
+            assertThat(pull.statusCode()).as("a pull of a key of %d characters", key.length()).isEqualTo(400);
+        }
+    }
+
     @Test
     void readinessOnTheManagementPortShowsItsDetailsOnlyToAHolderOfTheSecret() throws Exception {
         URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");

@@ -1,5 +1,6 @@
 package dev.kv.node.replica;
 
+import dev.kv.core.Limits;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
 import dev.kv.core.record.Record;
@@ -112,6 +113,27 @@ class ReplicaBatchTest {
         assertThat(store.readEncoded(bytes("batch/garbage"))).isNull();
         assertThat(store.read(bytes("batch/fine")).siblings()).singleElement()
                 .satisfies(s -> assertThat(s.value()).isEqualTo(bytes("stored")));
+    }
+
+    /**
+     * A key one byte too long is that call's 400, as its own endpoint would answer, and the other calls go on; a key
+     * longer still is no key any member sends, and the batch is refused as corrupt before anything is read further.
+     */
+    @Test
+    void aKeyJustTooLongIsThatCallsBadRequestAndALongerOneACorruptBatch() throws Exception {
+        byte[] justTooLong = new byte[Limits.KEY_BYTES_MAX + 1];
+        java.util.Arrays.fill(justTooLong, (byte) 'k');
+        List<ReplicaBatchCodec.Result> results = batch(List.of(new ReplicaBatchCodec.Read(justTooLong, null),
+                put("batch/after-long", "stored", NO_DEADLINE)));
+
+        assertThat(results).extracting(ReplicaBatchCodec.Result::status).containsExactly(400, 200);
+        assertThat(text(results.get(0))).contains("key must be 1.." + Limits.KEY_BYTES_MAX + " bytes");
+
+        byte[] longer = java.util.Arrays.copyOf(justTooLong, Limits.KEY_BYTES_MAX + 2);
+        HttpResponse<byte[]> corrupt = post("/internal/v1/batch", ReplicaBatchCodec.encodeRequest(List.of(
+                new ReplicaBatchCodec.Read(longer, null), put("batch/never", "x", NO_DEADLINE))), SECRET);
+        assertThat(corrupt.statusCode()).isEqualTo(400);
+        assertThat(store.readEncoded(bytes("batch/never"))).isNull();
     }
 
     private static String text(ReplicaBatchCodec.Result result) {

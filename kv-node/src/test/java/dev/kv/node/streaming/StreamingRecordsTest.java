@@ -115,7 +115,7 @@ class StreamingRecordsTest {
                 String key = new String(keyed.key(), StandardCharsets.UTF_8);
                 assertThat(sent.put(key, keyed.record())).as("sent twice: " + key).isNull();
             }
-            from = response.headers().firstValue(StreamingController.NEXT_HEADER).orElse(null);
+            from = response.headers().firstValue("X-KV-Stream-Next").orElse(null);
             answers++;
         }
         assertThat(answers).as("answers").isGreaterThan(maxBytes < 10_000 ? 1 : 0);
@@ -160,12 +160,12 @@ class StreamingRecordsTest {
     @Test
     void anAnswerEndsAtTheRequestsBoundIncludingIt() throws Exception {
         HttpResponse<byte[]> first = records("0:", null, 2_000, null);
-        String boundary = first.headers().firstValue(StreamingController.NEXT_HEADER).orElseThrow();
+        String boundary = first.headers().firstValue("X-KV-Stream-Next").orElseThrow();
         List<RecordBatchCodec.KeyedRecord> firstChunk = RecordBatchCodec.decode(first.body());
 
         HttpResponse<byte[]> bounded = records("0:", boundary, 8 * 1024 * 1024, null);
 
-        assertThat(bounded.headers().firstValue(StreamingController.NEXT_HEADER)).isEmpty();
+        assertThat(bounded.headers().firstValue("X-KV-Stream-Next")).isEmpty();
         assertThat(RecordBatchCodec.decode(bounded.body())).extracting(k -> new String(k.key(), StandardCharsets.UTF_8))
                 .containsExactlyElementsOf(firstChunk.stream()
                         .map(k -> new String(k.key(), StandardCharsets.UTF_8)).toList());

@@ -1,6 +1,7 @@
 package dev.kv.web.security;
 
 import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.core.contract.Headers;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +27,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * A stateless security chain in which the shared cluster secret, presented in {@link ClusterSecret#HEADER} and
+ * A stateless security chain in which the shared cluster secret, presented in {@link Headers#CLUSTER_SECRET} and
  * compared in constant time, is the one credential: it grants {@code role} on the protected paths, and every other
  * path stays open. The node protects its internal and admin APIs with it, the gateway its admin API. Under member
  * TLS ({@link MemberTls}) a client certificate whose identity is an allowed member is a credential too, and the secret
@@ -99,7 +100,7 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, MemberTls tls, 
             return true;
         }
         ClusterSecret now = secret.get();
-        return !guarded() || now.isConfigured() && now.matches(request.getHeader(ClusterSecret.HEADER));
+        return !guarded() || now.isConfigured() && now.matches(request.getHeader(Headers.CLUSTER_SECRET));
     }
 
     /** Whether the protected paths need a credential: a secret is configured, or member certificates are. */
@@ -109,12 +110,12 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, MemberTls tls, 
 
     /** The 401 problem for a request this chain does not admit, saying whether the secret was missing or wrong. */
     public void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String reason = request.getHeader(ClusterSecret.HEADER) == null ? "missing" : "wrong";
+        String reason = request.getHeader(Headers.CLUSTER_SECRET) == null ? "missing" : "wrong";
         refusals(registry, reason).increment();
         AuditLog.refused(who(request), request.getMethod(), request.getRequestURI(), 401,
                 reason + " cluster secret");
         problems.write(response, 401, "unauthorized", "Unauthorized",
-                reason + " cluster secret in " + ClusterSecret.HEADER + ": " + audience);
+                reason + " cluster secret in " + Headers.CLUSTER_SECRET + ": " + audience);
     }
 
     /** Who made a request: its authenticated principal, else its source address. */
@@ -146,7 +147,7 @@ public record ClusterSecretChain(Supplier<ClusterSecret> secret, MemberTls tls, 
             return UsernamePasswordAuthenticationToken.authenticated(member, null,
                     AuthorityUtils.createAuthorityList("ROLE_" + role));
         }
-        String presented = request.getHeader(ClusterSecret.HEADER);
+        String presented = request.getHeader(Headers.CLUSTER_SECRET);
         return presented == null ? null : UsernamePasswordAuthenticationToken.unauthenticated(principal(), presented);
     }
 
