@@ -1,6 +1,7 @@
 package dev.kv.gateway.quorum;
 
 import dev.kv.core.codec.RecordCodec;
+import dev.kv.core.contract.FailureKind;
 import dev.kv.core.hints.SloppyPlacement;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumSpec;
@@ -178,13 +179,13 @@ public class QuorumWriter {
             }
             NodeAddress replica = routing.addresses().get(id);
             if (replica == null) {
-                fanOut.track(id, CompletableFuture.failedFuture(new ReplicaException(id, 0,
-                        "no address known for it", null, false)));
+                fanOut.track(id, CompletableFuture.failedFuture(new ReplicaException(id, FailureKind.NOT_CALLED,
+                        "no address known for it", null)));
                 continue;
             }
             CompletableFuture<Delivery> copy = (view.isUsable(id)
                     ? client.merge(replica, key, encoded, routing.topology())
-                    : CompletableFuture.<Void>failedFuture(new ReplicaException(id, 0,
+                    : CompletableFuture.<Void>failedFuture(new ReplicaException(id, FailureKind.NOT_CALLED,
                     "down (gossip or circuit breaker)", null)))
                     .thenApply(ok -> {
                         stored.add(id);
@@ -232,7 +233,8 @@ public class QuorumWriter {
                 id -> !id.equals(replica.id()) && !excluded.contains(id) && view.isUsable(id)).get(replica.id());
         NodeAddress holder = placement == null ? null : view.address(placement.holder());
         if (holder == null) {
-            return CompletableFuture.failedFuture(new ReplicaException(replica.id(), 0, "no live hint holder", null));
+            return CompletableFuture.failedFuture(new ReplicaException(replica.id(), FailureKind.NOT_CALLED,
+                    "no live hint holder", null));
         }
         return client.hint(holder, replica.id(), key, encoded)
                 .whenComplete((ok, hintFailure) -> Counter.builder("kv.hints.sent")

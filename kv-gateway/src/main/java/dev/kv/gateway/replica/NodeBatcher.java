@@ -2,6 +2,7 @@ package dev.kv.gateway.replica;
 
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
+import dev.kv.core.contract.FailureKind;
 import dev.kv.core.contract.InternalPaths;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -133,8 +134,8 @@ final class NodeBatcher {
             }
             queue.poll();
             if (now - next.queuedAtNanos() > timeout.toNanos()) {
-                next.answer().completeExceptionally(new ReplicaException(nodeId, 0, "waited " + timeout.toMillis()
-                        + " ms for a free exchange with the node; not sent", null, false));
+                next.answer().completeExceptionally(new ReplicaException(nodeId, FailureKind.UNREACHABLE, "waited "
+                        + timeout.toMillis() + " ms for a free exchange with the node; not sent", null));
                 continue;
             }
             batch.add(next);
@@ -179,8 +180,8 @@ final class NodeBatcher {
         try {
             results = ReplicaBatchCodec.decodeResponse(response.body(), batch.size());
         } catch (CorruptDataException e) {
-            ReplicaException unreadable = new ReplicaException(nodeId, 0, "unreadable answer: " + e.getMessage(), e,
-                    true);
+            ReplicaException unreadable = new ReplicaException(nodeId, FailureKind.UNREADABLE, "unreadable answer: "
+                    + e.getMessage(), e);
             batch.forEach(pending -> pending.answer().completeExceptionally(unreadable));
             return;
         }

@@ -3,6 +3,7 @@ package dev.kv.gateway.replica;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
+import dev.kv.core.contract.FailureKind;
 import dev.kv.core.contract.Headers;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.key.KeyCodec;
@@ -249,7 +250,8 @@ public class ReplicaClient {
                 try {
                     return handler.apply(response);
                 } catch (CorruptDataException e) {
-                    throw new ReplicaException(node.id(), 0, "unreadable answer: " + e.getMessage(), e, true);
+                    throw new ReplicaException(node.id(), FailureKind.UNREADABLE,
+                            "unreadable answer: " + e.getMessage(), e);
                 }
             });
         }).whenComplete((answer, failure) -> timer(node.id(), call, outcome(failure))
@@ -272,26 +274,14 @@ public class ReplicaClient {
         http.close();
     }
 
-    private static String outcome(Throwable failure) {
+    /** The call's {@code outcome} tag: {@code ok}, its failure kind's, or {@code error} when the code failed. */
+    static String outcome(Throwable failure) {
         if (failure == null) {
             return "ok";
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (!(cause instanceof ReplicaException replica)) {
-            return "error";
-        }
-        String reason = replica.getMessage();
-        if (reason.startsWith("circuit")) {
-            return "circuit_open";
-        } else if (reason.startsWith("bulkhead")) {
-            return "bulkhead_full";
-        } else if (replica.isClientError()) {
-            return "rejected";
-        } else if (replica.status() > 0) {
-            return "failed";
-        }
-        return reason.startsWith("unreadable") ? "garbage" : "unreachable";
+        return cause instanceof ReplicaException replica ? replica.kind().metricTag() : "error";
     }
 
     private ReplicaException translate(NodeAddress node, Throwable failure, Duration timeout) {
@@ -300,25 +290,23 @@ public class ReplicaClient {
         if (cause instanceof ReplicaException replica) {
             return replica;
         }
-        String reason;
-        boolean reachedNode = true;
         if (cause instanceof ConnectTimeoutException) {
-            reason = "connect timeout after " + timeout.toMillis() + " ms";
-            reachedNode = false;
+            return new ReplicaException(node.id(), FailureKind.UNREACHABLE,
+                    "connect timeout after " + timeout.toMillis() + " ms", cause);
         } else if (cause instanceof ConnectionRequestTimeoutException) {
-            reason = "no free connection within " + timeout.toMillis() + " ms";
-            reachedNode = false;
+            return new ReplicaException(node.id(), FailureKind.UNREACHABLE,
+                    "no free connection within " + timeout.toMillis() + " ms", cause);
         } else if (cause instanceof SocketTimeoutException) {
-            reason = "timeout after " + timeout.toMillis() + " ms";
+            return new ReplicaException(node.id(), FailureKind.TIMEOUT, "timeout after " + timeout.toMillis() + " ms",
+                    cause);
         } else if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-            reason = "connection refused";
-            reachedNode = false;
+            return new ReplicaException(node.id(), FailureKind.UNREACHABLE, "connection refused", cause);
         } else if (cause instanceof IOException) {
-            reason = "connection failed (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
-        } else {
-            reason = cause.toString();
+            // Broken after the request may have been sent (reset, closed mid-answer): as good as a timeout.
+            return new ReplicaException(node.id(), FailureKind.TIMEOUT, "connection failed ("
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")", cause);
         }
-        return new ReplicaException(node.id(), 0, reason, cause, reachedNode);
+        return new ReplicaException(node.id(), FailureKind.UNKNOWN, cause.toString(), cause);
     }
 
     private static ReplicaException unexpected(NodeAddress node, NodeTransport.Response response) {
@@ -344,7 +332,7 @@ public class ReplicaClient {
             }
             TopologyMessage newer = problem.hasNonNull("topology")
                     ? JSON.treeToValue(problem.get("topology"), TopologyMessage.class) : null;
-            return ReplicaException.fenced(node.id(), kind + " (" + detail + ")", kind, newer);
+            return ReplicaException.fenced(node.id(), kind + " (" + detail + ")", newer);
         } catch (RuntimeException e) {
             return null;
         }

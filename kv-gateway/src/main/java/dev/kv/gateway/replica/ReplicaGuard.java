@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.core.contract.FailureKind;
 import dev.kv.gateway.config.ResilienceProperties;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -56,8 +57,8 @@ public class ReplicaGuard {
     public <T> CompletableFuture<T> call(String nodeId, Supplier<CompletableFuture<T>> call) {
         Bulkhead bulkhead = bulkheads.bulkhead(nodeId);
         if (!bulkhead.tryAcquirePermission()) {
-            return CompletableFuture.failedFuture(new ReplicaException(nodeId, 0, "bulkhead full ("
-                    + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " calls in flight)", null));
+            return CompletableFuture.failedFuture(new ReplicaException(nodeId, FailureKind.BULKHEAD_FULL, "bulkhead"
+                    + " full (" + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " calls in flight)", null));
         }
         if (!breakersEnabled) {
             return call.get().whenComplete((answer, failure) -> bulkhead.onComplete());
@@ -65,7 +66,8 @@ public class ReplicaGuard {
         CircuitBreaker breaker = breakers.circuitBreaker(nodeId);
         if (!breaker.tryAcquirePermission()) {
             bulkhead.onComplete();
-            return CompletableFuture.failedFuture(new ReplicaException(nodeId, 0, "circuit breaker open", null));
+            return CompletableFuture.failedFuture(new ReplicaException(nodeId, FailureKind.CIRCUIT_OPEN,
+                    "circuit breaker open", null));
         }
         long start = breaker.getCurrentTimestamp();
         CompletableFuture<T> running;
