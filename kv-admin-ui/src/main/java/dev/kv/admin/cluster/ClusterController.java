@@ -2,6 +2,7 @@ package dev.kv.admin.cluster;
 
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.membership.Liveness;
 import dev.kv.core.ring.TokenRing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.HttpMethod;
@@ -62,7 +63,8 @@ class ClusterController {
 
     private JsonNode hints(JsonNode member) {
         ObjectNode hints = JSON.createObjectNode();
-        if ("down".equals(member.path("status").asString(""))) {
+        // The gateway's "status" of a member is its liveness, as gossip judges it.
+        if (Liveness.DOWN.wireName().equals(member.path("status").asString(""))) {
             return hints.put("error", "node is down");
         }
         try {

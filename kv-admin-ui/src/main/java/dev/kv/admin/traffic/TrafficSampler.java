@@ -2,6 +2,7 @@ package dev.kv.admin.traffic;
 
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.membership.Liveness;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -114,7 +115,8 @@ class TrafficSampler {
         try {
             JsonNode cluster = upstream.clusterView().json();
             for (JsonNode member : cluster.path("members")) {
-                if ("down".equals(member.path("status").asString(""))) {
+                // The gateway's "status" of a member is its liveness, as gossip judges it.
+                if (Liveness.DOWN.wireName().equals(member.path("status").asString(""))) {
                     continue;
                 }
                 String text = new String(upstream.node(URI.create(member.path("url").asString()),

@@ -26,9 +26,9 @@ public record EndpointState(String nodeId, String address, long generation, long
         }
     }
 
+    /** Whether this state was announced after {@code other} (see {@link Digest#supersedes}). */
     public boolean supersedes(EndpointState other) {
-        return other == null || generation > other.generation
-                || (generation == other.generation && version > other.version);
+        return other == null || digest().supersedes(other.digest());
     }
 
     public Digest digest() {
@@ -46,12 +46,22 @@ public record EndpointState(String nodeId, String address, long generation, long
     /** The version summary sent in a gossip SYN. */
     public record Digest(String nodeId, long generation, long version) {
 
+        /**
+         * Whether a state of this version was announced after one of {@code other}'s: a higher generation (a later
+         * process), or the same generation and a higher heartbeat version. The one order of gossip, also for the
+         * gateways' merge of several nodes' views.
+         */
+        public boolean supersedes(Digest other) {
+            return other == null || generation > other.generation
+                    || (generation == other.generation && version > other.version);
+        }
+
         boolean isOlderThan(EndpointState state) {
-            return state.generation() > generation || (state.generation() == generation && state.version() > version);
+            return state.digest().supersedes(this);
         }
 
         boolean isNewerThan(EndpointState state) {
-            return generation > state.generation() || (generation == state.generation() && version > state.version());
+            return supersedes(state.digest());
         }
     }
 }

@@ -7,4 +7,9 @@ public enum Liveness {
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** @throws IllegalArgumentException if {@code name} is no liveness's {@link #wireName} */
+    public static Liveness ofWireName(String name) {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
 }

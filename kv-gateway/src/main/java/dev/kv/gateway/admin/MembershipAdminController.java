@@ -68,7 +68,7 @@ class MembershipAdminController {
             return unknown(id);
         }
         ClusterView.Member asked = view.members().stream()
-                .filter(m -> !m.id().equals(id) && "normal".equals(m.state()) && !"down".equals(m.liveness()))
+                .filter(m -> !m.id().equals(id) && "normal".equals(m.state()) && !m.judgedDown())
                 .findFirst().orElse(null);
         if (asked == null) {
             return ResponseEntity.status(503).body(Problems.of(503, "No member to ask",
@@ -89,7 +89,7 @@ class MembershipAdminController {
         }
         Map<String, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
         for (ClusterView.Member member : view.members()) {
-            if (!"down".equals(member.liveness()) && isMember(member)) {
+            if (!member.judgedDown() && isMember(member)) {
                 calls.put(member.id(), client.postJson(member.address(), InternalPaths.CLEANUP));
             }
         }

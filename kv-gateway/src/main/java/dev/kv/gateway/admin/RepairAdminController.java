@@ -56,7 +56,7 @@ class RepairAdminController {
         Map<String, CompletableFuture<byte[]>> calls = new LinkedHashMap<>();
         List<ClusterView.Member> members = view.members();
         for (ClusterView.Member member : members) {
-            if (!"down".equals(member.liveness())) {
+            if (!member.judgedDown()) {
                 calls.put(member.id(), call.apply(member));
             }
         }

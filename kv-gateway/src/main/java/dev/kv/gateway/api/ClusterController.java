@@ -1,8 +1,10 @@
 package dev.kv.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.contract.Headers;
 import dev.kv.core.placement.MemberState;
+import dev.kv.core.placement.StreamingProgress;
 import dev.kv.core.placement.Topology;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.replica.ReplicaGuard;
@@ -15,6 +17,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,19 +32,25 @@ import java.util.TreeSet;
 @Tag(name = "cluster", description = "Members, their state and ring ownership")
 class ClusterController {
 
+    /** A node's streaming progress as the open-ended object this API has always described it as. */
+    private static final TypeReference<Map<String, Object>> AS_MAP = new TypeReference<>() {
+    };
+
     private final ClusterView view;
     private final MembershipPoller poller;
     private final ReplicaGuard guard;
     private final GatewayProperties properties;
     private final LiveClusterSecret secret;
+    private final JsonMapper json;
 
     ClusterController(ClusterView view, MembershipPoller poller, ReplicaGuard guard, GatewayProperties properties,
-                      LiveClusterSecret secret) {
+                      LiveClusterSecret secret, JsonMapper json) {
         this.view = view;
         this.poller = poller;
         this.guard = guard;
         this.properties = properties;
         this.secret = secret;
+        this.json = json;
     }
 
     /**
@@ -83,7 +93,9 @@ class ClusterController {
      *
      * @param id             node id
      * @param url            base URL of its internal API; only for a caller presenting the cluster secret
-     * @param status         alive, suspect or down as judged by gossip (unknown before the first view)
+     * @param liveness       alive, suspect or down as judged by gossip (unknown before the first view); written
+     *                       {@code status}, the name this API has always given it (a node's view calls what the node
+     *                       announces its status, here {@code announced})
      * @param announced      what the node announces (normal, shutdown)
      * @param phi            the observer's phi-accrual suspicion of it
      * @param generation     its process generation (changes on restart)
@@ -95,8 +107,8 @@ class ClusterController {
      * @param streaming      what it is streaming in during a change (null when nothing)
      * @param waiting        why it is not a member yet (waiting for another change, for the seeds), or null
      */
-    record Member(String id, String url, String status, String announced, double phi, long generation,
-                  String circuitBreaker, double ownership, Map<String, Object> info, String state,
+    record Member(String id, String url, @JsonProperty("status") String liveness, String announced, double phi,
+                  long generation, String circuitBreaker, double ownership, Map<String, Object> info, String state,
                   Map<String, Object> streaming, String waiting) {
     }
 
@@ -116,18 +128,24 @@ class ClusterController {
         Map<String, Double> ownership = view.ring().primaryOwnership();
         List<Member> members = new ArrayList<>();
         for (ClusterView.Member member : view.members()) {
-            Map<String, Object> streaming = poller.streaming(member.id());
-            boolean receiving = !streaming.isEmpty() && !"idle".equals(streaming.get("phase"));
-            members.add(new Member(member.id(), operator ? member.address().baseUri().toString() : null,
-                    member.liveness(), member.status(), member.phi(), member.generation(), guard.state(member.id()),
-                    ownership.getOrDefault(member.id(), 0.0), operator ? poller.info(member.id()) : null, member.state(),
-                    receiving ? streaming : null, "waiting".equals(member.state()) ? poller.waiting(member.id()) : null));
+            members.add(member(member, operator, ownership.getOrDefault(member.id(), 0.0)));
         }
         Topology topology = view.topology();
         return new ClusterResponse(view.replicationFactor(), view.virtualNodes(),
                 properties.mode().wireName(), properties.defaultConsistency(), view.observer(),
                 view.refreshedAtMillis(), members, topology == null ? 0 : topology.epoch(),
                 topology == null ? null : topology.version().toString(), transition(topology));
+    }
+
+    private Member member(ClusterView.Member member, boolean operator, double ownership) {
+        StreamingProgress streaming = poller.streaming(member.id());
+        boolean receiving = streaming != null && !"idle".equals(streaming.phase());
+        return new Member(member.id(), operator ? member.address().baseUri().toString() : null,
+                member.liveness() == null ? "unknown" : member.liveness().wireName(), member.status().wireName(),
+                member.phi(), member.generation(), guard.state(member.id()), ownership,
+                operator ? poller.info(member.id()) : null, member.state(),
+                receiving ? json.convertValue(streaming, AS_MAP) : null,
+                "waiting".equals(member.state()) ? poller.waiting(member.id()) : null);
     }
 
     private Transition transition(Topology topology) {
@@ -146,24 +164,19 @@ class ClusterController {
         double rate = 0;
         Long eta = 0L;
         for (String id : gaining) {
-            Map<String, Object> progress = poller.streaming(id);
-            if (!topology.version().toString().equals(progress.get("version"))) {
+            StreamingProgress progress = poller.streaming(id);
+            if (progress == null || !topology.version().toString().equals(progress.version())) {
                 eta = null;
                 continue;
             }
-            done += number(progress, "rangesDone").intValue();
-            total += number(progress, "rangesTotal").intValue();
-            keys += number(progress, "keys").longValue();
-            bytes += number(progress, "bytes").longValue();
-            rate += number(progress, "bytesPerSecond").doubleValue();
-            Object memberEta = progress.get("etaSeconds");
-            eta = eta == null || !(memberEta instanceof Number n) ? null : Math.max(eta, n.longValue());
+            done += progress.rangesDone();
+            total += progress.rangesTotal();
+            keys += progress.keys();
+            bytes += progress.bytes();
+            rate += progress.bytesPerSecond();
+            eta = eta == null || progress.etaSeconds() == null ? null : Math.max(eta, progress.etaSeconds());
         }
         return new Transition(kind, changing, done, total, keys, bytes, rate, eta);
-    }
-
-    private static Number number(Map<String, Object> values, String name) {
-        return values.get(name) instanceof Number n ? n : 0;
     }
 
     @GetMapping("/v1/cluster/ring")

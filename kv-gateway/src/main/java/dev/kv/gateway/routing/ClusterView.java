@@ -1,6 +1,8 @@
 package dev.kv.gateway.routing;
 
 import dev.kv.core.cluster.MemberAddress;
+import dev.kv.core.membership.Liveness;
+import dev.kv.core.membership.NodeStatus;
 import dev.kv.core.placement.Placement;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
@@ -30,21 +32,26 @@ public class ClusterView {
      * A member as the view shows it.
      *
      * @param address    where to reach it
-     * @param liveness   alive, suspect or down as the answering node judged it ({@code unknown} before any view)
+     * @param liveness   how the answering node judged it; null before any node answered (unknown)
      * @param phi        that node's suspicion
      * @param generation the member's process generation
-     * @param status     what the member announces (normal, shutdown)
+     * @param status     what the member announces
      * @param state      its place in the ring: joining, normal, leaving, left, removed, or waiting (not a member)
      */
-    public record Member(NodeAddress address, String liveness, double phi, long generation, String status,
+    public record Member(NodeAddress address, Liveness liveness, double phi, long generation, NodeStatus status,
                          String state) {
 
-        public Member(NodeAddress address, String liveness, double phi, long generation, String status) {
+        public Member(NodeAddress address, Liveness liveness, double phi, long generation, NodeStatus status) {
             this(address, liveness, phi, generation, status, "normal");
         }
 
         public String id() {
             return address.id();
+        }
+
+        /** Whether the answering node judged it down (never before any node answered). */
+        public boolean judgedDown() {
+            return liveness == Liveness.DOWN;
         }
     }
 
@@ -98,7 +105,7 @@ public class ClusterView {
         Set<URI> seedUris = new LinkedHashSet<>();
         for (String spec : properties.nodes()) {
             NodeAddress address = NodeAddress.parse(spec);
-            if (bootstrap.put(address.id(), new Member(address, "unknown", 0, 0, "normal")) != null) {
+            if (bootstrap.put(address.id(), new Member(address, null, 0, 0, NodeStatus.NORMAL)) != null) {
                 throw new IllegalArgumentException("node id " + address.id() + " is configured twice");
             }
             seedUris.add(address.baseUri());
@@ -137,8 +144,7 @@ public class ClusterView {
             Member before = current.members().get(member.id());
             boolean restarted = before != null && before.generation() != 0
                     && before.generation() != member.generation();
-            boolean recovered = before != null && "down".equals(before.liveness())
-                    && "alive".equals(member.liveness());
+            boolean recovered = before != null && before.judgedDown() && member.liveness() == Liveness.ALIVE;
             if (restarted || recovered) {
                 guard.reset(member.id());
             }
@@ -197,7 +203,7 @@ public class ClusterView {
      */
     public boolean isUsable(String nodeId) {
         Member member = snapshot.members().get(nodeId);
-        return member != null && !"down".equals(member.liveness()) && guard.admitsCalls(nodeId);
+        return member != null && !member.judgedDown() && guard.admitsCalls(nodeId);
     }
 
     /** The replicas in preference order, usable ones first. */

@@ -2,6 +2,8 @@ package dev.kv.gateway.routing;
 
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.membership.ClusterViewMessage;
+import dev.kv.core.placement.StreamingProgress;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.gateway.replica.ReplicaClient;
@@ -9,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -28,22 +31,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Refreshes the {@link ClusterView} once per interval from {@code GET /internal/v1/cluster} of every live member (or
  * the seeds when none answers), merged per member by freshness: the observer that has heard the latest state of a
- * member (highest generation, then heartbeat version) judges it. One observer alone can be behind (a peer that has
- * not yet gossiped with a node that just restarted still calls it down), and the view must not flap with the
- * observer polled. Also collects each live member's {@code /internal/v1/info} (keys, disk, uptime) for the cluster
- * page.
+ * member (highest generation, then heartbeat version, as gossip orders them: {@link
+ * ClusterViewMessage.Member#supersedes}) judges it. One observer alone can be behind (a peer that has not yet gossiped
+ * with a node that just restarted still calls it down), and the view must not flap with the observer polled. Also
+ * collects each live member's {@code /internal/v1/info} (keys, disk, uptime) for the cluster page.
  */
 @Component
 public class MembershipPoller {
 
     private static final Logger log = LoggerFactory.getLogger(MembershipPoller.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** As the tree reading before it did: a number an older node does not send reads as 0 instead of failing. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     private final ClusterView view;
     private final ReplicaClient client;
     private final InstantSource clock;
     private final Map<String, Map<String, Object>> infos = new ConcurrentHashMap<>();
-    private final Map<String, Map<?, ?>> streamingByNode = new ConcurrentHashMap<>();
+    private final Map<String, StreamingProgress> streamingByNode = new ConcurrentHashMap<>();
     private final Map<String, String> waitingByNode = new ConcurrentHashMap<>();
 
     MembershipPoller(ClusterView view, ReplicaClient client, InstantSource clock) {
@@ -59,7 +64,7 @@ public class MembershipPoller {
             applyFreshest(seeds(live));
         }
         for (ClusterView.Member member : view.members()) {
-            if (!"down".equals(member.liveness())) {
+            if (!member.judgedDown()) {
                 client.getJson(member.address(), InternalPaths.INFO).thenAccept(body -> infos.put(member.id(),
                         parse(body)));
             }
@@ -72,30 +77,29 @@ public class MembershipPoller {
         for (NodeAddress observer : observers) {
             calls.put(observer, client.getJson(observer, InternalPaths.CLUSTER));
         }
-        Map<String, JsonNode> freshest = new TreeMap<>();
+        Map<String, ClusterViewMessage.Member> freshest = new TreeMap<>();
         List<String> answered = new ArrayList<>();
         Topology newest = null;
         for (Map.Entry<NodeAddress, CompletableFuture<byte[]>> call : calls.entrySet()) {
             try {
-                JsonNode body = JSON.readTree(call.getValue().get(2, TimeUnit.SECONDS));
-                String observer = body.get("observer").asString();
+                ClusterViewMessage answer = JSON.readValue(call.getValue().get(2, TimeUnit.SECONDS),
+                        ClusterViewMessage.class);
+                String observer = Objects.requireNonNull(answer.observer(), "an answer without its observer");
                 answered.add(observer);
-                for (JsonNode member : body.get("members")) {
-                    freshest.merge(member.get("id").asString(), member, MembershipPoller::fresher);
+                for (ClusterViewMessage.Member member : answer.members()) {
+                    freshest.merge(member.id(), member, (known, heard) -> heard.supersedes(known) ? heard : known);
                 }
-                Topology reported = topologyOf(body);
+                Topology reported = topologyOf(answer.topology());
                 if (reported != null && reported.supersedes(newest)) {
                     newest = reported;
                 }
-                JsonNode waiting = body.get("waiting");
-                if (waiting != null && waiting.isString()) {
-                    waitingByNode.put(observer, waiting.asString());
+                if (answer.waiting() != null) {
+                    waitingByNode.put(observer, answer.waiting());
                 } else {
                     waitingByNode.remove(observer);
                 }
-                JsonNode streaming = body.get("streaming");
-                if (streaming != null && streaming.isObject()) {
-                    streamingByNode.put(observer, JSON.convertValue(streaming, Map.class));
+                if (answer.streaming() != null) {
+                    streamingByNode.put(observer, answer.streaming());
                 }
             } catch (Exception e) {
                 log.debug("cluster view from {} unavailable: {}", call.getKey().baseUri(), e.toString());
@@ -105,55 +109,50 @@ public class MembershipPoller {
             return false;
         }
         List<ClusterView.Member> members = new ArrayList<>();
-        for (JsonNode member : freshest.values()) {
-            String address = member.get("address").asString();
-            String id = member.get("id").asString();
-            if (!MemberAddress.isValid(address) || !MemberAddress.NODE_ID.matcher(id).matches()) {
-                // Nodes refuse such states in gossip; one reaching us anyway is never called with the secret.
-                log.warn("cluster view: ignoring member {} with malformed address {}", id, address);
-                continue;
+        for (ClusterViewMessage.Member member : freshest.values()) {
+            ClusterView.Member usable = usable(member);
+            if (usable != null) {
+                members.add(usable);
             }
-            members.add(new ClusterView.Member(
-                    new NodeAddress(id, URI.create(MemberAddress.validate(address) + "/")),
-                    member.get("liveness").asString(), member.get("phi").asDouble(),
-                    member.get("generation").asLong(), member.get("status").asString(),
-                    member.path("state").asString("normal")));
         }
         view.update(members, newest, String.join(",", answered), clock.millis());
         return true;
     }
 
-    /** The state heard more recently: higher generation, then higher heartbeat version; a node on itself wins ties. */
-    private static JsonNode fresher(JsonNode a, JsonNode b) {
-        int byGeneration = Long.compare(a.get("generation").asLong(), b.get("generation").asLong());
-        if (byGeneration != 0) {
-            return byGeneration > 0 ? a : b;
-        }
-        int byVersion = Long.compare(a.path("version").asLong(0), b.path("version").asLong(0));
-        if (byVersion != 0) {
-            return byVersion > 0 ? a : b;
-        }
-        return b.path("local").asBoolean(false) ? b : a;
-    }
-
-    private Topology topologyOf(JsonNode body) {
-        JsonNode topology = body.get("topology");
-        if (topology == null || !topology.isObject()) {
+    /** The member as the view holds it; null, with a warning, for one this gateway must never call. */
+    private static ClusterView.Member usable(ClusterViewMessage.Member member) {
+        String address = member.address();
+        String id = member.id();
+        if (!MemberAddress.isValid(address) || !MemberAddress.NODE_ID.matcher(id).matches()) {
+            // Nodes refuse such states in gossip; one reaching us anyway is never called with the secret.
+            log.warn("cluster view: ignoring member {} with malformed address {}", id, address);
             return null;
         }
         try {
-            return JSON.treeToValue(topology, TopologyMessage.class).toTopology(view.virtualNodes(),
-                    view.replicationFactor());
+            return new ClusterView.Member(new NodeAddress(id, URI.create(MemberAddress.validate(address) + "/")),
+                    member.judgedLiveness(), member.phi(), member.generation(), member.announced(),
+                    member.state() == null ? "normal" : member.state());
+        } catch (IllegalArgumentException e) {
+            log.warn("cluster view: ignoring member {}: {}", id, e.getMessage());
+            return null;
+        }
+    }
+
+    private Topology topologyOf(TopologyMessage topology) {
+        if (topology == null) {
+            return null;
+        }
+        try {
+            return topology.toTopology(view.virtualNodes(), view.replicationFactor());
         } catch (RuntimeException e) {
             log.warn("cluster view: ignoring a malformed topology: {}", e.getMessage());
             return null;
         }
     }
 
-    /** What a node last reported streaming in (the ranges it gains in the change under way). */
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> streaming(String nodeId) {
-        return (Map<String, Object>) streamingByNode.getOrDefault(nodeId, Map.of());
+    /** What a node last reported streaming in (the ranges it gains in the change under way); null if nothing yet. */
+    public StreamingProgress streaming(String nodeId) {
+        return streamingByNode.get(nodeId);
     }
 
     /** Why a node is not a member yet, as it last said (null when it is one). */
@@ -169,7 +168,7 @@ public class MembershipPoller {
         Set<URI> seen = new LinkedHashSet<>();
         List<NodeAddress> result = new ArrayList<>();
         for (ClusterView.Member member : view.members()) {
-            if (!"down".equals(member.liveness()) && seen.add(member.address().baseUri())) {
+            if (!member.judgedDown() && seen.add(member.address().baseUri())) {
                 result.add(member.address());
             }
         }

@@ -1,6 +1,7 @@
 package dev.kv.node.gossip;
 
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.membership.ClusterViewMessage;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.Topology;
@@ -9,7 +10,6 @@ import dev.kv.core.quorum.InvalidParameterException;
 import dev.kv.node.membership.TopologyService;
 import dev.kv.node.membership.TransitionDriver;
 import dev.kv.node.streaming.RangeStreamer;
-import dev.kv.node.streaming.StreamingProgress;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -47,31 +47,6 @@ class GossipController {
         this.driver = driver;
     }
 
-    /**
-     * One member of the view.
-     *
-     * @param id         node id
-     * @param address    base URL
-     * @param generation process start time (changes on restart)
-     * @param version    heartbeat version
-     * @param status     what the node announces (normal, shutdown)
-     * @param liveness   alive, suspect or down as this node judges
-     * @param phi        this node's suspicion
-     * @param local      whether this entry is the answering node itself
-     */
-    record MemberView(String id, String address, long generation, long version, String status, String liveness,
-                      double phi, boolean local, String state) {
-    }
-
-    /**
-     * @param topology  the members and states of the ring as this node holds it (null before it learned one)
-     * @param streaming what this node is streaming in for the change under way
-     * @param waiting   why this node is not a member yet, or null
-     */
-    record ClusterView(String observer, List<MemberView> members, TopologyMessage topology,
-                       StreamingProgress streaming, String waiting) {
-    }
-
     /*
      * Members enter the view only through these two calls, which Spring Security admits only with the cluster secret
      * (when one is configured); every state's id and address are checked as it is read (EndpointState refuses a
@@ -97,19 +72,17 @@ class GossipController {
     }
 
     @GetMapping(InternalPaths.CLUSTER)
-    ResponseEntity<ClusterView> cluster() {
+    ResponseEntity<ClusterViewMessage> cluster() {
         Membership membership = gossip.membership();
         if (membership == null) {
             return ResponseEntity.status(503).build();
         }
         Topology topology = topologies.current().orElse(null);
-        List<MemberView> members = membership.members(clock.millis()).stream()
-                .map(m -> new MemberView(m.state().nodeId(), m.state().address(), m.state().generation(),
-                        m.state().version(), m.state().status().name().toLowerCase(Locale.ROOT),
-                        m.liveness().wireName(), Math.round(m.phi() * 100) / 100.0, m.local(),
-                        stateOf(topology, m.state().nodeId())))
+        List<ClusterViewMessage.Member> members = membership.members(clock.millis()).stream()
+                .map(m -> ClusterViewMessage.Member.of(m.state(), m.liveness(), Math.round(m.phi() * 100) / 100.0,
+                        m.local(), stateOf(topology, m.state().nodeId())))
                 .toList();
-        return ResponseEntity.ok(new ClusterView(membership.local().nodeId(), members,
+        return ResponseEntity.ok(new ClusterViewMessage(membership.local().nodeId(), members,
                 topology == null ? null : TopologyMessage.of(topology), streamer.progress(),
                 driver.waitingReason()));
     }

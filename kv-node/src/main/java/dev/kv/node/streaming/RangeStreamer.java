@@ -11,6 +11,7 @@ import dev.kv.core.merkle.ByteRateLimiter;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.placement.RangeTransfer;
+import dev.kv.core.placement.StreamingProgress;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;

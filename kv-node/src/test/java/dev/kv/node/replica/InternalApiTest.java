@@ -9,6 +9,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,9 +19,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The node's internal API over HTTP, on a real RocksDB. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -129,6 +133,28 @@ class InternalApiTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"" + key + "\"]}")), true);
             assertThat(pull.statusCode()).as("a pull of a key of %d characters", key.length()).isEqualTo(400);
         }
+    }
+
+    /**
+     * The node's cluster view keeps its wire form: these field names, and lower-case names for what a member
+     * announces ({@code status}) and how this node judges it ({@code liveness}).
+     */
+    @Test
+    void theClusterViewKeepsItsFieldsAndLowerCaseNames() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        await().atMost(Duration.ofSeconds(10)).until(() -> send(HttpRequest.newBuilder(
+                uri("/internal/v1/cluster")), true).statusCode() == 200);
+        JsonNode view = json.readTree(send(HttpRequest.newBuilder(uri("/internal/v1/cluster")), true).body());
+
+        assertThat(view.propertyNames()).containsExactly("observer", "members", "topology", "streaming", "waiting");
+        JsonNode self = view.get("members").get(0);
+        assertThat(self.propertyNames()).containsExactly("id", "address", "generation", "version", "status",
+                "liveness", "phi", "local", "state");
+        assertThat(self.get("id").asString()).isEqualTo(view.get("observer").asString());
+        assertThat(self.get("status").asString()).isEqualTo("normal");
+        assertThat(self.get("liveness").asString()).isEqualTo("alive");
+        assertThat(self.get("local").asBoolean()).isTrue();
+        assertThat(view.get("streaming").has("done")).as("the progress says whether it is done").isTrue();
     }
 
     @Test

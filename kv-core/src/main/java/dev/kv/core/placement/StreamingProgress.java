@@ -1,7 +1,7 @@
-package dev.kv.node.streaming;
+package dev.kv.core.placement;
 
 /**
- * What this node is streaming in (the ranges it gains in the change under way), as {@code /internal/v1/streaming},
+ * What a node is streaming in (the ranges it gains in the change under way), as {@code /internal/v1/streaming},
  * the cluster view and the dashboard show it.
  *
  * @param version        the topology the streaming is for
@@ -18,10 +18,14 @@ package dev.kv.node.streaming;
 public record StreamingProgress(String version, String phase, int rangesDone, int rangesTotal, long keys, long bytes,
                                 double bytesPerSecond, Long etaSeconds, int resumedRanges) {
 
-    static StreamingProgress idle(String version) {
+    public static StreamingProgress idle(String version) {
         return new StreamingProgress(version, "idle", 0, 0, 0, 0, 0, null, 0);
     }
 
+    /**
+     * Whether nothing is left to stream in. Jackson writes it as a property, {@code done}, which the JSON forms have
+     * always carried: a method named {@code isX} or {@code getX} added here would add one as well.
+     */
     public boolean isDone() {
         return phase.equals("done") || phase.equals("idle");
     }
