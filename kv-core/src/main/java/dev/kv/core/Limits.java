@@ -19,6 +19,24 @@ public final class Limits {
     public static final int CLOCK_ENTRIES_MAX = 10;
 
     /**
+     * Clock entries that advanced within this long are not pruned ({@code VersionVector#pruneOld}), as Riak's
+     * {@code old_vclock}: their actor's versions may still be on their way (hints, partitions, anti-entropy).
+     */
+    public static final long CLOCK_PRUNE_MIN_AGE_MILLIS = 24L * 3600 * 1000;
+
+    /** Beyond this many entries a clock is pruned back to this many, whatever the entries' age. */
+    public static final int CLOCK_ENTRIES_CEILING = 24;
+
+    /**
+     * A clock keeps the marks of recent client writes ({@code WriteIds#markDot}) for this long after its newest entry,
+     * and at most {@link #WRITE_MARKS_MAX} of them: a mark must outlive the re-attempts of its write, which end within
+     * a request's lifetime (a few replica timeouts).
+     */
+    public static final long WRITE_MARK_WINDOW_MILLIS = 5_000;
+
+    public static final int WRITE_MARKS_MAX = 8;
+
+    /**
      * Merges never prune (pruning is not a join), so a merged clock may briefly exceed {@link #CLOCK_ENTRIES_MAX};
      * the codec rejects anything beyond this as corrupt.
      */

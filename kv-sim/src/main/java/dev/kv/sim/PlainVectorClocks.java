@@ -18,11 +18,12 @@ final class PlainVectorClocks implements Versioning {
     }
 
     @Override
-    public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis) {
+    public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis,
+                        long counterFloor) {
         var context = mutation.context() == null ? local.clock() : local.clock().merge(mutation.context());
         Mutation asIfSeenEverything = new Mutation(mutation.value(), mutation.contentType(),
                 mutation.expiresAtMillis(), mutation.delete(), context, mutation.writeId(), mutation.reattempt());
-        return dotted.write(local, asIfSeenEverything, actor, timestamp, nowMillis);
+        return dotted.write(local, asIfSeenEverything, actor, timestamp, nowMillis, counterFloor);
     }
 
     @Override

@@ -12,6 +12,43 @@ final class Reports {
     private Reports() {
     }
 
+    /** A record as the trace shows it: its siblings' dots and values ("†" for a tombstone) and its clock's size. */
+    static String compact(dev.kv.core.record.Record record) {
+        StringBuilder text = new StringBuilder("[");
+        for (var sibling : record.siblings()) {
+            if (text.length() > 1) {
+                text.append(", ");
+            }
+            String value = new String(sibling.value(), java.nio.charset.StandardCharsets.UTF_8);
+            text.append(sibling.dot()).append('=').append(sibling.tombstone() ? "†"
+                    : value.length() > 40 ? value.substring(0, 40) + "…" : value);
+            if (sibling.writeId() != 0) {
+                text.append(" w").append(dev.kv.core.version.WriteIds.format(sibling.writeId()), 0, 6);
+            }
+        }
+        return text.append("] clock ").append(record.clock().size()).toString();
+    }
+
+    /** Text formatted only when printed: {@code prefix} and the record in {@link #compact} form. */
+    static Object lazy(String prefix, dev.kv.core.record.Record record) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return prefix + compact(record);
+            }
+        };
+    }
+
+    /** Text formatted only when printed. */
+    static Object lazy(java.util.function.Supplier<String> text) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return text.get();
+            }
+        };
+    }
+
     static String replayCommand(SimConfig config) {
         String bugs = config.bugs().stream().map(b -> " --bug " + b.name().toLowerCase().replace('_', '-'))
                 .sorted().collect(Collectors.joining());

@@ -5,8 +5,8 @@ import dev.kv.core.record.ConflictMode;
 import java.util.Set;
 
 /**
- * One schedule's cluster and timing, all in simulated milliseconds. The defaults keep the services' ratios: the hint
- * window is longer than the tombstone grace, which is longer than an anti-entropy cycle.
+ * One schedule's cluster and timing, all in simulated milliseconds. The defaults keep the services' order: the
+ * tombstone grace is longer than the hint window and than an anti-entropy cycle, so no stale copy outlives a purge.
  *
  * @param seed        the schedule's seed: the same seed gives the same run
  * @param mode        conflict mode of the cluster
@@ -28,7 +28,7 @@ record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clie
     static final long MAX_CLOCK_SKEW = 200;
     static final long SPECULATIVE_READ = 50;
     static final long HINT_INTERVAL = 1_000;
-    static final long HINT_WINDOW = 9_000;
+    static final long HINT_WINDOW = 2_000;
     static final int HINTS_MAX = 10_000;
     static final long ANTI_ENTROPY_INTERVAL = 100;
     static final long TOMBSTONE_GRACE = 3_000;

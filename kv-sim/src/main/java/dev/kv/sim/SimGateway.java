@@ -105,8 +105,8 @@ final class SimGateway implements ClusterRouting {
         for (Action action : actions) {
             switch (action) {
                 case Action.Call call -> send(coordination, key, write, done, call);
-                case Action.WakeAt wake -> world.loop().at(wake.atMillis() - clockOffset - Simulation.EPOCH_MILLIS, () -> drive(coordination,
-                        key, write, done, coordination.tick(millis())));
+                case Action.WakeAt wake -> world.loop().at(wake.atMillis() - clockOffset - Simulation.EPOCH_MILLIS,
+                        () -> drive(coordination, key, write, done, coordination.tick(millis())));
                 case Action.Replanned replanned -> { }
             }
         }
@@ -133,7 +133,8 @@ final class SimGateway implements ClusterRouting {
             };
             case Action.Read read -> () -> node.read(key);
         };
-        world.network().call(id, node.id(), label(call, key), SimConfig.REPLICA_TIMEOUT, handler, () -> true,
+        world.network().call(id, node.id(), Reports.lazy(() -> label(call, key)), SimConfig.REPLICA_TIMEOUT, handler,
+                () -> true,
                 (answer, failure) -> {
                     judge(call.node(), failure);
                     drive(coordination, key, write, done, failure == null
@@ -155,9 +156,9 @@ final class SimGateway implements ClusterRouting {
 
     private static String label(Action.Call call, String key) {
         return switch (call) {
-            case Action.Coordinate c -> "coordinate " + key + " write " + WriteIds.format(c.attempt().writeId())
-                    + (c.attempt().reattempt() ? " re-attempt" : "");
-            case Action.Store s -> s.purpose().name().toLowerCase() + " " + key + " " + s.record();
+            case Action.Coordinate c -> "coordinate " + key + " w" + WriteIds.format(c.attempt().writeId())
+                    .substring(0, 6) + (c.attempt().reattempt() ? " re-attempt" : "");
+            case Action.Store s -> s.purpose().name().toLowerCase() + " " + key + " " + Reports.compact(s.record());
             case Action.StoreHint h -> "hint " + key + " for " + h.target();
             case Action.Read r -> "read " + key;
         };

@@ -92,7 +92,7 @@ final class SimNetwork {
      * or a timeout failure when no answer came within {@code timeoutMillis}. The callback runs exactly once, unless
      * the caller is no longer running when it is due ({@code callerAlive}).
      */
-    <T> void call(String from, String to, String label, long timeoutMillis, Supplier<T> handler,
+    <T> void call(String from, String to, Object label, long timeoutMillis, Supplier<T> handler,
                   Supplier<Boolean> callerAlive, BiConsumer<T, ReplicaFailure> callback) {
         boolean[] answered = {false};
         BiConsumer<T, ReplicaFailure> once = (result, failure) -> {
@@ -103,9 +103,9 @@ final class SimNetwork {
         };
         loop.after(timeoutMillis, () -> once.accept(null,
                 ReplicaFailure.of(FailureKind.TIMEOUT, "timeout after " + timeoutMillis + " ms")));
-        send(from, to, label, () -> {
+        send(from, to, label, "", () -> {
             if (!running.test(to)) {
-                send(to, from, label + " refused", () -> once.accept(null,
+                send(to, from, label, " refused", () -> once.accept(null,
                         ReplicaFailure.of(FailureKind.UNREACHABLE, "connection refused")));
                 return;
             }
@@ -113,35 +113,39 @@ final class SimNetwork {
             try {
                 result = handler.get();
             } catch (Refusal refusal) {
-                send(to, from, label + " failed: " + refusal.getMessage(), () -> once.accept(null, refusal.failure));
+                send(to, from, label, " failed: " + refusal.getMessage(), () -> once.accept(null, refusal.failure));
                 return;
             }
-            send(to, from, label + " ok", () -> once.accept(result, null));
+            send(to, from, label, result instanceof dev.kv.core.record.Record record
+                    ? Reports.lazy(" ok ", record) : " ok", () -> once.accept(result, null));
         });
     }
 
-    /** Sends one message; {@code deliver} runs on arrival if the link holds and the receiver runs. */
-    void send(String from, String to, String label, Runnable deliver) {
+    /**
+     * Sends one message; {@code deliver} runs on arrival if the link holds and the receiver runs. The label is
+     * formatted only if the trace is printed.
+     */
+    void send(String from, String to, Object label, Object suffix, Runnable deliver) {
         sent++;
         if (cut.contains(from + ">" + to) || random.nextDouble() < loss) {
             dropped++;
-            trace.add("%s -x-> %s  %s (lost)", from, to, label);
+            trace.add("%s -x-> %s  %s%s (lost)", from, to, label, suffix);
             return;
         }
-        deliverAfter(from, to, label, deliver, delay(from, to));
+        deliverAfter(from, to, label, suffix, deliver, delay(from, to));
         if (random.nextDouble() < duplication) {
-            deliverAfter(from, to, label + " (duplicate)", deliver, delay(from, to));
+            deliverAfter(from, to, label, suffix + " (duplicate)", deliver, delay(from, to));
         }
     }
 
-    private void deliverAfter(String from, String to, String label, Runnable deliver, long delay) {
+    private void deliverAfter(String from, String to, Object label, Object suffix, Runnable deliver, long delay) {
         loop.after(delay, () -> {
             if (cut.contains(from + ">" + to)) {
                 dropped++;
-                trace.add("%s -x-> %s  %s (cut in flight)", from, to, label);
+                trace.add("%s -x-> %s  %s%s (cut in flight)", from, to, label, suffix);
                 return;
             }
-            trace.add("%s ---> %s  %s", from, to, label);
+            trace.add("%s ---> %s  %s%s", from, to, label, suffix);
             deliver.run();
         });
     }

@@ -81,6 +81,7 @@ final class SimNode {
             public void write(byte[] key, Record before, Record after) {
                 String name = new String(key, StandardCharsets.UTF_8);
                 world.invariants().written(id, name, after);
+                world.trace().add("%s stores %s %s", id, name, after == null ? "(purged)" : Reports.lazy("", after));
                 disk.write(name, after);
             }
         }, versioning, () -> actor, clock, world.config().tombstoneGrace());
@@ -205,7 +206,8 @@ final class SimNode {
         }
         SimDisk.Hint hint = hints.get(index);
         SimNode target = world.node(hint.target());
-        world.network().call(id, target.id(), "hint-delivery " + hint.key(), SimConfig.REPLICA_TIMEOUT,
+        world.network().call(id, target.id(), Reports.lazy("hint-delivery " + hint.key() + " ", hint.record()),
+                SimConfig.REPLICA_TIMEOUT,
                 () -> target.merge(hint.key(), hint.record()), () -> alive(started), (ok, failure) -> {
                     if (failure == null) {
                         disk.removeHint(hint.sequence());
@@ -234,14 +236,16 @@ final class SimNode {
         if (diff.differing() == 0) {
             return;
         }
-        world.network().call(id, other.id(), "merkle-pull " + diff.pull(), SimConfig.REPLICA_TIMEOUT,
+        world.network().call(id, other.id(), Reports.lazy(() -> "merkle-pull " + diff.pull()),
+                SimConfig.REPLICA_TIMEOUT,
                 () -> other.recordsOf(diff.pull()), () -> alive(started), (records, failure) -> {
                     if (failure != null) {
                         return;
                     }
                     records.forEach((key, record) -> repaired(mergeChanged(key, record)));
                     Map<String, Record> push = recordsOf(diff.push());
-                    world.network().call(id, other.id(), "merkle-push " + push.keySet(), SimConfig.REPLICA_TIMEOUT,
+                    world.network().call(id, other.id(), Reports.lazy(() -> "merkle-push " + push),
+                            SimConfig.REPLICA_TIMEOUT,
                             () -> {
                                 push.forEach((key, record) -> repaired(other.mergeChanged(key, record)));
                                 return true;

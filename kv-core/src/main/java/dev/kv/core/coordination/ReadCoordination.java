@@ -95,7 +95,7 @@ public final class ReadCoordination implements Coordination {
         return calls.drain();
     }
 
-    /** A call answered: a read with the replica's record ({@link Record#EMPTY} when it has none), a repair with null. */
+    /** A call answered: a read with the replica's record ({@link Record#EMPTY} if it has none), a repair with null. */
     @Override
     public List<Action> succeeded(long id, Record answer, long now) {
         Call call = calls.close(id);

@@ -25,12 +25,13 @@ public final class LastWriteWins implements Versioning {
     }
 
     @Override
-    public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis) {
+    public Record write(Record local, Mutation mutation, String actor, long timestamp, long nowMillis,
+                        long counterFloor) {
         if (local.holdsWrite(mutation.writeId())) {
             return local;
         }
         VersionVector context = mutation.context() != null ? mutation.context() : local.clock();
-        long counter = Math.max(local.clock().counter(actor), context.counter(actor)) + 1;
+        long counter = Math.max(counterFloor, Math.max(local.clock().counter(actor), context.counter(actor))) + 1;
         Dot dot = new Dot(actor, counter);
         Sibling written = new Sibling(dot, timestamp, mutation.expiresAtMillis(), mutation.delete(),
                 mutation.contentType(), mutation.value(), mutation.writeId());
@@ -39,7 +40,8 @@ public final class LastWriteWins implements Versioning {
             winner = ORDER.compare(s, winner) > 0 ? s : winner;
         }
         VersionVector clock = local.clock().withDot(dot, nowMillis)
-                .prune(Limits.CLOCK_ENTRIES_MAX, List.of(actor, winner.dot().actor()));
+                .pruneOld(Limits.CLOCK_ENTRIES_MAX, Limits.CLOCK_ENTRIES_CEILING, Limits.CLOCK_PRUNE_MIN_AGE_MILLIS,
+                        nowMillis, List.of(actor, winner.dot().actor()));
         return new Record(clock, List.of(winner));
     }
 

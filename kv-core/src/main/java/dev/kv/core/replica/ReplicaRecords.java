@@ -8,6 +8,7 @@ import dev.kv.core.version.HybridLogicalClock;
 import dev.kv.core.write.CoordinatorLease;
 
 import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,8 @@ public final class ReplicaRecords {
     private final HybridLogicalClock hlc;
     private final InstantSource clock;
     private final long tombstoneGraceMillis;
+    /** The highest dot counter this replica's actor has minted, for any key: the next one is always above it. */
+    private final AtomicLong minted = new AtomicLong();
 
     /**
      * @param actor                the actor this replica's dots are minted for: new at every start, so that a replica
@@ -65,8 +68,10 @@ public final class ReplicaRecords {
         for (Sibling sibling : local.siblings()) {
             hlc.observe(sibling.timestamp());
         }
-        Record written = versioning.write(local, mutation, actor.get(), hlc.now(), clock.millis());
+        String writer = actor.get();
+        Record written = versioning.write(local, mutation, writer, hlc.now(), clock.millis(), minted.get());
         if (written != local) {
+            minted.accumulateAndGet(written.clock().counter(writer), Math::max);
             store.write(key, local, written);
         }
         return written;

@@ -25,18 +25,26 @@ public final class VersionVector {
     private final String[] actors;
     private final long[] counters;
     private final long[] updatedAtMillis;
-    /** Whether any entry is a write's alias ({@link WriteIds}); almost never, so coverage by alias is skipped. */
-    private final boolean hasAliases;
+    /** Whether any entry is a write's alias or mark ({@link WriteIds}). */
+    private final boolean hasWriteEntries;
+    /** The write ids of the alias and mark entries, sorted: coverage of a write is a search, no name is built. */
+    private final long[] seenWriteIds;
 
     private VersionVector(String[] actors, long[] counters, long[] updatedAtMillis) {
         this.actors = actors;
         this.counters = counters;
         this.updatedAtMillis = updatedAtMillis;
-        boolean aliases = false;
+        long[] writeIds = new long[actors.length];
+        int count = 0;
         for (String actor : actors) {
-            aliases |= WriteIds.isAlias(actor);
+            long writeId = WriteIds.writeIdOf(actor);
+            if (writeId != WriteIds.NONE) {
+                writeIds[count++] = writeId;
+            }
         }
-        this.hasAliases = aliases;
+        this.hasWriteEntries = count > 0;
+        this.seenWriteIds = Arrays.copyOf(writeIds, count);
+        Arrays.sort(seenWriteIds);
     }
 
     /** One entry of the vector. */
@@ -83,9 +91,9 @@ public final class VersionVector {
         return counter(dot.actor()) >= dot.counter();
     }
 
-    /** Whether this history includes the write {@code writeId} under its alias dot ({@link WriteIds}). */
+    /** Whether this history includes the write {@code writeId}: its alias dot or its mark ({@link WriteIds}). */
     public boolean coversWrite(long writeId) {
-        return hasAliases && writeId != WriteIds.NONE && counter(WriteIds.aliasActor(writeId)) > 0;
+        return hasWriteEntries && writeId != WriteIds.NONE && Arrays.binarySearch(seenWriteIds, writeId) >= 0;
     }
 
     public List<Entry> entries() {
@@ -164,27 +172,102 @@ public final class VersionVector {
 
     /**
      * Drops the least recently advanced entries until at most {@code maxEntries} remain, never dropping an actor in
-     * {@code keep} (the actors of live siblings, whose dots must stay covered). Pruning loses history: a pruned
-     * actor's old versions may come back as false siblings, never as lost updates. Riak bounds its clocks the same
-     * way.
+     * {@code keep} (the actors of live siblings, whose dots must stay covered). Marks are neither counted nor dropped
+     * here ({@link #retainMarks} bounds them). Pruning loses history: a pruned actor's old versions may come back as
+     * false siblings, never as lost updates. Riak bounds its clocks the same way.
      */
     public VersionVector prune(int maxEntries, Collection<String> keep) {
-        if (size() <= maxEntries) {
+        int counted = 0;
+        for (String actor : actors) {
+            counted += WriteIds.isMark(actor) ? 0 : 1;
+        }
+        if (counted <= maxEntries) {
             return this;
         }
-        List<Entry> candidates = new ArrayList<>(entries());
-        candidates.sort((a, b) -> a.updatedAtMillis() != b.updatedAtMillis()
-                ? Long.compare(a.updatedAtMillis(), b.updatedAtMillis()) : a.actor().compareTo(b.actor()));
         List<Entry> result = new ArrayList<>(entries());
-        for (Entry entry : candidates) {
-            if (result.size() <= maxEntries) {
+        for (Entry entry : oldestFirst(entries())) {
+            if (counted <= maxEntries) {
                 break;
             }
-            if (!keep.contains(entry.actor())) {
+            if (!keep.contains(entry.actor()) && !WriteIds.isMark(entry.actor())) {
                 result.remove(entry);
+                counted--;
             }
         }
         return of(result);
+    }
+
+    /**
+     * {@link #prune} as Riak prunes: only entries that have not advanced for {@code minAgeMillis} before
+     * {@code nowMillis} are dropped, unless the vector has more than {@code ceiling} entries. A recently advanced
+     * actor may still have versions on their way to this replica (in hints, behind a partition), which its pruned
+     * entry would let come back; an actor that stopped writing a day ago has none.
+     */
+    public VersionVector pruneOld(int maxEntries, int ceiling, long minAgeMillis, long nowMillis,
+                                  Collection<String> keep) {
+        int counted = 0;
+        for (String actor : actors) {
+            counted += WriteIds.isMark(actor) ? 0 : 1;
+        }
+        if (counted <= maxEntries) {
+            return this;
+        }
+        List<Entry> result = new ArrayList<>(entries());
+        for (Entry entry : oldestFirst(entries())) {
+            if (counted <= maxEntries) {
+                break;
+            }
+            boolean old = entry.updatedAtMillis() < nowMillis - minAgeMillis;
+            if ((old || counted > ceiling) && !keep.contains(entry.actor()) && !WriteIds.isMark(entry.actor())) {
+                result.remove(entry);
+                counted--;
+            }
+        }
+        return counted == actors.length ? this : of(result);
+    }
+
+    /**
+     * Drops the marks ({@link WriteIds#markDot}) that are no longer needed: those stamped more than
+     * {@code windowMillis} before the newest entry of this vector, and all but the {@code max} most recent. A mark
+     * only has to outlive the re-attempts of its write, which end within a request's lifetime. The result depends on
+     * the entries alone (the newest stamp among them, not a clock), so a merge that applies it stays commutative,
+     * associative and idempotent.
+     */
+    public VersionVector retainMarks(long windowMillis, int max) {
+        if (!hasWriteEntries) {
+            return this;
+        }
+        long newest = Long.MIN_VALUE;
+        for (long stamp : updatedAtMillis) {
+            newest = Math.max(newest, stamp);
+        }
+        List<Entry> marks = new ArrayList<>();
+        for (Entry entry : entries()) {
+            if (WriteIds.isMark(entry.actor())) {
+                marks.add(entry);
+            }
+        }
+        List<Entry> dropped = new ArrayList<>();
+        List<Entry> oldestFirst = oldestFirst(marks);
+        for (int i = 0; i < oldestFirst.size(); i++) {
+            Entry mark = oldestFirst.get(i);
+            if (mark.updatedAtMillis() < newest - windowMillis || oldestFirst.size() - i > max) {
+                dropped.add(mark);
+            }
+        }
+        if (dropped.isEmpty()) {
+            return this;
+        }
+        List<Entry> result = new ArrayList<>(entries());
+        result.removeAll(dropped);
+        return of(result);
+    }
+
+    private static List<Entry> oldestFirst(List<Entry> entries) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort((a, b) -> a.updatedAtMillis() != b.updatedAtMillis()
+                ? Long.compare(a.updatedAtMillis(), b.updatedAtMillis()) : a.actor().compareTo(b.actor()));
+        return sorted;
     }
 
     private static Entry newer(Entry a, Entry b) {

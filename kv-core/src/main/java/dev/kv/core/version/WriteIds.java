@@ -22,6 +22,9 @@ public final class WriteIds {
 
     public static final String ALIAS_PREFIX = "~";
 
+    /** The prefix of a write's mark: the clock entry saying a record has seen the write's first version. */
+    public static final String MARK_PREFIX = "^";
+
     private static final HexFormat HEX = HexFormat.of();
 
     private WriteIds() {
@@ -47,6 +50,39 @@ public final class WriteIds {
     /** The alias dot of {@code writeId}: the one dot every re-attempt of that write takes, whoever coordinates it. */
     public static Dot aliasDot(long writeId) {
         return new Dot(aliasActor(writeId), 1);
+    }
+
+    /**
+     * The mark of {@code writeId}: a clock entry {@code (^<id>, 1)} the first version of a client write adds to its
+     * record's clock, so that any context that saw that version also covers a re-attempt of the write (which takes the
+     * alias dot). Unlike an alias dot, a mark is never a sibling's dot and is needed only while the write may still be
+     * re-attempted, so clocks drop old marks (see {@code VersionVector#retainMarks}).
+     */
+    public static Dot markDot(long writeId) {
+        if (writeId == NONE) {
+            throw new IllegalArgumentException("a write without an id has no mark");
+        }
+        return new Dot(MARK_PREFIX + HEX.toHexDigits(writeId), 1);
+    }
+
+    public static boolean isMark(String actor) {
+        return actor.startsWith(MARK_PREFIX);
+    }
+
+    /**
+     * The write id an alias or mark actor stands for, or {@link #NONE} when {@code actor} is neither (node actors, or
+     * a malformed entry in a client's context).
+     */
+    public static long writeIdOf(String actor) {
+        if (!(isAlias(actor) || isMark(actor)) || actor.length() != 1 + 16) {
+            return NONE;
+        }
+        for (int i = 1; i < actor.length(); i++) {
+            if (Character.digit(actor.charAt(i), 16) < 0) {
+                return NONE;
+            }
+        }
+        return HexFormat.fromHexDigitsToLong(actor, 1, actor.length());
     }
 
     public static boolean isAlias(String actor) {

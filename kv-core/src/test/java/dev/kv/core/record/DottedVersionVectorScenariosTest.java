@@ -251,11 +251,41 @@ class DottedVersionVectorScenariosTest {
         VersionVector lastOnly = VersionVector.of(List.of(new VersionVector.Entry("n13:1", 1, 0)));
         Record partial = put(record, "n13:1", "v13b", lastOnly);
         assertThat(partial.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_MAX + 3);
-        // A resolving write leaves one sibling, so the clock is pruned to the limit, keeping that sibling's actor.
+        // A resolving write leaves one sibling, but every actor advanced less than a day ago: their versions may
+        // still be on their way (hints, partitions), so none is pruned yet.
         Record resolved = put(record, "n1:1", "resolved", record.clock());
-        assertThat(resolved.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_MAX);
+        assertThat(resolved.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_MAX + 3);
+        // A day later, the next write prunes the clock to the limit, keeping its sibling's actor.
+        now += Limits.CLOCK_PRUNE_MIN_AGE_MILLIS;
+        Record later = put(resolved, "n1:1", "later", resolved.clock());
+        assertThat(later.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_MAX);
+        assertThat(later.clock().counter("n1:1")).isEqualTo(3);
+        assertThat(values(later)).containsExactly("later");
+    }
+
+    @Test
+    void aClockOfYoungEntriesIsPrunedOnlyBeyondTheCeiling() {
+        Record record = Record.EMPTY;
+        for (int i = 1; i <= Limits.CLOCK_ENTRIES_CEILING + 1; i++) {
+            record = DVV.merge(record, put(Record.EMPTY, "n" + i + ":1", "v" + i, null));
+        }
+        Record resolved = put(record, "n1:1", "resolved", record.clock());
+        assertThat(resolved.clock().size()).isEqualTo(Limits.CLOCK_ENTRIES_CEILING);
         assertThat(resolved.clock().counter("n1:1")).isEqualTo(2);
-        assertThat(values(resolved)).containsExactly("resolved");
+    }
+
+    @Test
+    void aDeleteOfAFirstVersionIsNotUndoneByAReattemptOfTheSameWriteAppliedAfterIt() {
+        Record base = put(Record.EMPTY, N1, "v0", null);
+        Record first = attempt(base, N1, "v1", base.clock(), 7, false); // applied; its answer was lost
+        Record deleted = delete(first, N1, first.clock());                // a client saw v1 and deleted it
+        // The gateway re-attempts the write on N2, which already has the delete: it does not apply it again.
+        Record reattempt = attempt(deleted, N2, "v1", base.clock(), 7, true);
+        assertThat(reattempt.isDeadAt(now)).isTrue();
+        // N3 had neither: the re-attempt's twin stands there until it meets the delete, which supersedes it.
+        Record twin = attempt(base, N3, "v1", base.clock(), 7, true);
+        assertThat(DVV.merge(twin, deleted).isDeadAt(now)).isTrue();
+        assertThat(DVV.merge(deleted, twin).isDeadAt(now)).isTrue();
     }
 
     private Record attempt(Record local, String actor, String value, VersionVector context, long writeId,
