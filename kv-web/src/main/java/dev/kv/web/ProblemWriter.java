@@ -1,5 +1,6 @@
 package dev.kv.web;
 
+import dev.kv.web.runtime.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +21,7 @@ public final class ProblemWriter {
     public static final ProblemWriter ABOUT_BLANK = new ProblemWriter(null);
 
     private static final String ABOUT_BLANK_TYPE = "about:blank";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     /** Put before the kind to make the type; {@code null} for {@code about:blank}. */
     private final String typePrefix;

@@ -1,5 +1,6 @@
 package dev.kv.admin.cluster;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
@@ -29,7 +30,7 @@ import java.util.Set;
 @RestController
 class ClusterController {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     private final Upstream upstream;
     private final PrometheusMeterRegistry metrics;

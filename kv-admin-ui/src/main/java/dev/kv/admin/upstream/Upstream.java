@@ -1,5 +1,6 @@
 package dev.kv.admin.upstream;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.admin.AdminProperties;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.Headers;
@@ -30,7 +31,7 @@ import java.util.Map;
 @Component
 public class Upstream {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     /**
      * What a service answered.

@@ -1,5 +1,6 @@
 package dev.kv.gateway.admin;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.placement.Topology;
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 class MembershipAdminController {
 
     private static final Logger log = LoggerFactory.getLogger(MembershipAdminController.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
     /** A little longer than the node call's own timeout, which ends it with a clear reason first. */
     private static final long CALL_SECONDS = ReplicaClient.ADMIN_TIMEOUT.toSeconds() + 1;
 

@@ -1,5 +1,6 @@
 package dev.kv.gateway.admin;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.gateway.replica.ReplicaClient;
 import dev.kv.gateway.routing.ClusterView;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @Tag(name = "admin", description = "Cluster operations")
 class RepairAdminController {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     private final ClusterView view;
     private final ReplicaClient client;

@@ -1,5 +1,6 @@
 package dev.kv.gateway.api;
 
+import dev.kv.web.runtime.SystemSources;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
@@ -53,11 +54,11 @@ final class KeyRouteValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        long start = System.nanoTime();
+        long start = SystemSources.monotonicNanos();
         try {
             serve(method, request, response);
         } finally {
-            timers.record(request, response.getStatus(), System.nanoTime() - start);
+            timers.record(request, response.getStatus(), SystemSources.monotonicNanos() - start);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kv.gateway.api;
 
+import dev.kv.web.runtime.SystemSources;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,11 +33,11 @@ class RequestMetricsFilter extends jakarta.servlet.http.HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        long start = System.nanoTime();
+        long start = SystemSources.monotonicNanos();
         try {
             chain.doFilter(request, response);
         } finally {
-            timers.record(request, response.getStatus(), System.nanoTime() - start);
+            timers.record(request, response.getStatus(), SystemSources.monotonicNanos() - start);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kv.gateway.limits;
 
+import dev.kv.web.runtime.SystemSources;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
@@ -47,7 +48,7 @@ final class ClientRateLimiter {
             }
             entry = clients.computeIfAbsent(client, name -> new Client(RateLimiter.of(name, config)));
         }
-        entry.lastNanos = System.nanoTime();
+        entry.lastNanos = SystemSources.monotonicNanos();
         return entry.limiter.acquirePermission();
     }
 

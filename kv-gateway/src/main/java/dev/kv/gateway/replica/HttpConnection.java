@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.runtime.SystemSources;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import dev.kv.web.tls.MemberTls;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -45,7 +46,7 @@ final class HttpConnection {
     private int limit;
     private boolean reusable = true;
     private volatile boolean closedAtDeadline;
-    private long lastUsedNanos = System.nanoTime();
+    private long lastUsedNanos = SystemSources.monotonicNanos();
 
     private HttpConnection(Socket socket, Socket transport) throws IOException {
         this.socket = socket;
@@ -99,7 +100,7 @@ final class HttpConnection {
 
     /** What is left of the deadline, in whole milliseconds (at least one), for a socket's timeouts. */
     private static int millisLeft(long deadlineNanos) throws SocketTimeoutException {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - SystemSources.monotonicNanos());
         if (left <= 0) {
             throw new SocketTimeoutException("the exchange's deadline passed");
         }
@@ -158,7 +159,7 @@ final class HttpConnection {
         }
         position = 0;
         limit = 0;
-        lastUsedNanos = System.nanoTime();
+        lastUsedNanos = SystemSources.monotonicNanos();
         return new NodeLink.Answer(status, answer);
     }
 

@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
 import dev.kv.core.contract.FailureKind;
@@ -77,7 +78,7 @@ final class NodeBatcher {
      * call sends at once is exchanged on the calling thread (which is about to wait for its answer anyway).
      */
     CompletableFuture<NodeTransport.Response> submit(ReplicaBatchCodec.Op op, boolean here) {
-        Pending pending = new Pending(op, System.nanoTime(), new CompletableFuture<>());
+        Pending pending = new Pending(op, SystemSources.monotonicNanos(), new CompletableFuture<>());
         queue.add(pending);
         pump(here);
         return pending.answer();
@@ -125,7 +126,7 @@ final class NodeBatcher {
     private synchronized List<Pending> drain() {
         List<Pending> batch = new ArrayList<>();
         long bytes = 0;
-        long now = System.nanoTime();
+        long now = SystemSources.monotonicNanos();
         Pending next;
         while (batch.size() < maxCalls && (next = queue.peek()) != null) {
             long size = next.op().key().length + ReplicaBatchCodec.sizeOf(next.op());
@@ -153,7 +154,7 @@ final class NodeBatcher {
         }
         // A call's whole time, waiting for a slot included, stays within the replica timeout, as it did when every
         // call was an exchange of its own: the exchange gets what the longest-waiting call has left.
-        long leftNanos = Math.max(MIN_EXCHANGE_NANOS, timeout.toNanos() - (System.nanoTime() - oldest));
+        long leftNanos = Math.max(MIN_EXCHANGE_NANOS, timeout.toNanos() - (SystemSources.monotonicNanos() - oldest));
         sizes.record(batch.size());
         byte[] body = ReplicaBatchCodec.encodeRequest(ops);
         return http.batch(uri, secret, body, Duration.ofNanos(leftNanos), here).handle((response, failure) -> {

@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.contract.Headers;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -119,7 +120,7 @@ final class NodeLink implements AutoCloseable {
             connection = HttpConnection.open(address, tls, deadlineNanos);
         }
         ScheduledFuture<?> guard = body.length > UNGUARDED_BODY_BYTES
-                ? watchdog.schedule(connection::closeAtDeadline, deadlineNanos - System.nanoTime(),
+                ? watchdog.schedule(connection::closeAtDeadline, deadlineNanos - SystemSources.monotonicNanos(),
                         TimeUnit.NANOSECONDS)
                 : null;
         try {
@@ -150,7 +151,7 @@ final class NodeLink implements AutoCloseable {
     private HttpConnection kept() {
         HttpConnection connection;
         while ((connection = idle.pollFirst()) != null) {
-            if (System.nanoTime() - connection.lastUsedNanos() < IDLE_NANOS_MAX) {
+            if (SystemSources.monotonicNanos() - connection.lastUsedNanos() < IDLE_NANOS_MAX) {
                 return connection;
             }
             connection.close();

@@ -1,5 +1,6 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.web.tls.MemberTls;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -171,7 +172,7 @@ final class NodeTransport implements AutoCloseable {
                                       boolean here) {
         NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(checked(uri), tls.sslContext(), secret,
                 watchdog));
-        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        long deadlineNanos = SystemSources.monotonicNanos() + timeout.toNanos();
         return run(() -> post(link, body, deadlineNanos), here);
     }
 

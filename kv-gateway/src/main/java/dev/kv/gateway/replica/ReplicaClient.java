@@ -1,5 +1,7 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.runtime.Json;
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
@@ -52,7 +54,7 @@ import java.util.function.Supplier;
 @Component
 public class ReplicaClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     private final NodeTransport http;
     /** How long an operator's request to a node may take (see {@link #postJson}). */
@@ -237,7 +239,7 @@ public class ReplicaClient {
     private <T> CompletableFuture<T> send(NodeAddress node, String call,
                                           Supplier<CompletableFuture<NodeTransport.Response>> exchange,
                                           Function<NodeTransport.Response, T> handler) {
-        long start = System.nanoTime();
+        long start = SystemSources.monotonicNanos();
         return guard.call(node.id(), () -> {
             // Reads, merges and hints (GET, PUT) are idempotent and retried once by the transport when a pooled
             // connection turns out closed; a coordinate (POST) never is: the writer fails over to the next replica.
@@ -255,7 +257,7 @@ public class ReplicaClient {
                 }
             });
         }).whenComplete((answer, failure) -> timer(node.id(), call, outcome(failure))
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                .record(SystemSources.monotonicNanos() - start, TimeUnit.NANOSECONDS));
     }
 
     /** The timer of one node, call and outcome, built once (several per replica call otherwise). */

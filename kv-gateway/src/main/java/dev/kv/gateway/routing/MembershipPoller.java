@@ -1,5 +1,6 @@
 package dev.kv.gateway.routing;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.ClusterViewMessage;
@@ -11,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
@@ -41,8 +41,7 @@ public class MembershipPoller {
 
     private static final Logger log = LoggerFactory.getLogger(MembershipPoller.class);
     /** As the tree reading before it did: a number an older node does not send reads as 0 instead of failing. */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+    private static final JsonMapper JSON = Json.lenient();
 
     private final ClusterView view;
     private final ReplicaClient client;

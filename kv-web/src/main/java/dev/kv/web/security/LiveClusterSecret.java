@@ -1,5 +1,6 @@
 package dev.kv.web.security;
 
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.cluster.ClusterSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ public final class LiveClusterSecret implements Supplier<ClusterSecret>, AutoClo
     private final Path file;
     private final ScheduledExecutorService reloader;
     private volatile ClusterSecret current;
-    private volatile long loadedAtMillis = System.currentTimeMillis();
+    private volatile long loadedAtMillis = SystemSources.wallMillis();
     private byte[] lastRead;
     private String lastProblem;
 
@@ -105,7 +106,7 @@ public final class LiveClusterSecret implements Supplier<ClusterSecret>, AutoClo
         if (current == null || !secret.sameAs(current)) {
             boolean first = current == null;
             current = secret;
-            loadedAtMillis = System.currentTimeMillis();
+            loadedAtMillis = SystemSources.wallMillis();
             if (!first) {
                 log.info("cluster secret reloaded from {}: {} value(s) accepted, the first one sent", file,
                         secret.size());

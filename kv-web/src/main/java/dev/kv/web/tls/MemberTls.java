@@ -1,5 +1,6 @@
 package dev.kv.web.tls;
 
+import dev.kv.web.runtime.SystemSources;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +114,7 @@ public final class MemberTls {
                         + " has no X.509 trust manager"));
         keys.delegate = key;
         trust.delegate = chain;
-        loadedAtMillis = System.currentTimeMillis();
+        loadedAtMillis = SystemSources.wallMillis();
         log.info("member TLS: bundle {} loaded; members admitted: {}", bundleName, allowed);
     }
 
