@@ -1,5 +1,6 @@
 package dev.kv.gateway;
 
+import dev.kv.web.runtime.SystemSources;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
@@ -24,6 +25,6 @@ public class GatewayApplication {
 
     @Bean
     InstantSource instantSource() {
-        return InstantSource.system();
+        return SystemSources.wallClock();
     }
 }

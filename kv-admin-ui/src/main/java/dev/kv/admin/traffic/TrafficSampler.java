@@ -1,5 +1,6 @@
 package dev.kv.admin.traffic;
 
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
@@ -41,7 +42,7 @@ class TrafficSampler {
 
     TrafficSampler(Upstream upstream) {
         this.upstream = upstream;
-        this.clock = InstantSource.system();
+        this.clock = SystemSources.wallClock();
     }
 
     synchronized Map<String, Object> sample() {
