@@ -28,7 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * One Merkle tree per range this node replicates (a range is a replica set: all token ranges whose preference list
@@ -63,13 +63,15 @@ public class MerkleTrees implements RecordListener {
     private final int depth;
     private final long maxAgeMillis;
     private final InstantSource clock;
+    /** Drawn from only on the rebuild thread. */
+    private final RandomGenerator random;
     private final Object changes = new Object();
     private final ExecutorService rebuilder = BackgroundThreads.single("merkle-rebuild");
     private volatile State state;
     private List<Change> recording;
 
     MerkleTrees(RingView rings, RocksStorage storage, RecordStore store, NodeProperties node,
-                AntiEntropyProperties properties, InstantSource clock) {
+                AntiEntropyProperties properties, InstantSource clock, RandomGenerator random) {
         this.rings = rings;
         this.storage = storage;
         this.store = store;
@@ -77,6 +79,7 @@ public class MerkleTrees implements RecordListener {
         this.depth = properties.depth();
         this.maxAgeMillis = properties.treeRebuild().toMillis();
         this.clock = clock;
+        this.random = random;
         this.state = new State(TokenRing.of(List.of(), 1), Map.of(), 0);
         store.addListener(this);
     }
@@ -135,8 +138,7 @@ public class MerkleTrees implements RecordListener {
         }
         // Between 3/4 and 5/4 of the interval: members started together would otherwise all scan their disks in the
         // same minute, every interval, and the cluster would slow down as one.
-        State built = new State(ring, trees, start + (long) (maxAgeMillis * (0.75 + ThreadLocalRandom.current()
-                .nextDouble() / 2)));
+        State built = new State(ring, trees, start + (long) (maxAgeMillis * (0.75 + random.nextDouble() / 2)));
         long[] keys = {0};
         try (RocksStorage.Scan scan = store.withAllKeysLocked(() -> {
             synchronized (changes) {

@@ -29,10 +29,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 /**
  * Runs the gossip rounds of {@link Membership} over HTTP (the message flow is described there): once per interval,
@@ -52,7 +52,8 @@ public class GossipService {
     private final MeterRegistry registry;
     private final TopologyService topologies;
     private final String serverAddress;
-    private final SplittableRandom random = new SplittableRandom();
+    /** Draws under the membership's lock ({@link Membership#gossipTargets}), so rounds never share it at once. */
+    private final RandomGenerator random;
     private final Map<String, Boolean> phiGauges = new ConcurrentHashMap<>();
     private final Map<String, Long> departedSince = new ConcurrentHashMap<>();
     private final Map<String, Long> refusalsLogged = new ConcurrentHashMap<>();
@@ -61,7 +62,7 @@ public class GossipService {
 
     GossipService(NodeProperties node, GossipProperties properties, PeerClient peers, JsonMapper json,
                   InstantSource clock, MeterRegistry registry, TopologyService topologies,
-                  MembershipProperties membershipProperties,
+                  MembershipProperties membershipProperties, RandomGenerator random,
                   // Spring Boot's own setting, read as written: its ServerProperties holds it resolved to an
                   // InetAddress, which would put an address where the operator wrote a host name to advertise.
                   @Value("${server.address:127.0.0.1}") String serverAddress) {
@@ -74,6 +75,7 @@ public class GossipService {
         this.clock = clock;
         this.registry = registry;
         this.serverAddress = serverAddress;
+        this.random = random;
     }
 
     /**

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,13 +50,15 @@ public class TopologyFence extends OncePerRequestFilter {
 
     private final TopologyService topologies;
     private final GossipService gossip;
+    private final InstantSource clock;
     private final AtomicLong lastCatchUp = new AtomicLong();
     private final Counter stale;
     private final Counter behind;
 
-    TopologyFence(TopologyService topologies, GossipService gossip, MeterRegistry registry) {
+    TopologyFence(TopologyService topologies, GossipService gossip, InstantSource clock, MeterRegistry registry) {
         this.topologies = topologies;
         this.gossip = gossip;
+        this.clock = clock;
         this.stale = Counter.builder("kv.membership.fenced").tag("reason", "stale")
                 .description("data requests refused because they were routed with another topology").register(registry);
         this.behind = Counter.builder("kv.membership.fenced").tag("reason", "behind")
@@ -109,7 +112,7 @@ public class TopologyFence extends OncePerRequestFilter {
         }
         if (order > 0) {
             behind.increment();
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             long last = lastCatchUp.get();
             if (now - last > 200 && lastCatchUp.compareAndSet(last, now)) {
                 gossip.catchUp();
