@@ -1,9 +1,11 @@
 package dev.kv.core.merkle;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The key-level step of a Merkle exchange: given both sides' version digests of the keys under the differing leaves,
@@ -43,6 +45,43 @@ public record KeyDiff<K>(List<K> pull, List<K> push, int compared, int differing
             }
         }
         return new KeyDiff<>(List.copyOf(pull), List.copyOf(push), compared, pull.size() + onlyMine);
+    }
+
+    /**
+     * One step of moving the differing keys: the records to pull (and merge), then the merged records to push.
+     *
+     * @param pull keys to pull from the peer first
+     * @param push keys to push to the peer after the pull
+     * @param <K>  the key type
+     */
+    public record Batch<K>(List<K> pull, List<K> push) {
+    }
+
+    /**
+     * The differing keys (those to pull first, then those only this side holds) in slices of at most
+     * {@code keysPerBatch}, each slice as its pull and its push: a key both sides hold is pulled, merged and pushed
+     * within one slice, so a request never carries more than {@code keysPerBatch} keys and a failed step leaves the
+     * earlier slices repaired.
+     */
+    public List<Batch<K>> batches(int keysPerBatch) {
+        if (keysPerBatch < 1) {
+            throw new IllegalArgumentException("keysPerBatch must be at least 1: " + keysPerBatch);
+        }
+        Set<K> pulled = new HashSet<>(pull);
+        Set<K> pushed = new HashSet<>(push);
+        List<K> keys = new ArrayList<>(pull);
+        for (K key : push) {
+            if (!pulled.contains(key)) {
+                keys.add(key);
+            }
+        }
+        List<Batch<K>> batches = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += keysPerBatch) {
+            List<K> slice = keys.subList(from, Math.min(keys.size(), from + keysPerBatch));
+            batches.add(new Batch<>(slice.stream().filter(pulled::contains).toList(),
+                    slice.stream().filter(pushed::contains).toList()));
+        }
+        return batches;
     }
 
 }

@@ -5,6 +5,7 @@ import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.key.KeyCodec;
 import dev.kv.core.merkle.ByteRateLimiter;
+import dev.kv.core.merkle.KeyDiff;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.record.Record;
@@ -21,11 +22,9 @@ import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -105,40 +104,29 @@ class Exchanger {
         }
     }
 
-    /** Compares the key digests of some differing leaves and moves the records that differ, both ways. */
+    /**
+     * Compares the key digests of some differing leaves ({@link KeyDiff}) and moves the records that differ, both
+     * ways, {@code batchKeys} keys at a time: each batch's pull (and merge), then its push.
+     */
     private void repairLeaves(Session session, int[] leaves) throws Exception {
-        Map<ByteBuffer, Long> mine = new HashMap<>();
+        Map<ByteBuffer, Long> mine = new LinkedHashMap<>();
         for (KeyDigest digest : trees.digests(session.range, leaves)) {
             mine.put(ByteBuffer.wrap(digest.key()), digest.digest());
         }
-        List<KeyDigest> theirs = KeyDigestCodec.decode(session.send(InternalPaths.MERKLE_DIGESTS,
-                "application/json", json.writeValueAsBytes(new MerkleMessages.DigestsRequest(session.range, leaves))));
-        Set<ByteBuffer> compared = new LinkedHashSet<>(mine.keySet());
-        Set<ByteBuffer> differing = new LinkedHashSet<>();
-        Set<ByteBuffer> theirsPresent = new LinkedHashSet<>();
-        for (KeyDigest digest : theirs) {
-            ByteBuffer key = ByteBuffer.wrap(digest.key());
-            compared.add(key);
-            theirsPresent.add(key);
-            if (!Long.valueOf(digest.digest()).equals(mine.get(key))) {
-                differing.add(key);
-            }
+        Map<ByteBuffer, Long> theirs = new LinkedHashMap<>();
+        for (KeyDigest digest : KeyDigestCodec.decode(session.send(InternalPaths.MERKLE_DIGESTS, "application/json",
+                json.writeValueAsBytes(new MerkleMessages.DigestsRequest(session.range, leaves))))) {
+            theirs.put(ByteBuffer.wrap(digest.key()), digest.digest());
         }
-        for (ByteBuffer key : mine.keySet()) {
-            if (!theirsPresent.contains(key)) {
-                differing.add(key);
-            }
+        KeyDiff<ByteBuffer> diff = KeyDiff.between(mine, theirs);
+        for (KeyDiff.Batch<ByteBuffer> batch : diff.batches(properties.batchKeys())) {
+            pullAndMerge(session, batch.pull());
+            push(session, batch.push());
         }
-        List<ByteBuffer> keys = new ArrayList<>(differing);
-        for (int from = 0; from < keys.size(); from += properties.batchKeys()) {
-            List<ByteBuffer> batch = keys.subList(from, Math.min(keys.size(), from + properties.batchKeys()));
-            pullAndMerge(session, batch.stream().filter(theirsPresent::contains).toList());
-            push(session, batch.stream().filter(mine::containsKey).toList());
-        }
-        count("kv.antientropy.keys.compared", compared.size());
-        count("kv.antientropy.keys.repaired", differing.size());
-        session.compared += compared.size();
-        session.repaired += differing.size();
+        count("kv.antientropy.keys.compared", diff.compared());
+        count("kv.antientropy.keys.repaired", diff.differing());
+        session.compared += diff.compared();
+        session.repaired += diff.differing();
     }
 
     private void pullAndMerge(Session session, List<ByteBuffer> keys) throws Exception {
