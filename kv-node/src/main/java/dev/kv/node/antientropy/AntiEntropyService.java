@@ -1,6 +1,7 @@
 package dev.kv.node.antientropy;
 
 import dev.kv.core.membership.Liveness;
+import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.core.membership.Membership;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.expiry.ExpiryProperties;
@@ -14,17 +15,17 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 
 /**
- * Schedules exchanges: in the background one (range, peer) pair per interval (with jitter), round-robin so every pair
- * comes up once per cycle; on demand (a repair) every pair of every range, or of one, at once. Keeps the last result
- * of each pair and the progress of the running repair.
+ * Runs exchanges: in the background one (range, peer) pair at a time as kv-core's {@link AntiEntropySchedule} paces
+ * them (round-robin over the live pairs, so every pair comes up once per cycle, with jitter); on demand (a repair)
+ * every pair of every range, or of one, at once. Keeps the last result of each pair and the progress of the running
+ * repair.
  */
 @Component
 public class AntiEntropyService {
@@ -55,15 +56,14 @@ public class AntiEntropyService {
     private final InstantSource clock;
     private final String self;
     private final Map<Pair, ExchangeResult> results = new ConcurrentHashMap<>();
-    private final AtomicInteger cursor = new AtomicInteger();
     private final AtomicReference<RepairProgress> repair = new AtomicReference<>();
     private final ExecutorService repairs = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("repair")
             .factory());
-    private final SplittableRandom random = new SplittableRandom();
-    private volatile long nextBackgroundMillis;
+    /** Driven only by {@link #background()}, on the scheduler's thread. */
+    private final AntiEntropySchedule<Pair> schedule;
 
     AntiEntropyService(MerkleTrees trees, Exchanger exchanger, GossipService gossip, AntiEntropyProperties properties,
-                       ExpiryProperties expiry, NodeProperties node, InstantSource clock) {
+                       ExpiryProperties expiry, NodeProperties node, InstantSource clock, RandomGenerator random) {
         if (expiry.tombstoneGrace().compareTo(properties.cycle()) <= 0) {
             throw new IllegalStateException("kv.expiry.tombstone-grace (" + expiry.tombstoneGrace()
                     + ") must be longer than kv.antientropy.cycle (" + properties.cycle() + "): a tombstone purged"
@@ -75,6 +75,8 @@ public class AntiEntropyService {
         this.properties = properties;
         this.clock = clock;
         this.self = node.id();
+        this.schedule = new AntiEntropySchedule<>(
+                new AntiEntropySchedule.Pacing(properties.interval(), properties.cycle()), random);
     }
 
     @Scheduled(fixedDelayString = "${kv.antientropy.tick:200ms}")
@@ -84,19 +86,10 @@ public class AntiEntropyService {
         }
         // Trees are kept even with background exchanges off: peers and manual repairs compare against them.
         trees.refreshIfStale();
-        if (!properties.enabled() || clock.millis() < nextBackgroundMillis) {
+        if (!properties.enabled() || !schedule.isDue(clock.millis())) {
             return;
         }
-        List<Pair> pairs = livePairs(null);
-        // One pair per interval, faster when there are too many pairs for each to come up once per cycle (with a
-        // quarter of the cycle to spare for slow exchanges).
-        long pause = Math.min(properties.interval().toMillis(),
-                properties.cycle().toMillis() * 3 / 4 / Math.max(1, pairs.size()));
-        long jitter = pause / 4;
-        nextBackgroundMillis = clock.millis() + pause + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0);
-        if (!pairs.isEmpty()) {
-            run(pairs.get(Math.floorMod(cursor.getAndIncrement(), pairs.size())));
-        }
+        schedule.next(livePairs(null), clock.millis()).ifPresent(this::run);
     }
 
     /** Starts exchanging every pair of every range (or of {@code range}) now; answers the repair's progress. */
