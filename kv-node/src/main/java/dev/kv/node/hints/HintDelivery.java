@@ -1,6 +1,7 @@
 package dev.kv.node.hints;
 
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.hints.HintDeliveryPlan;
 import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *   on success the hint is deleted; hints older than the window are dropped (anti-entropy repairs what they held)
  * </pre>
  *
- * Delivery is a merge, so a hint delivered twice (after a crash between send and delete) does no harm.
+ * What to drop and what to send in a round is kv-core's {@link HintDeliveryPlan}, which the simulator runs too; this
+ * class reads the hints, asks gossip about the target, sends and deletes. Delivery is a merge, so a hint delivered
+ * twice (after a crash between send and delete) does no harm.
  */
 @Component
 class HintDelivery {
@@ -55,22 +58,21 @@ class HintDelivery {
         if (membership == null) {
             return;
         }
-        int perRound = (int) Math.max(1, properties.deliveryRate() * properties.deliveryInterval().toMillis() / 1000);
+        int perRound = HintDeliveryPlan.hintsPerRound(properties.deliveryRate(), properties.deliveryInterval());
         long now = clock.millis();
         for (Map.Entry<String, Long> entry : hints.pendingByTarget().entrySet()) {
             if (entry.getValue() <= 0) {
                 continue;
             }
             String target = entry.getKey();
-            List<HintStore.Hint> batch = hints.oldest(target, perRound);
-            batch.stream().filter(hints::isExpired).forEach(hints::expired);
-            if (membership.liveness(target, now) != Liveness.ALIVE) {
-                continue;
-            }
-            String address = membership.members(now).stream().filter(m -> m.state().nodeId().equals(target))
+            String address = membership.liveness(target, now) != Liveness.ALIVE ? null
+                    : membership.members(now).stream().filter(m -> m.state().nodeId().equals(target))
                     .map(m -> m.state().address()).findFirst().orElse(null);
-            if (address != null) {
-                deliverBatch(target, address, batch.stream().filter(h -> !hints.isExpired(h)).toList());
+            HintDeliveryPlan<HintStore.Hint> plan = HintDeliveryPlan.of(hints.policy(), hints.oldest(target, perRound),
+                    hint -> hint.key().storedAtMillis(), address != null, now);
+            plan.expired().forEach(hints::expired);
+            if (!plan.send().isEmpty()) {
+                deliverBatch(target, address, plan.send());
             }
         }
     }

@@ -90,8 +90,9 @@ public class HintStore {
         counter("kv.hints.dropped", hint.key().target(), "reason", "expired").increment();
     }
 
-    public boolean isExpired(Hint hint) {
-        return policy.isExpired(hint.key().storedAtMillis(), clock.millis());
+    /** The window and the storage limit the hints are kept by. */
+    public HintPolicy policy() {
+        return policy;
     }
 
     /** Pending hint counts by target. */
