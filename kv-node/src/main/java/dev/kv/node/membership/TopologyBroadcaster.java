@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.Topology;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public class TopologyBroadcaster {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyBroadcaster.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private final TopologyService topologies;

@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.RangeTransfer;
 import dev.kv.core.placement.Topology;
@@ -36,7 +37,7 @@ public class TopologyService {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyService.class);
     private static final String META_KEY = "topology";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
 
     private final String localId;
     private final RocksStorage storage;

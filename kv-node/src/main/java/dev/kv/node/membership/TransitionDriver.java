@@ -1,5 +1,6 @@
 package dev.kv.node.membership;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 public class TransitionDriver {
 
     private static final Logger log = LoggerFactory.getLogger(TransitionDriver.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
     /** Gossip rounds to listen before proposing a join, so nodes started together have heard of each other. */
     private static final int ROUNDS_BEFORE_JOIN = 3;

@@ -1,5 +1,6 @@
 package dev.kv.node.streaming;
 
+import dev.kv.web.runtime.Json;
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.contract.Headers;
@@ -65,7 +66,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class RangeStreamer {
 
     private static final Logger log = LoggerFactory.getLogger(RangeStreamer.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.mapper();
     private static final String CHECKPOINT = "streaming.checkpoint";
     private static final int PULL_BATCH = 1000;
     /** At most this much of the digests of what this node holds goes with one request for records. */
