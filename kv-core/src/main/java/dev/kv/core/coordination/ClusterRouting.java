@@ -38,6 +38,21 @@ public interface ClusterRouting {
      */
     boolean adopt(TopologyMessage newer, String routedWith);
 
+    /**
+     * {@code replicas} without those the view cannot call (a node the topology names before the view lists it as a
+     * member): reads and coordinator attempts leave them out and do not count them as contacted; a write's copies
+     * still count each of them, as failed, by the placement's rule.
+     */
+    default List<String> addressable(List<String> replicas) {
+        List<String> known = new ArrayList<>(replicas.size());
+        for (String replica : replicas) {
+            if (isAddressable(replica)) {
+                known.add(replica);
+            }
+        }
+        return known.size() == replicas.size() ? replicas : known;
+    }
+
     /** {@code replicas} with the usable ones first, each group in preference order. */
     default List<String> usableFirst(List<String> replicas) {
         List<String> ordered = new ArrayList<>(replicas.size());

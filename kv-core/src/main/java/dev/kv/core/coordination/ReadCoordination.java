@@ -179,7 +179,7 @@ public final class ReadCoordination implements Coordination {
 
     private void startRound(long now) {
         ClusterRouting.Route route = view.route(key);
-        List<String> replicas = route.placement().current();
+        List<String> replicas = view.addressable(route.placement().current());
         List<String> ordered = settings.askAll() ? replicas : view.usableFirst(replicas);
         int first = settings.askAll() ? ordered.size() : Math.min(spec.r(), ordered.size());
         Round started = new Round(new QuorumTracker(spec.r(), ordered.size()), replicas,

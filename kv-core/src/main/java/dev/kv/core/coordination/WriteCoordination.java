@@ -189,7 +189,7 @@ public final class WriteCoordination implements Coordination {
     }
 
     private void startCoordinating(long now) {
-        candidates = view.usableFirst(route.placement().writeReplicas());
+        candidates = view.usableFirst(view.addressable(route.placement().writeReplicas()));
         nextCandidate = 0;
         tryNextCandidate(now);
     }
@@ -212,7 +212,7 @@ public final class WriteCoordination implements Coordination {
             waitUntil(Waiting.BEHIND_BEFORE_COORDINATING, now + BEHIND_PAUSE_MILLIS);
         } else {
             outcome = new Outcome.NotReached(new QuorumOutcome.Insufficient(0, spec.w(),
-                    route.placement().writeReplicas().size(), List.copyOf(coordinatorFailures)));
+                    view.addressable(route.placement().writeReplicas()).size(), List.copyOf(coordinatorFailures)));
         }
     }
 

@@ -9,10 +9,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A view for the coordination tests: replicas a, b, c; stand-ins d, e beyond them; nodes can be marked down. */
+/**
+ * A view for the coordination tests: replicas a, b, c; stand-ins d, e beyond them; nodes can be marked down, or
+ * unknown (in the topology, but without an address in the view).
+ */
 final class FixedRouting implements ClusterRouting {
 
     final Set<String> down = new HashSet<>();
+    final Set<String> unknown = new HashSet<>();
     final List<TopologyMessage> adopted = new ArrayList<>();
     List<String> replicas = List.of("a", "b", "c");
     String topology = "1:a";
@@ -29,7 +33,7 @@ final class FixedRouting implements ClusterRouting {
 
     @Override
     public boolean isAddressable(String node) {
-        return true;
+        return !unknown.contains(node);
     }
 
     @Override

@@ -81,6 +81,21 @@ class ReadCoordinationTest {
     }
 
     @Test
+    void aReplicaTheViewCannotCallIsNeitherAskedNorCountedAsContacted() {
+        view.unknown.add("a");
+        ReadCoordination read = read(0);
+        List<Action.Read> reads = all(read.start(0), Action.Read.class);
+        assertThat(reads).extracting(Action.Read::node).containsExactly("b", "c");
+        assertThat(read.failed(reads.get(0).id(), ReplicaFailure.of(FailureKind.UNREACHABLE, "refused"), 2))
+                .isEmpty();
+        read.succeeded(reads.get(1).id(), NEW, 3);
+        assertThat(read.outcome()).isInstanceOfSatisfying(Outcome.NotReached.class, notReached ->
+                assertThat(notReached.insufficient().describe("read"))
+                        .isEqualTo("read quorum not reached: 1 of 2 required replicas answered (2 contacted);"
+                                + " b: refused"));
+    }
+
+    @Test
     void aSlowReplicaCostsTheSpeculativeDelayNotTheTimeout() {
         ReadCoordination read = read(50);
         List<Action> started = read.start(0);

@@ -86,6 +86,22 @@ class WriteCoordinationTest {
     }
 
     @Test
+    void aReplicaTheViewCannotCallIsNeitherACoordinatorCandidateNorCountedAsContacted() {
+        view.unknown.add("a");
+        WriteCoordination write = write(STRONG);
+        Action.Coordinate first = only(write.start(0), Action.Coordinate.class);
+        assertThat(first.node()).isEqualTo("b");
+        ReplicaFailure refused = ReplicaFailure.of(FailureKind.UNREACHABLE, "connection refused");
+        Action.Coordinate second = only(write.failed(first.id(), refused, 1), Action.Coordinate.class);
+        assertThat(second.node()).isEqualTo("c");
+        assertThat(write.failed(second.id(), refused, 2)).isEmpty();
+        assertThat(write.outcome()).isInstanceOfSatisfying(Outcome.NotReached.class, notReached ->
+                assertThat(notReached.insufficient().describe("write"))
+                        .isEqualTo("write quorum not reached: 0 of 2 required replicas answered (2 contacted);"
+                                + " b: connection refused, c: connection refused"));
+    }
+
+    @Test
     void aDownReplicaGetsAHintThatCountsOnlyForASloppyWrite() {
         view.down.add("b");
         view.down.add("c");
