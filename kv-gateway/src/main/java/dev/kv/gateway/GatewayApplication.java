@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 import java.time.InstantSource;
+import java.util.random.RandomGenerator;
 
 /**
  * The stateless gateway: the public API, routing, quorum coordination and read repair. Its only credential is the
@@ -26,5 +27,11 @@ public class GatewayApplication {
     @Bean
     InstantSource instantSource() {
         return SystemSources.wallClock();
+    }
+
+    /** The gateway's chance (write ids); not thread-safe, so its users draw from it under its lock. */
+    @Bean
+    RandomGenerator randomGenerator() {
+        return SystemSources.newRandom();
     }
 }

@@ -63,15 +63,7 @@ public class ClusterView {
     public record Routing(Placement placement, String topology, Map<String, NodeAddress> addresses) {
 
         public List<NodeAddress> current() {
-            return resolve(placement.current());
-        }
-
-        /** Every replica a write goes to: the current ones, then those only in the target placement. */
-        public List<NodeAddress> writeReplicas() {
-            return resolve(placement.writeReplicas());
-        }
-
-        private List<NodeAddress> resolve(List<String> ids) {
+            List<String> ids = placement.current();
             List<NodeAddress> result = new ArrayList<>(ids.size());
             for (String id : ids) {
                 NodeAddress address = addresses.get(id);
@@ -204,17 +196,6 @@ public class ClusterView {
     public boolean isUsable(String nodeId) {
         Member member = snapshot.members().get(nodeId);
         return member != null && !member.judgedDown() && guard.admitsCalls(nodeId);
-    }
-
-    /** The replicas in preference order, usable ones first. */
-    public List<NodeAddress> usableFirst(List<NodeAddress> replicas) {
-        List<NodeAddress> ordered = new ArrayList<>(replicas.size());
-        List<NodeAddress> unusable = new ArrayList<>(0);
-        for (NodeAddress replica : replicas) {
-            (isUsable(replica.id()) ? ordered : unusable).add(replica);
-        }
-        ordered.addAll(unusable);
-        return ordered;
     }
 
     public NodeAddress address(String nodeId) {
