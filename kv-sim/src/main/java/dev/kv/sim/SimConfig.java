@@ -1,7 +1,10 @@
 package dev.kv.sim;
 
+import dev.kv.core.hints.HintPolicy;
+import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.core.record.ConflictMode;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -29,8 +32,16 @@ record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clie
     static final long SPECULATIVE_READ = 50;
     static final long HINT_INTERVAL = 1_000;
     static final long HINT_WINDOW = 2_000;
+    /** Hints delivered per second per target: 50 per round. */
+    static final int HINT_DELIVERY_RATE = 50;
+    /** Counted in hints, not bytes: the policy's byte limit is not what the simulated nodes run out of. */
     static final int HINTS_MAX = 10_000;
+    static final HintPolicy HINT_POLICY = new HintPolicy(Duration.ofMillis(HINT_WINDOW), Long.MAX_VALUE);
     static final long ANTI_ENTROPY_INTERVAL = 100;
+    /** Long enough for the interval to pace up to 7 peers; shorter than the tombstone grace, as kv-node demands. */
+    static final long ANTI_ENTROPY_CYCLE = 1_000;
+    static final AntiEntropySchedule.Pacing ANTI_ENTROPY = new AntiEntropySchedule.Pacing(
+            Duration.ofMillis(ANTI_ENTROPY_INTERVAL), Duration.ofMillis(ANTI_ENTROPY_CYCLE));
     static final long TOMBSTONE_GRACE = 3_000;
     static final long SWEEP_INTERVAL = 1_000;
     static final long SYNC_INTERVAL = 200;
@@ -43,8 +54,11 @@ record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clie
         return has(Bug.EARLY_TOMBSTONE_PURGE) ? 0 : TOMBSTONE_GRACE;
     }
 
-    /** One anti-entropy cycle: every node has exchanged with every peer once. */
+    /**
+     * One anti-entropy cycle as the nodes' schedules run it: the longest round in which every node has exchanged with
+     * every peer once (each node's pairs are its peers).
+     */
     long antiEntropyCycle() {
-        return ANTI_ENTROPY_INTERVAL * (nodes - 1) * 2;
+        return ANTI_ENTROPY.roundMillis(nodes - 1);
     }
 }

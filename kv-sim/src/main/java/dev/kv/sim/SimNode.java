@@ -1,6 +1,8 @@
 package dev.kv.sim;
 
 import dev.kv.core.contract.FailureKind;
+import dev.kv.core.hints.HintDeliveryPlan;
+import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.core.merkle.KeyDiff;
 import dev.kv.core.merkle.RecordDigest;
 import dev.kv.core.record.Mutation;
@@ -11,6 +13,7 @@ import dev.kv.core.replica.DeadlinePassedException;
 import dev.kv.core.replica.ReplicaRecords;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -21,9 +24,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A storage node built from the same kv-core logic as kv-node ({@link ReplicaRecords}, the hint policy, the key-level
- * Merkle diff, the purge rule), on a simulated disk and clock: it serves coordinate, merge, read and hint calls,
- * delivers its hints, exchanges with its peers for anti-entropy and purges dead records after the grace period.
+ * A storage node built from the same kv-core logic as kv-node ({@link ReplicaRecords}, the hint policy and
+ * {@link HintDeliveryPlan}, the {@link AntiEntropySchedule} and the key-level Merkle diff, the purge rule), on a
+ * simulated disk and clock: it serves coordinate, merge, read and hint calls, delivers its hints, exchanges with its
+ * peers for anti-entropy and purges dead records after the grace period.
  */
 final class SimNode {
 
@@ -37,7 +41,7 @@ final class SimNode {
     private String actor;
     private long clockOffset;
     private long hintSequence;
-    private int peerCursor;
+    private AntiEntropySchedule<String> antiEntropy;
     private ReplicaRecords replica;
     private long repairedKeys;
 
@@ -87,7 +91,8 @@ final class SimNode {
         }, versioning, () -> actor, clock, world.config().tombstoneGrace());
         int started = incarnation;
         every(SimConfig.HINT_INTERVAL, started, this::deliverHints);
-        every(SimConfig.ANTI_ENTROPY_INTERVAL, started, this::exchangeWithNextPeer);
+        antiEntropy = new AntiEntropySchedule<>(SimConfig.ANTI_ENTROPY, world.random());
+        exchangeWhenDue(started);
         every(SimConfig.SWEEP_INTERVAL, started, this::sweep);
         if (!world.config().syncWrites()) {
             every(SimConfig.SYNC_INTERVAL, started, disk::sync);
@@ -184,24 +189,35 @@ final class SimNode {
         return repairedKeys;
     }
 
-    // ---- hinted handoff: oldest first, one target at a time, stop at the first failure
+    // ---- hinted handoff: kv-core's HintDeliveryPlan per target, oldest first, stop at the first failure
 
     private void deliverHints() {
-        Map<String, List<SimDisk.Hint>> byTarget = new TreeMap<>();
-        long now = millis();
+        int perRound = HintDeliveryPlan.hintsPerRound(SimConfig.HINT_DELIVERY_RATE,
+                Duration.ofMillis(SimConfig.HINT_INTERVAL));
+        Map<String, List<SimDisk.Hint>> oldestByTarget = new TreeMap<>();
         for (SimDisk.Hint hint : disk.hints().values()) {
-            if (now - hint.storedAtMillis() > SimConfig.HINT_WINDOW) {
-                disk.removeHint(hint.sequence()); // anti-entropy repairs what it held
-                world.trace().add("%s drops expired hint for %s key %s", id, hint.target(), hint.key());
-            } else {
-                byTarget.computeIfAbsent(hint.target(), t -> new ArrayList<>()).add(hint);
+            List<SimDisk.Hint> oldest = oldestByTarget.computeIfAbsent(hint.target(), t -> new ArrayList<>());
+            if (oldest.size() < perRound) {
+                oldest.add(hint);
             }
         }
-        byTarget.forEach((target, hints) -> deliverFrom(hints, 0, incarnation));
+        long now = millis();
+        int started = incarnation;
+        oldestByTarget.forEach((target, oldest) -> {
+            // The simulated nodes run no failure detector: every target counts as alive, and a failed call ends its
+            // round as it does in kv-node.
+            HintDeliveryPlan<SimDisk.Hint> plan = HintDeliveryPlan.of(SimConfig.HINT_POLICY, oldest,
+                    SimDisk.Hint::storedAtMillis, true, now);
+            for (SimDisk.Hint hint : plan.expired()) {
+                disk.removeHint(hint.sequence()); // anti-entropy repairs what it held
+                world.trace().add("%s drops expired hint for %s key %s", id, hint.target(), hint.key());
+            }
+            deliverFrom(plan.send(), 0, started);
+        });
     }
 
     private void deliverFrom(List<SimDisk.Hint> hints, int index, int started) {
-        if (index >= hints.size() || index >= 50 || !alive(started)) {
+        if (index >= hints.size() || !alive(started)) {
             return;
         }
         SimDisk.Hint hint = hints.get(index);
@@ -216,13 +232,26 @@ final class SimNode {
                 });
     }
 
-    // ---- anti-entropy: the key-level step of the Merkle exchange with one peer at a time
+    // ---- anti-entropy: kv-core's AntiEntropySchedule picks the peer and the time, then the key-level step of the
+    // Merkle exchange with it
 
-    private void exchangeWithNextPeer() {
-        List<String> peers = world.nodeIds().stream().filter(p -> !p.equals(id)).toList();
-        String peer = peers.get(Math.floorMod(peerCursor++, peers.size()));
+    /** Wakes when the schedule's next exchange is due on this node's clock (which faults may move meanwhile). */
+    private void exchangeWhenDue(int started) {
+        long now = millis();
+        long delay = antiEntropy.isDue(now) ? 0 : antiEntropy.nextDueMillis() - now;
+        world.loop().after(delay, () -> {
+            if (alive(started)) {
+                // Every peer is a live pair: the simulated nodes run no failure detector, and an exchange with a
+                // peer that does not answer just fails.
+                List<String> peers = world.nodeIds().stream().filter(p -> !p.equals(id)).toList();
+                antiEntropy.next(peers, millis()).ifPresent(peer -> exchangeWith(peer, started));
+                exchangeWhenDue(started);
+            }
+        });
+    }
+
+    private void exchangeWith(String peer, int started) {
         SimNode other = world.node(peer);
-        int started = incarnation;
         Map<String, Long> mine = digestsShared(peer);
         world.network().call(id, peer, "merkle-digests", SimConfig.REPLICA_TIMEOUT, () -> other.digestsShared(id),
                 () -> alive(started), (theirs, failure) -> {
