@@ -34,7 +34,7 @@ public final class Limits {
      */
     public static final long WRITE_MARK_WINDOW_MILLIS = 5_000;
 
-    public static final int WRITE_MARKS_MAX = 8;
+    public static final int WRITE_MARKS_MAX = 32;
 
     /**
      * Merges never prune (pruning is not a join), so a merged clock may briefly exceed {@link #CLOCK_ENTRIES_MAX};

@@ -29,9 +29,13 @@ final class History {
             return status == Status.OK;
         }
 
-        /** Whether a write is acknowledged by at least two replicas' own copies, so one lost disk cannot lose it. */
+        /**
+         * Whether a write was acknowledged by at least two replicas' own copies, so one lost disk cannot lose it. A
+         * sloppy write may count a hint instead, and a hint lives only for the hint window: after a disk loss it is
+         * not promised.
+         */
         boolean survivesOneLostDisk() {
-            return spec.w() >= 2;
+            return spec.w() >= 2 && !spec.sloppy();
         }
     }
 

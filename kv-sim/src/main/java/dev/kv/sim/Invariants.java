@@ -31,7 +31,11 @@ final class Invariants {
             return;
         }
         for (Sibling sibling : record.siblings()) {
-            String fingerprint = sibling.writeId() + "/" + sibling.tombstone() + "/" + sibling.expiresAtMillis() + "/"
+            // Two versions of one client write (a re-attempt's twins) share the alias dot and may differ only in
+            // their expiry: each coordinator counts the TTL from its own clock. They are one version, and the merge
+            // keeps one of them deterministically; anything else under one dot is a reused dot.
+            String fingerprint = sibling.writeId() + "/" + sibling.tombstone() + "/"
+                    + (sibling.writeId() == 0 ? sibling.expiresAtMillis() : "") + "/"
                     + Arrays.hashCode(sibling.value());
             String before = valueOfDot.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(sibling.dot(),
                     fingerprint);

@@ -42,7 +42,7 @@ public final class SimulateMain {
             i++;
         }
         if (replay != null) {
-            RunResult result = Simulator.runOne(replay, mode, bugs);
+            RunResult result = Simulator.runOne(replay, mode, bugs, 5_000_000);
             System.out.println(Reports.describe(result, true));
             System.exit(result.passed() ? 0 : 1);
         }

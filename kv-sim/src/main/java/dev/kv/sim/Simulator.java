@@ -45,7 +45,12 @@ final class Simulator {
     }
 
     static RunResult runOne(long seed, ConflictMode mode, Set<Bug> bugs) {
-        return new Simulation(Schedules.of(seed, mode, bugs), TRACE_LINES).run();
+        return runOne(seed, mode, bugs, TRACE_LINES);
+    }
+
+    /** One schedule keeping the last {@code traceLines} lines of its trace (a replay keeps them all). */
+    static RunResult runOne(long seed, ConflictMode mode, Set<Bug> bugs, int traceLines) {
+        return new Simulation(Schedules.of(seed, mode, bugs), traceLines).run();
     }
 
     /**
