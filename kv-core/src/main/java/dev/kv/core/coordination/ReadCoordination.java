@@ -10,13 +10,11 @@ import dev.kv.core.record.Record;
 import dev.kv.core.record.Versioning;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,7 +51,7 @@ public final class ReadCoordination implements Coordination {
         final Deque<String> spares;
         final String topology;
         final Map<String, Record> answers = new LinkedHashMap<>();
-        final List<ReplicaFailure> fenced = new ArrayList<>();
+        final FencedAnswers fenced = new FencedAnswers();
         int outstanding;
         ReadResolution resolution;
         Set<String> answeredAtDecision;
@@ -218,7 +216,7 @@ public final class ReadCoordination implements Coordination {
      * a refusal from another replica only updates the view for the next request.
      */
     private void resolve(Round in, long now) {
-        newerTopology(in).ifPresent(newer -> view.adopt(newer, in.topology));
+        in.fenced.newer().ifPresent(newer -> view.adopt(newer, in.topology));
         in.resolution = ReadResolution.resolve(settings.versioning(), in.answers);
         in.answeredAtDecision = Set.copyOf(in.answers.keySet());
         speculateAt = Long.MAX_VALUE;
@@ -239,13 +237,12 @@ public final class ReadCoordination implements Coordination {
 
     private void insufficient(Round in, long now) {
         round = null;
-        Optional<TopologyMessage> newer = newerTopology(in);
+        Optional<TopologyMessage> newer = in.fenced.newer();
         if (replans < WriteCoordination.MAX_REPLANS && newer.isPresent() && view.adopt(newer.get(), in.topology)) {
             replans++;
             calls.add(new Action.Replanned());
             startRound(now);
-        } else if (replans < WriteCoordination.MAX_REPLANS
-                && in.fenced.stream().anyMatch(f -> f.newerTopology() == null)) {
+        } else if (replans < WriteCoordination.MAX_REPLANS && in.fenced.anyBehind()) {
             replans++;
             paused = true;
             pausedUntil = now + WriteCoordination.BEHIND_PAUSE_MILLIS;
@@ -291,7 +288,4 @@ public final class ReadCoordination implements Coordination {
         }
     }
 
-    private static Optional<TopologyMessage> newerTopology(Round in) {
-        return in.fenced.stream().map(ReplicaFailure::newerTopology).filter(Objects::nonNull).findFirst();
-    }
 }

@@ -3,7 +3,6 @@ package dev.kv.core.coordination;
 import dev.kv.core.contract.FailureKind;
 import dev.kv.core.contract.ReplicaFailure;
 import dev.kv.core.hints.SloppyPlacement;
-import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.quorum.QuorumOutcome;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.quorum.QuorumTracker;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,7 +53,7 @@ public final class WriteCoordination implements Coordination {
     private static final class Round {
         final QuorumTracker tracker;
         final long deadline;
-        final List<ReplicaFailure> fenced = new ArrayList<>();
+        final FencedAnswers fenced = new FencedAnswers();
         int outstanding;
 
         Round(QuorumTracker tracker, int contacted, long deadline) {
@@ -307,7 +305,7 @@ public final class WriteCoordination implements Coordination {
         QuorumTracker.State state = round.tracker.state();
         if (state == QuorumTracker.State.REACHED) {
             String routedWith = route.topology();
-            newerTopology(round).ifPresent(newer -> view.adopt(newer, routedWith));
+            round.fenced.newer().ifPresent(newer -> view.adopt(newer, routedWith));
             outcome = new Outcome.Done(written);
             round = null;
         } else if ((state == QuorumTracker.State.FAILED && round.outstanding <= 0) || now >= round.deadline) {
@@ -319,12 +317,12 @@ public final class WriteCoordination implements Coordination {
     private void insufficient(long now) {
         Round failedRound = round;
         round = null;
-        var newer = newerTopology(failedRound);
+        var newer = failedRound.fenced.newer();
         if (replans < MAX_REPLANS && newer.isPresent() && view.adopt(newer.get(), route.topology())) {
             replans++;
             replan();
             startRound(now);
-        } else if (replans < MAX_REPLANS && failedRound.fenced.stream().anyMatch(f -> f.newerTopology() == null)) {
+        } else if (replans < MAX_REPLANS && failedRound.fenced.anyBehind()) {
             replans++;
             waitUntil(Waiting.BEHIND_BEFORE_COPYING, now + BEHIND_PAUSE_MILLIS);
         } else {
@@ -332,9 +330,6 @@ public final class WriteCoordination implements Coordination {
         }
     }
 
-    private static Optional<TopologyMessage> newerTopology(Round in) {
-        return in.fenced.stream().map(ReplicaFailure::newerTopology).filter(Objects::nonNull).findFirst();
-    }
 
     private void replan() {
         route = view.route(key);
