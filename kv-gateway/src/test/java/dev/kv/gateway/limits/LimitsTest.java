@@ -87,11 +87,15 @@ class LimitsTest {
                 .doesNotContain("urn:kv:problem:overloaded");
     }
 
-    /** A second large PUT while the first holds the budget; asked again until the holder's reservation is in place. */
+    /**
+     * A second large PUT while the first holds the budget; asked again until the holder's reservation is in place,
+     * each time from another client, so that the rate limit (20 per second per client) never answers first on a slow
+     * machine.
+     */
     private String awaitRefusal() {
         String answer = "";
         for (int attempt = 0; attempt < 50 && !answer.contains("overloaded"); attempt++) {
-            answer = exchange("127.0.0.3", largePut("second-" + attempt));
+            answer = exchange("127.0.1." + (attempt + 1), largePut("second-" + attempt));
         }
         return answer;
     }
