@@ -177,24 +177,7 @@ public final class VersionVector {
      * false siblings, never as lost updates. Riak bounds its clocks the same way.
      */
     public VersionVector prune(int maxEntries, Collection<String> keep) {
-        int counted = 0;
-        for (String actor : actors) {
-            counted += WriteIds.isMark(actor) ? 0 : 1;
-        }
-        if (counted <= maxEntries) {
-            return this;
-        }
-        List<Entry> result = new ArrayList<>(entries());
-        for (Entry entry : oldestFirst(entries())) {
-            if (counted <= maxEntries) {
-                break;
-            }
-            if (!keep.contains(entry.actor()) && !WriteIds.isMark(entry.actor())) {
-                result.remove(entry);
-                counted--;
-            }
-        }
-        return of(result);
+        return pruneOld(maxEntries, maxEntries, 0, 0, keep);
     }
 
     /**
@@ -213,6 +196,7 @@ public final class VersionVector {
             return this;
         }
         List<Entry> result = new ArrayList<>(entries());
+        boolean dropped = false;
         for (Entry entry : oldestFirst(entries())) {
             if (counted <= maxEntries) {
                 break;
@@ -221,9 +205,10 @@ public final class VersionVector {
             if ((old || counted > ceiling) && !keep.contains(entry.actor()) && !WriteIds.isMark(entry.actor())) {
                 result.remove(entry);
                 counted--;
+                dropped = true;
             }
         }
-        return counted == actors.length ? this : of(result);
+        return dropped ? of(result) : this;
     }
 
     /**
