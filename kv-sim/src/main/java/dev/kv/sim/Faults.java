@@ -55,7 +55,7 @@ final class Faults {
         world.network().heal();
         for (SimNode node : world.nodes()) {
             node.clockOffset(0);
-            if (!node.running()) {
+            if (node.wanted() && !node.running()) {
                 node.start();
             }
         }
@@ -130,7 +130,7 @@ final class Faults {
         }
         how.run();
         later(duration, () -> {
-            if (!node.running()) {
+            if (node.wanted() && !node.running()) {
                 node.start();
                 world.trace().add("%s restarts", node.id());
             }
@@ -145,8 +145,9 @@ final class Faults {
         });
     }
 
+    /** One of the nodes the operator runs (not a spare never started, nor one that left). */
     private SimNode randomNode() {
-        List<SimNode> nodes = world.nodes();
+        List<SimNode> nodes = world.nodes().stream().filter(SimNode::wanted).toList();
         return nodes.get(world.random().nextInt(nodes.size()));
     }
 }

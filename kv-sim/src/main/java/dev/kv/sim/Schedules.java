@@ -19,6 +19,12 @@ final class Schedules {
         int operations = 100 + random.nextInt(201);
         int faults = 2 + random.nextInt(5);
         boolean syncWrites = random.nextInt(10) < 7;
-        return new SimConfig(seed, mode, nodes, gateways, clients, operations, faults, syncWrites, Set.copyOf(bugs));
+        SimConfig.Change change = switch (random.nextInt(4)) {
+            case 0 -> SimConfig.Change.JOIN;
+            case 1 -> nodes > SimConfig.REPLICATION_FACTOR ? SimConfig.Change.DECOMMISSION : SimConfig.Change.JOIN;
+            default -> SimConfig.Change.NONE;
+        };
+        return new SimConfig(seed, mode, nodes, gateways, clients, operations, faults, syncWrites, change,
+                Set.copyOf(bugs));
     }
 }

@@ -19,10 +19,20 @@ import java.util.Set;
  * @param operations  operations in all
  * @param faults      faults injected while the clients run
  * @param syncWrites  whether a write is durable before it is acknowledged
+ * @param change      the membership change made during the run
  * @param bugs        bug classes switched back on
  */
 record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clients, int operations, int faults,
-                 boolean syncWrites, Set<Bug> bugs) {
+                 boolean syncWrites, Change change, Set<Bug> bugs) {
+
+    /** The membership change a schedule makes while its clients run and its faults strike. */
+    enum Change {
+        NONE,
+        /** A new node, started during the run, joins the ring. */
+        JOIN,
+        /** An operator decommissions a member (with at least 4 members, so 3 replicas are left). */
+        DECOMMISSION
+    }
 
     static final int REPLICATION_FACTOR = 3;
     static final int VIRTUAL_NODES = 16;

@@ -1,10 +1,12 @@
 package dev.kv.sim;
 
+import dev.kv.core.placement.Topology;
 import dev.kv.core.record.Record;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,7 +20,16 @@ final class SimDisk {
     record Hint(long sequence, String target, String key, Record record, long storedAtMillis) {
     }
 
+    /**
+     * What kv-node keeps in its meta column family, written with a synced write whatever {@code syncWrites} says:
+     * the topology, and the streaming checkpoint (the transfers of {@code streamedVersion} merged).
+     */
+    record Meta(Topology topology, String streamedVersion, Set<Integer> streamed) {
+        static final Meta NONE = new Meta(null, "", Set.of());
+    }
+
     private final boolean syncWrites;
+    private Meta meta = Meta.NONE;
     private final TreeMap<String, Record> records = new TreeMap<>();
     private final Map<String, Optional<Record>> unsyncedRecords = new LinkedHashMap<>();
     private final TreeMap<Long, Hint> hints = new TreeMap<>();
@@ -88,8 +99,17 @@ final class SimDisk {
         unsyncedHints.clear();
     }
 
+    Meta meta() {
+        return meta;
+    }
+
+    void meta(Meta stored) {
+        this.meta = stored;
+    }
+
     void wipe() {
         loseUnsynced();
+        meta = Meta.NONE;
         records.clear();
         hints.clear();
     }

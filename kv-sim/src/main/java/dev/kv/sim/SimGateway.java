@@ -9,12 +9,11 @@ import dev.kv.core.coordination.Outcome;
 import dev.kv.core.coordination.ReadCoordination;
 import dev.kv.core.coordination.WriteCoordination;
 import dev.kv.core.hints.SloppyPlacement;
-import dev.kv.core.placement.Placement;
+import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.quorum.QuorumSpec;
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
-import dev.kv.core.ring.TokenRing;
 import dev.kv.core.version.WriteIds;
 import dev.kv.core.write.CoordinatorLease;
 import dev.kv.core.write.WriteAttempts;
@@ -34,21 +33,37 @@ import java.util.function.Consumer;
 final class SimGateway implements ClusterRouting {
 
     private static final long DOWN_FOR_MILLIS = 1_000;
-    private static final String TOPOLOGY = "1:sim";
+    /** How often the gateway asks a node for its topology (kv-gateway's MembershipPoller). */
+    private static final long POLL_INTERVAL = 500;
 
     private final String id;
     private final Simulation world;
-    private final TokenRing ring;
+    private Topology topology;
     private final Map<String, Integer> failuresInARow = new HashMap<>();
     private final Map<String, Long> downUntil = new HashMap<>();
     private final CoordinatorLease lease = new CoordinatorLease(Duration.ofMillis(SimConfig.COORDINATE_DEADLINE),
             Duration.ofMillis(SimConfig.MAX_CLOCK_SKEW));
     private long clockOffset;
 
-    SimGateway(String id, Simulation world, TokenRing ring) {
+    SimGateway(String id, Simulation world) {
         this.id = id;
         this.world = world;
-        this.ring = ring;
+        this.topology = world.firstTopology();
+    }
+
+    /** Starts polling the nodes for their topology, adopting a newer one. */
+    void start() {
+        world.loop().after(POLL_INTERVAL, () -> {
+            List<String> nodes = world.nodeIds();
+            SimNode node = world.node(nodes.get(world.random().nextInt(nodes.size())));
+            world.network().call(id, node.id(), "view", SimConfig.REPLICA_TIMEOUT, () -> node.membership().topology(),
+                    () -> true, (theirs, failure) -> {
+                        if (failure == null && theirs != null && theirs.supersedes(topology)) {
+                            topology = theirs;
+                        }
+                    });
+            start();
+        });
     }
 
     String id() {
@@ -120,18 +135,18 @@ final class SimGateway implements ClusterRouting {
         SimNode node = world.node(call.node());
         java.util.function.Supplier<Record> handler = switch (call) {
             case Action.Coordinate coordinate -> () -> node.coordinate(key, write.at(node, coordinate.attempt()),
-                    coordinate.attempt().deadlineMillis());
+                    coordinate.attempt().deadlineMillis(), coordinate.topology());
             case Action.Store store when store.purpose() != Action.Purpose.COPY
                     && world.config().has(Bug.VALUE_ONLY_READ_REPAIR) -> () -> valueOnlyRepair(node, key, store);
             case Action.Store store -> () -> {
-                node.merge(key, store.record());
+                node.merge(key, store.record(), store.purpose() == Action.Purpose.COPY ? store.topology() : null);
                 return null;
             };
             case Action.StoreHint hint -> () -> {
                 node.storeHint(hint.target(), key, hint.record());
                 return null;
             };
-            case Action.Read read -> () -> node.read(key);
+            case Action.Read read -> () -> node.read(key, read.topology());
         };
         world.network().call(id, node.id(), Reports.lazy(() -> label(call, key)), SimConfig.REPLICA_TIMEOUT, handler,
                 () -> true,
@@ -149,7 +164,7 @@ final class SimGateway implements ClusterRouting {
         if (!live.isEmpty()) {
             var first = live.getFirst();
             node.coordinate(key, Mutation.put(first.value(), first.contentType(), first.expiresAtMillis(), null),
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, null);
         }
         return null;
     }
@@ -179,8 +194,7 @@ final class SimGateway implements ClusterRouting {
 
     @Override
     public Route route(byte[] key) {
-        List<String> replicas = ring.preferenceList(key, SimConfig.REPLICATION_FACTOR);
-        return new Route(new Placement(replicas, replicas), TOPOLOGY);
+        return new Route(topology.placement(key), topology.version().toString());
     }
 
     @Override
@@ -195,12 +209,16 @@ final class SimGateway implements ClusterRouting {
 
     @Override
     public SloppyPlacement.Placement hintHolder(byte[] key, String replica, Set<String> excluded) {
-        return SloppyPlacement.placements(ring, key, SimConfig.REPLICATION_FACTOR,
+        return SloppyPlacement.placements(topology.currentRing(), key, SimConfig.REPLICATION_FACTOR,
                 node -> !node.equals(replica) && !excluded.contains(node) && isUsable(node)).get(replica);
     }
 
     @Override
     public boolean adopt(TopologyMessage newer, String routedWith) {
-        return false; // the simulated ring does not change (membership changes are not simulated yet)
+        Topology incoming = newer.toTopology(SimConfig.VIRTUAL_NODES, SimConfig.REPLICATION_FACTOR);
+        if (incoming.supersedes(topology)) {
+            topology = incoming;
+        }
+        return !topology.version().toString().equals(routedWith);
     }
 }

@@ -25,8 +25,12 @@ final class SimNetwork {
         final transient ReplicaFailure failure;
 
         Refusal(FailureKind kind, String reason) {
-            super(reason, null, false, false);
-            this.failure = ReplicaFailure.of(kind, reason);
+            this(ReplicaFailure.of(kind, reason));
+        }
+
+        Refusal(ReplicaFailure failure) {
+            super(failure.reason(), null, false, false);
+            this.failure = failure;
         }
     }
 

@@ -4,39 +4,51 @@ import dev.kv.core.contract.FailureKind;
 import dev.kv.core.hints.HintDeliveryPlan;
 import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.core.merkle.KeyDiff;
+import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.merkle.RecordDigest;
+import dev.kv.core.placement.TokenRange;
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
 import dev.kv.core.record.TooManySiblingsException;
 import dev.kv.core.record.Versioning;
 import dev.kv.core.replica.DeadlinePassedException;
 import dev.kv.core.replica.ReplicaRecords;
+import dev.kv.core.ring.TokenRing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A storage node built from the same kv-core logic as kv-node ({@link ReplicaRecords}, the hint policy and
- * {@link HintDeliveryPlan}, the {@link AntiEntropySchedule} and the key-level Merkle diff, the purge rule), on a
- * simulated disk and clock: it serves coordinate, merge, read and hint calls, delivers its hints, exchanges with its
- * peers for anti-entropy and purges dead records after the grace period.
+ * {@link HintDeliveryPlan}, the {@link AntiEntropySchedule}, the {@link MerkleTree} descent and the key-level diff, the
+ * purge rule, and through {@link SimMembership} the topology fence, adoption and transition rules), on a simulated
+ * disk and clock: it serves coordinate, merge, read, hint, Merkle and streaming calls, delivers its hints, exchanges
+ * with its peers for anti-entropy, purges dead records after the grace period and takes part in membership changes.
  */
 final class SimNode {
+
+    /** The Merkle trees' depth: 256 leaves, fine enough for a schedule's few keys to differ leaf by leaf. */
+    static final int TREE_DEPTH = 2;
 
     private final String id;
     private final Simulation world;
     private final SimDisk disk;
     private final InstantSource clock;
     private final Versioning versioning;
+    private final SimMembership membership;
     private boolean running;
+    /** Started at least once, and not left the ring: a process the operator keeps running (faults restart it). */
+    private boolean wanted;
     private int incarnation;
     private String actor;
     private long clockOffset;
@@ -52,6 +64,19 @@ final class SimNode {
         this.clock = () -> Instant.ofEpochMilli(Simulation.EPOCH_MILLIS + world.loop().now() + clockOffset);
         Versioning mode = world.config().mode().versioning();
         this.versioning = world.config().has(Bug.PLAIN_VECTOR_CLOCKS) ? new PlainVectorClocks(mode) : mode;
+        this.membership = new SimMembership(this, world);
+    }
+
+    SimMembership membership() {
+        return membership;
+    }
+
+    SimDisk disk() {
+        return disk;
+    }
+
+    boolean wanted() {
+        return wanted;
     }
 
     String id() {
@@ -73,6 +98,7 @@ final class SimNode {
     /** Starts the process: a new actor (a fresh epoch every start, as kv-node's NodeIdentity) and its timers. */
     void start() {
         running = true;
+        wanted = true;
         incarnation++;
         actor = id + ":" + HexFormat.of().toHexDigits(world.random().nextLong() & 0xFFFF_FFFF_FFFFL).substring(4);
         replica = new ReplicaRecords(new ReplicaRecords.Store() {
@@ -90,6 +116,7 @@ final class SimNode {
             }
         }, versioning, () -> actor, clock, world.config().tombstoneGrace());
         int started = incarnation;
+        membership.start(started);
         every(SimConfig.HINT_INTERVAL, started, this::deliverHints);
         antiEntropy = new AntiEntropySchedule<>(SimConfig.ANTI_ENTROPY, world.random());
         exchangeWhenDue(started);
@@ -115,11 +142,26 @@ final class SimNode {
         disk.wipe();
     }
 
+    /** Left the ring by a decommission this process saw through: it stops, and nothing starts it again. */
+    void retire() {
+        running = false;
+        wanted = false;
+        world.trace().add("%s has left the ring and stops", id);
+    }
+
     boolean alive(int startedIncarnation) {
         return running && incarnation == startedIncarnation;
     }
 
-    private void every(long interval, int started, Runnable action) {
+    void after(long delay, int started, Runnable action) {
+        world.loop().after(delay, () -> {
+            if (alive(started)) {
+                action.run();
+            }
+        });
+    }
+
+    void every(long interval, int started, Runnable action) {
         long jitter = world.random().nextLong(interval / 4 + 1);
         world.loop().after(interval + jitter, () -> {
             if (alive(started)) {
@@ -131,7 +173,8 @@ final class SimNode {
 
     // ---- calls served
 
-    Record coordinate(String key, Mutation mutation, long deadlineMillis) {
+    Record coordinate(String key, Mutation mutation, long deadlineMillis, String routedWith) {
+        membership.check(routedWith);
         try {
             return replica.coordinate(bytes(key), mutation, deadlineMillis);
         } catch (DeadlinePassedException e) {
@@ -139,6 +182,12 @@ final class SimNode {
         } catch (TooManySiblingsException e) {
             throw new SimNetwork.Refusal(FailureKind.REJECTED, e.getMessage());
         }
+    }
+
+    /** A merge call (replication, repair, hint delivery), fenced by the topology it was routed with. */
+    Record merge(String key, Record incoming, String routedWith) {
+        membership.check(routedWith);
+        return merge(key, incoming);
     }
 
     Record merge(String key, Record incoming) {
@@ -158,6 +207,12 @@ final class SimNode {
         }
     }
 
+    Record read(String key, String routedWith) {
+        membership.check(routedWith);
+        return disk.read(key);
+    }
+
+    /** What the disk holds for the key, as the checkers look at it. */
     Record read(String key) {
         return disk.read(key);
     }
@@ -183,6 +238,41 @@ final class SimNode {
 
     Map<String, Record> records() {
         return disk.records();
+    }
+
+    void removeHints(String target, Set<String> keys) {
+        disk.hints().values().stream().filter(h -> h.target().equals(target) && keys.contains(h.key()))
+                .map(SimDisk.Hint::sequence).toList().forEach(disk::removeHint);
+    }
+
+    /** A streaming call: every record this node holds in the ranges, fenced by the joiner's topology. */
+    Map<String, Record> recordsIn(List<TokenRange> ranges, String routedWith) {
+        membership.check(routedWith);
+        Map<String, Record> records = new TreeMap<>();
+        disk.records().forEach((key, record) -> {
+            long token = TokenRing.tokenOf(bytes(key));
+            if (ranges.stream().anyMatch(range -> range.contains(token))) {
+                records.put(key, record);
+            }
+        });
+        return records;
+    }
+
+    /** Adoption of a topology that gives this node ranges: what it still holds in them is dropped first. */
+    void dropRanges(List<TokenRange> ranges) {
+        for (String key : disk.records().keySet()) {
+            long token = TokenRing.tokenOf(bytes(key));
+            if (ranges.stream().anyMatch(range -> range.contains(token))) {
+                disk.write(key, null);
+                world.trace().add("%s drops %s (a range it gains)", id, key);
+            }
+        }
+    }
+
+    /** Adoption of a topology in which this node is gone: every record and hint is dropped. */
+    void dropEverything() {
+        disk.records().keySet().forEach(key -> disk.write(key, null));
+        disk.hints().keySet().forEach(disk::removeHint);
     }
 
     long repairedKeys() {
@@ -224,7 +314,8 @@ final class SimNode {
         SimNode target = world.node(hint.target());
         world.network().call(id, target.id(), Reports.lazy("hint-delivery " + hint.key() + " ", hint.record()),
                 SimConfig.REPLICA_TIMEOUT,
-                () -> target.merge(hint.key(), hint.record()), () -> alive(started), (ok, failure) -> {
+                () -> target.merge(hint.key(), hint.record(), membership.version()), () -> alive(started),
+                (ok, failure) -> {
                     if (failure == null) {
                         disk.removeHint(hint.sequence());
                         deliverFrom(hints, index + 1, started);
@@ -243,31 +334,54 @@ final class SimNode {
             if (alive(started)) {
                 // Every peer is a live pair: the simulated nodes run no failure detector, and an exchange with a
                 // peer that does not answer just fails.
-                List<String> peers = world.nodeIds().stream().filter(p -> !p.equals(id)).toList();
-                antiEntropy.next(peers, millis()).ifPresent(peer -> exchangeWith(peer, started));
+                antiEntropy.next(membership.peers(), millis()).ifPresent(peer -> exchangeWith(peer, started));
                 exchangeWhenDue(started);
             }
         });
     }
 
+    /** The exchange with one peer: kv-node's Merkle descent from the root to the differing leaves, then keys. */
     private void exchangeWith(String peer, int started) {
-        SimNode other = world.node(peer);
-        Map<String, Long> mine = digestsShared(peer);
-        world.network().call(id, peer, "merkle-digests", SimConfig.REPLICA_TIMEOUT, () -> other.digestsShared(id),
+        descend(world.node(peer), membership.version(), 0, new int[] {0}, started);
+    }
+
+    /** One level: the peer's children of the nodes that differed, compared with this node's ({@link MerkleTree}). */
+    private void descend(SimNode other, String version, int level, int[] nodes, int started) {
+        if (nodes.length == 0) {
+            return; // in sync
+        }
+        if (level == TREE_DEPTH) {
+            compareLeaves(other, version, nodes, started);
+            return;
+        }
+        world.network().call(id, other.id(), "merkle-children level " + level + " of " + nodes.length,
+                SimConfig.REPLICA_TIMEOUT, () -> other.treeShared(id, version).children(level, nodes),
                 () -> alive(started), (theirs, failure) -> {
                     if (failure == null) {
-                        pull(other, KeyDiff.between(mine, theirs), started);
+                        int[] differing = MerkleTree.differingChildren(nodes,
+                                treeShared(other.id()).children(level, nodes), theirs);
+                        descend(other, version, level + 1, differing, started);
                     }
                 });
     }
 
-    private void pull(SimNode other, KeyDiff<String> diff, int started) {
+    private void compareLeaves(SimNode other, String version, int[] leaves, int started) {
+        world.network().call(id, other.id(), "merkle-digests of " + leaves.length + " leaves",
+                SimConfig.REPLICA_TIMEOUT, () -> other.digestsIn(id, version, leaves), () -> alive(started),
+                (theirs, failure) -> {
+                    if (failure == null) {
+                        pull(other, KeyDiff.between(digestsIn(other.id(), leaves), theirs), version, started);
+                    }
+                });
+    }
+
+    private void pull(SimNode other, KeyDiff<String> diff, String version, int started) {
         if (diff.differing() == 0) {
             return;
         }
         world.network().call(id, other.id(), Reports.lazy(() -> "merkle-pull " + diff.pull()),
                 SimConfig.REPLICA_TIMEOUT,
-                () -> other.recordsOf(diff.pull()), () -> alive(started), (records, failure) -> {
+                () -> other.recordsOf(diff.pull(), version), () -> alive(started), (records, failure) -> {
                     if (failure != null) {
                         return;
                     }
@@ -276,21 +390,62 @@ final class SimNode {
                     world.network().call(id, other.id(), Reports.lazy(() -> "merkle-push " + push),
                             SimConfig.REPLICA_TIMEOUT,
                             () -> {
+                                other.membership().check(version);
                                 push.forEach((key, record) -> repaired(other.mergeChanged(key, record)));
                                 return true;
                             }, () -> alive(started), (ok, pushFailure) -> { });
                 });
     }
 
-    /** Version digests of the keys this node holds that {@code peer} replicates too. */
+    /** A Merkle call: the tree over the keys this node shares with {@code peer}. */
+    MerkleTree treeShared(String peer, String routedWith) {
+        membership.check(routedWith);
+        return treeShared(peer);
+    }
+
+    /** The Merkle tree over the keys this node holds that {@code peer} replicates too (kv-node keeps one per range). */
+    MerkleTree treeShared(String peer) {
+        MerkleTree tree = new MerkleTree(TREE_DEPTH);
+        digestsShared(peer).forEach((key, digest) -> tree.update(TokenRing.tokenOf(bytes(key)), 0, digest));
+        return tree;
+    }
+
+    /** A Merkle call: the digests of the shared keys in the given leaves. */
+    Map<String, Long> digestsIn(String peer, String routedWith, int[] leaves) {
+        membership.check(routedWith);
+        return digestsIn(peer, leaves);
+    }
+
+    Map<String, Long> digestsIn(String peer, int[] leaves) {
+        MerkleTree shape = new MerkleTree(TREE_DEPTH);
+        Set<Integer> wanted = new HashSet<>();
+        for (int leaf : leaves) {
+            wanted.add(leaf);
+        }
+        Map<String, Long> digests = new TreeMap<>();
+        digestsShared(peer).forEach((key, digest) -> {
+            if (wanted.contains(shape.leafOf(TokenRing.tokenOf(bytes(key))))) {
+                digests.put(key, digest);
+            }
+        });
+        return digests;
+    }
+
+    /** Version digests of the keys this node holds that {@code peer} replicates too (in this node's topology). */
     Map<String, Long> digestsShared(String peer) {
         Map<String, Long> digests = new TreeMap<>();
         disk.records().forEach((key, record) -> {
-            if (world.replicasOf(key).contains(peer) && world.replicasOf(key).contains(id)) {
+            if (membership.shares(key, peer)) {
                 digests.put(key, RecordDigest.of(bytes(key), record));
             }
         });
         return digests;
+    }
+
+    /** A Merkle pull: the records of the keys, fenced by the topology the exchange runs on. */
+    Map<String, Record> recordsOf(List<String> keys, String routedWith) {
+        membership.check(routedWith);
+        return recordsOf(keys);
     }
 
     Map<String, Record> recordsOf(List<String> keys) {

@@ -1,11 +1,12 @@
 package dev.kv.sim;
 
 import dev.kv.core.merkle.RecordDigest;
+import dev.kv.core.placement.MemberState;
+import dev.kv.core.placement.Topology;
 import dev.kv.core.record.Record;
-import dev.kv.core.ring.TokenRing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +41,11 @@ final class Simulation {
     private final History history = new History();
     private final Invariants invariants;
     private final Stats stats = new Stats();
-    private final TokenRing ring;
-    private final Map<String, List<String>> replicas = new HashMap<>();
+    private final List<String> initialMembers = new ArrayList<>();
+    private final Topology firstTopology;
     private final Faults faults;
+    /** The member an operator decommissions in this schedule; null without one. */
+    private String decommissioned;
 
     Simulation(SimConfig config, int traceLines) {
         this.config = config;
@@ -50,25 +53,31 @@ final class Simulation {
         this.trace = new Trace(loop, traceLines);
         this.network = new SimNetwork(loop, random.split(), trace);
         this.invariants = new Invariants(trace);
-        List<String> ids = new ArrayList<>();
         for (int i = 1; i <= config.nodes(); i++) {
-            ids.add("n" + i);
+            initialMembers.add("n" + i);
         }
-        this.ring = TokenRing.of(ids, SimConfig.VIRTUAL_NODES);
-        ids.forEach(id -> nodes.put(id, new SimNode(id, this)));
+        this.firstTopology = Topology.of(initialMembers, SimConfig.VIRTUAL_NODES, SimConfig.REPLICATION_FACTOR);
+        initialMembers.forEach(id -> nodes.put(id, new SimNode(id, this)));
+        if (config.change() == SimConfig.Change.JOIN) {
+            String spare = "n" + (config.nodes() + 1);
+            nodes.put(spare, new SimNode(spare, this));
+        }
         for (int i = 1; i <= config.gateways(); i++) {
-            gateways.add(new SimGateway("g" + i, this, ring));
+            gateways.add(new SimGateway("g" + i, this));
         }
         network.running(endpoint -> !nodes.containsKey(endpoint) || nodes.get(endpoint).running());
         this.faults = new Faults(this);
     }
 
     RunResult run() {
-        nodes.values().forEach(SimNode::start);
+        initialMembers.forEach(id -> nodes.get(id).start());
+        gateways.forEach(SimGateway::start);
         network.conditions(random.nextDouble() * 0.02, random.nextDouble() * 0.02, 1, 2 + random.nextLong(8));
         Workload workload = new Workload(this, config.operations());
         workload.start(config.clients());
-        faults.schedule(config.faults(), (long) config.operations() * 25 / config.clients());
+        long horizon = (long) config.operations() * 25 / config.clients();
+        faults.schedule(config.faults(), horizon);
+        scheduleMembershipChange(horizon);
         boolean finished = loop.runUntil(workload::done, WORKLOAD_LIMIT);
         if (!finished) {
             invariants.violate("liveness: the workload did not finish within " + WORKLOAD_LIMIT + " ms");
@@ -86,10 +95,90 @@ final class Simulation {
     }
 
     /**
-     * After the heal: hints delivered, dead records past their grace purged, then two anti-entropy cycles; every
-     * replica of every key must then hold the same version, and one more cycle must find nothing to repair.
+     * The schedule's membership change at a random moment of the run: the spare node is started (it joins by itself,
+     * as a kv-node started with seeds does), or an operator asks a random member to decommission, again every
+     * 500 ms while it refuses (another change under way, or the member is down).
+     */
+    private void scheduleMembershipChange(long horizon) {
+        long at = random.nextLong(Math.max(1, horizon));
+        switch (config.change()) {
+            case NONE -> { }
+            case JOIN -> loop.at(at, () -> {
+                SimNode spare = nodes.get("n" + (config.nodes() + 1));
+                trace.add("operator starts %s to join", spare.id());
+                spare.start();
+            });
+            case DECOMMISSION -> {
+                decommissioned = initialMembers.get(random.nextInt(initialMembers.size()));
+                loop.at(at, () -> decommission(decommissioned));
+            }
+        }
+    }
+
+    /**
+     * The operator asks the member to decommission, and asks again every 500 ms until it has left: while it refuses
+     * (another change under way, or it is down), and after it accepted, since a crash or a wipe may lose the change
+     * before the member could push it to the others.
+     */
+    private void decommission(String leaving) {
+        SimNode node = nodes.get(leaving);
+        if (!node.wanted()) {
+            return; // it left
+        }
+        if (node.running()) {
+            trace.add("operator asks %s to decommission", leaving);
+            node.membership().decommission();
+        }
+        loop.after(500, () -> decommission(leaving));
+    }
+
+    /**
+     * The membership change is over: it was made, every running node holds the same topology with no change under
+     * way, and a decommissioned member is out of the ring.
+     */
+    private boolean membershipSettled() {
+        if (decommissioned != null && nodes.get(decommissioned).wanted()) {
+            return false;
+        }
+        Set<String> versions = new HashSet<>();
+        for (SimNode node : nodes.values()) {
+            if (node.running()) {
+                Topology topology = node.membership().topology();
+                if (topology == null || topology.inTransition()) {
+                    return false;
+                }
+                versions.add(topology.version().toString());
+            }
+        }
+        return versions.size() == 1;
+    }
+
+    /** The newest topology any node holds: the ring the checkers hold the replicas to. */
+    Topology finalTopology() {
+        Topology newest = firstTopology;
+        for (SimNode node : nodes.values()) {
+            Topology topology = node.membership().topology();
+            if (topology != null && topology.supersedes(newest)) {
+                newest = topology;
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * After the heal: the membership change completed, hints delivered, dead records past their grace purged, then
+     * two anti-entropy cycles; every replica of every key must then hold the same version, and one more cycle must
+     * find nothing to repair.
      */
     private void converge() {
+        if (!loop.runUntil(this::membershipSettled, loop.now() + CONVERGENCE_LIMIT)) {
+            invariants.violate("membership: the " + config.change().name().toLowerCase() + " did not complete within "
+                    + CONVERGENCE_LIMIT + " ms after the heal: " + finalTopology());
+        }
+        if (decommissioned != null && finalTopology().state(decommissioned) != MemberState.LEFT) {
+            invariants.violate("membership: " + decommissioned + " was decommissioned but is "
+                    + finalTopology().state(decommissioned) + " in " + finalTopology());
+        }
         long settleAt = loop.now() + config.tombstoneGrace() + 2 * SimConfig.SWEEP_INTERVAL
                 + 2 * SimConfig.HINT_INTERVAL + 2_000;
         boolean hintsDelivered = loop.runUntil(() -> loop.now() >= settleAt
@@ -115,7 +204,7 @@ final class Simulation {
     private List<String> differingKeys() {
         List<String> differing = new ArrayList<>();
         for (String key : allKeys()) {
-            Set<Long> digests = new java.util.HashSet<>();
+            Set<Long> digests = new HashSet<>();
             for (String replica : replicasOf(key)) {
                 digests.add(RecordDigest.of(SimNode.bytes(key), nodes.get(replica).read(key)));
             }
@@ -126,13 +215,13 @@ final class Simulation {
         return differing;
     }
 
-    /** Each key's values in the merge of every node's record. */
+    /** Each key's values in the merge of its final replicas' records (a node that lost the key holds nothing). */
     private Map<String, Set<String>> finalValues(long nowMillis) {
         Map<String, Set<String>> values = new TreeMap<>();
         for (String key : allKeys()) {
             Record merged = Record.EMPTY;
-            for (SimNode node : nodes.values()) {
-                merged = config.mode().versioning().merge(merged, node.read(key));
+            for (String replica : replicasOf(key)) {
+                merged = config.mode().versioning().merge(merged, nodes.get(replica).read(key));
             }
             values.put(key, Workload.values(merged, nowMillis, Workload.SET_KEYS.contains(key)));
         }
@@ -145,10 +234,27 @@ final class Simulation {
         return keys;
     }
 
-    /** The key's home replicas. */
+    /** The key's home replicas in the final topology. */
     List<String> replicasOf(String key) {
-        return replicas.computeIfAbsent(key, k -> ring.preferenceList(SimNode.bytes(k),
-                SimConfig.REPLICATION_FACTOR));
+        return finalTopology().placement(SimNode.bytes(key)).current();
+    }
+
+    List<String> initialMembers() {
+        return initialMembers;
+    }
+
+    Topology firstTopology() {
+        return firstTopology;
+    }
+
+    boolean running(String id) {
+        SimNode node = nodes.get(id);
+        return node != null && node.running();
+    }
+
+    /** The nodes running now: who the simulated nodes judge alive (the part gossip plays in kv-node). */
+    List<String> runningIds() {
+        return nodes.values().stream().filter(SimNode::running).map(SimNode::id).toList();
     }
 
     SimConfig config() {

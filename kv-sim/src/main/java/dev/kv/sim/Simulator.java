@@ -3,8 +3,11 @@ package dev.kv.sim;
 import dev.kv.core.record.ConflictMode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -17,7 +20,7 @@ final class Simulator {
     /** The sum of a batch of schedules. */
     record Report(long schedules, long passed, List<RunResult> failures, long simulatedMillis, long events,
                   long operations, long wallMillis, long lwwLostElements, long lwwStaleReads,
-                  long lwwResurrections) {
+                  long lwwResurrections, Map<SimConfig.Change, Long> changes) {
 
         double schedulesPerSecond() {
             return schedules * 1000.0 / Math.max(1, wallMillis);
@@ -30,8 +33,8 @@ final class Simulator {
 
         String summary() {
             return String.format("%d schedules, %d failed, %.0f schedules/s, %.1f s simulated (%.0f× real time),"
-                            + " %d operations, %d events%s", schedules, schedules - passed, schedulesPerSecond(),
-                    simulatedMillis / 1000.0, speedup(), operations, events,
+                            + " %d operations, %d events, membership changes %s%s", schedules, schedules - passed,
+                    schedulesPerSecond(), simulatedMillis / 1000.0, speedup(), operations, events, changes,
                     lwwLostElements + lwwStaleReads + lwwResurrections == 0 ? ""
                             : String.format("; LWW cost: %d acknowledged elements lost, %d stale strict reads,"
                             + " %d deleted values back", lwwLostElements, lwwStaleReads, lwwResurrections));
@@ -90,6 +93,7 @@ final class Simulator {
         private long lost;
         private long stale;
         private long resurrected;
+        private final Map<SimConfig.Change, Long> changes = new TreeMap<>();
         private long lastProgress = System.currentTimeMillis();
 
         synchronized void add(RunResult result) {
@@ -100,6 +104,7 @@ final class Simulator {
             lost += result.findings().lwwLostElements();
             stale += result.findings().lwwStaleReads();
             resurrected += result.findings().lwwResurrections();
+            changes.merge(result.config().change(), 1L, Long::sum);
             if (result.passed()) {
                 passed++;
             } else if (failures.size() < FAILURES_KEPT) {
@@ -122,7 +127,7 @@ final class Simulator {
 
         synchronized Report report(long wallMillis) {
             return new Report(schedules, passed, List.copyOf(failures), simulatedMillis, events, operations,
-                    wallMillis, lost, stale, resurrected);
+                    wallMillis, lost, stale, resurrected, Collections.unmodifiableMap(new TreeMap<>(changes)));
         }
     }
 }

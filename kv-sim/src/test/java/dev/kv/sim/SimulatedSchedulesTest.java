@@ -26,6 +26,12 @@ class SimulatedSchedulesTest {
         assertThat(report.failures()).as(() -> report.failures().stream()
                 .map(failure -> Reports.describe(failure, false)).collect(Collectors.joining("\n"))).isEmpty();
         assertThat(report.schedules()).isEqualTo(SEEDS);
+        // Each passed schedule with a change saw it complete (the convergence checker demands it).
+        if (SEEDS >= 100) {
+            assertThat(report.changes().get(SimConfig.Change.JOIN)).as("schedules with a join").isPositive();
+            assertThat(report.changes().get(SimConfig.Change.DECOMMISSION)).as("schedules with a decommission")
+                    .isPositive();
+        }
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class Topology {
     private final int replicationFactor;
     private final TokenRing current;
     private final TokenRing target;
+    /** {@link #transfers()}, computed on first use: it walks both rings, and every topology is immutable. */
+    private volatile List<RangeTransfer> transfers;
 
     private Topology(long epoch, String proposer, Map<String, MemberState> members, Set<String> removals,
                      int virtualNodes, int replicationFactor) {
@@ -220,6 +222,15 @@ public final class Topology {
      * it stays close to the consistent-hashing ideal (about 1/M of the data per member that joins or leaves).
      */
     public List<RangeTransfer> transfers() {
+        List<RangeTransfer> computed = transfers;
+        if (computed == null) {
+            computed = List.copyOf(computeTransfers());
+            transfers = computed;
+        }
+        return computed;
+    }
+
+    private List<RangeTransfer> computeTransfers() {
         TreeSet<Long> boundaries = new TreeSet<>();
         current.tokenOwners().forEach(t -> boundaries.add(t.getKey()));
         target.tokenOwners().forEach(t -> boundaries.add(t.getKey()));

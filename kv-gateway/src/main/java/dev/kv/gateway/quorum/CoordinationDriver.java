@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +95,8 @@ class CoordinationDriver {
         private final CompletableFuture<Outcome> decided = new CompletableFuture<>();
         /** The coordinate calls answered, or failed for want of an answer: each is fed to the machine once. */
         private final Set<Long> settledCoordinateCalls = new HashSet<>(2);
+        /** The wake-ups asked for and not yet fired; cancelled together once the machine has finished. */
+        private final List<CoordinationTimer.Wake> wakes = new ArrayList<>(2);
         /** The coordinator's refusal of the write, kept whole for the client's problem. */
         private ReplicaException rejection;
         private Record encodedRecord;
@@ -119,16 +122,32 @@ class CoordinationDriver {
                 if (coordination.outcome() != null) {
                     decided.complete(coordination.outcome());
                 }
+                if (coordination.finished()) {
+                    wakes.forEach(CoordinationTimer.Wake::cancel);
+                    wakes.clear();
+                }
             }
             for (Action action : actions) {
                 carryOut(action);
             }
         }
 
+        /** Schedules {@code task} at {@code atMillis}, to be cancelled if the machine finishes before. */
+        private void wakeAt(long atMillis, Runnable task) {
+            CoordinationTimer.Wake wake = timer.at(atMillis, task);
+            synchronized (this) {
+                if (coordination.finished()) {
+                    wake.cancel();
+                } else {
+                    wakes.add(wake);
+                }
+            }
+        }
+
         private void carryOut(Action action) {
             switch (action) {
                 case Action.Call call -> call(call);
-                case Action.WakeAt wake -> timer.at(wake.atMillis(), () -> handle(coordination::tick));
+                case Action.WakeAt wake -> wakeAt(wake.atMillis(), () -> handle(coordination::tick));
                 case Action.Replanned replanned -> Counter.builder("kv.membership.replans")
                         .description("requests planned again because a node held a newer topology")
                         .register(registry).increment();
@@ -149,7 +168,7 @@ class CoordinationDriver {
                 }
             }
             if (call instanceof Action.Coordinate coordinate && !answer.isDone()) {
-                timer.at(timer.millis() + callBoundMillis, () -> abandonIfUnanswered(coordinate));
+                wakeAt(timer.millis() + callBoundMillis, () -> abandonIfUnanswered(coordinate));
             }
             answer.whenComplete((result, failure) -> answered(call, result, unwrap(failure)));
         }

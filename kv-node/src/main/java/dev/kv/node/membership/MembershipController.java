@@ -2,7 +2,7 @@ package dev.kv.node.membership;
 
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
-import dev.kv.core.placement.MemberState;
+import dev.kv.core.membership.TransitionRules;
 import dev.kv.core.placement.StreamingProgress;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyChangeRefusedException;
@@ -126,10 +126,8 @@ class MembershipController {
     /** Whether this node has done its part of the change under way: ranges merged, hints handed over if leaving. */
     static boolean doneFor(Topology topology, TopologyService topologies, RangeStreamer streamer,
                            TransitionDriver driver) {
-        String self = topologies.localId();
-        boolean streamed = streamer.doneFor(topology.version());
-        boolean decommissioning = topology.state(self) == MemberState.LEAVING && !topology.isBeingRemoved(self);
-        return streamed && (!decommissioning || driver.hintsHandedOver());
+        return TransitionRules.partDone(topology, topologies.localId(), streamer.doneFor(topology.version()),
+                driver.hintsHandedOver());
     }
 
     private static ResponseEntity<ProblemDetail> refused(String detail) {

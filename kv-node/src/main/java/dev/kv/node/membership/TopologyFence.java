@@ -2,6 +2,7 @@ package dev.kv.node.membership;
 
 import dev.kv.core.contract.Headers;
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.core.placement.Fence;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
@@ -94,23 +95,19 @@ public class TopologyFence extends OncePerRequestFilter {
             return null;
         }
         Optional<Topology> own = topologies.current();
-        if (own.isPresent() && own.get().version().isWrittenAs(routedWith)) {
-            return null;
-        }
-        TopologyVersion routed;
+        Fence verdict;
         try {
-            routed = TopologyVersion.parse(routedWith);
+            verdict = Fence.of(own.orElse(null), routedWith);
         } catch (IllegalArgumentException e) {
             return new Refusal(400, "invalid-request", "Bad Request", e.getMessage(), Map.of());
         }
-        int order = own.map(t -> routed.compareTo(t.version())).orElse(1);
-        if (order < 0) {
+        if (verdict == Fence.STALE) {
             stale.increment();
             return new Refusal(409, TopologyVersion.STALE, "Stale topology",
-                    "routed with topology " + routed + "; this node holds " + own.get().version(),
+                    "routed with topology " + routedWith + "; this node holds " + own.get().version(),
                     Map.of("topology", TopologyMessage.of(own.get())));
         }
-        if (order > 0) {
+        if (verdict == Fence.BEHIND) {
             behind.increment();
             long now = clock.millis();
             long last = lastCatchUp.get();
@@ -118,7 +115,7 @@ public class TopologyFence extends OncePerRequestFilter {
                 gossip.catchUp();
             }
             return new Refusal(409, TopologyVersion.BEHIND, "Topology behind",
-                    "routed with topology " + routed + "; this node holds "
+                    "routed with topology " + routedWith + "; this node holds "
                             + own.map(t -> t.version().toString()).orElse("none yet") + " and catches up by gossip",
                     Map.of());
         }

@@ -1,9 +1,10 @@
 package dev.kv.node.membership;
 
 import dev.kv.web.runtime.Json;
+import dev.kv.core.placement.Adoption;
 import dev.kv.core.placement.MemberState;
-import dev.kv.core.placement.RangeTransfer;
 import dev.kv.core.placement.Topology;
+import dev.kv.core.placement.TokenRange;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.gossip.GossipProperties;
@@ -46,8 +47,6 @@ public class TopologyService {
     private final int replicationFactor;
     private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
     private volatile Topology topology;
-    /** Whether {@link #topology} was read from disk at start and nothing newer was adopted since. */
-    private volatile boolean loadedFromDisk;
     private volatile boolean leftWhileRunning;
 
     TopologyService(NodeProperties node, MembershipProperties properties, GossipProperties gossip,
@@ -67,7 +66,6 @@ public class TopologyService {
             this.topology = stored;
         } else if (stored != null) {
             this.topology = stored;
-            this.loadedFromDisk = true;
             log.info("membership: stored topology {}", stored);
         } else if (properties.initialMembers().contains(localId)) {
             this.topology = Topology.of(properties.initialMembers(), virtualNodes, replicationFactor);
@@ -97,7 +95,10 @@ public class TopologyService {
         return known == null ? Optional.empty() : Optional.ofNullable(known.state(localId));
     }
 
-    /** Whether this node left (decommissioned) while this process ran: it serves nothing until it is restarted. */
+    /**
+     * Whether this node learned, while this process ran, that its decommission completed (see {@link Adoption}): it
+     * serves nothing until it is restarted.
+     */
     public boolean leftWhileRunning() {
         return leftWhileRunning;
     }
@@ -134,25 +135,22 @@ public class TopologyService {
         Topology before;
         synchronized (this) {
             before = topology;
-            if (!incoming.supersedes(before)) {
+            Adoption adoption = Adoption.decide(before, incoming, localId);
+            if (!adoption.adopt()) {
                 return false;
             }
-            MemberState state = incoming.state(localId);
-            if (state != null && state.isGone() && (before == null || !state.equals(before.state(localId)))) {
-                // Decommissioned while this process ran (it saw itself leaving): it stays out. A process that
-                // learns it has gone only now (restarted on an old copy, or removed while down) joins anew.
-                leftWhileRunning = !loadedFromDisk && before != null && before.state(localId) == MemberState.LEAVING;
+            if (adoption.dropAll()) {
+                leftWhileRunning = adoption.staysOut();
                 dropEverything();
                 log.warn("membership: {} {} in {}: its data is dropped; {}", localId,
-                        state == MemberState.LEFT ? "has left" : "was removed", incoming.version(),
+                        incoming.state(localId) == MemberState.LEFT ? "has left" : "was removed", incoming.version(),
                         leftWhileRunning ? "it serves nothing from now on (stop this process)"
                                 : "it joins anew, empty");
             } else {
-                dropGainedRanges(incoming);
+                dropRanges(adoption.dropRanges(), incoming);
             }
             store(incoming);
             topology = incoming;
-            loadedFromDisk = false;
         }
         log.info("membership: adopted {} (was {})", incoming, before == null ? "none" : before.version());
         for (Consumer<Topology> listener : listeners) {
@@ -181,14 +179,13 @@ public class TopologyService {
         return next;
     }
 
-    private void dropGainedRanges(Topology incoming) {
-        List<RangeTransfer> gained = incoming.transfers().stream().filter(t -> t.to().equals(localId)).toList();
+    private void dropRanges(List<TokenRange> gained, Topology incoming) {
         if (gained.isEmpty()) {
             return;
         }
         store.withAllKeysLocked(() -> {
-            for (RangeTransfer transfer : gained) {
-                for (byte[][] span : StorageKeys.spans(transfer.range())) {
+            for (TokenRange range : gained) {
+                for (byte[][] span : StorageKeys.spans(range)) {
                     storage.deleteRecordRange(span[0], span[1]);
                 }
             }

@@ -3,9 +3,9 @@ package dev.kv.node.membership;
 import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
-import dev.kv.core.membership.Membership;
+import dev.kv.core.membership.TransitionRules;
 import dev.kv.core.placement.MemberState;
-import dev.kv.core.placement.RangeTransfer;
+
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyChangeRefusedException;
 import dev.kv.node.gossip.GossipProperties;
@@ -26,7 +26,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -127,15 +128,9 @@ public class TransitionDriver {
         }
         broadcaster.exchange();
         Topology newest = topologies.current().orElse(topology);
-        if (newest.inTransition()) {
-            waiting("another change is under way: " + newest.changing().orElse("?") + " is "
-                    + newest.state(newest.changing().orElse("")).name().toLowerCase(java.util.Locale.ROOT)
-                    + " (" + newest.version() + "); joining after it");
-            return;
-        }
-        String first = waitingJoiners(newest).first();
-        if (!first.equals(topologies.localId())) {
-            waiting(first + " is also waiting to join and goes first (lowest id)");
+        Optional<String> blocker = TransitionRules.joinBlocker(newest, topologies.localId(), aliveIds());
+        if (blocker.isPresent()) {
+            waiting(blocker.get());
             return;
         }
         try {
@@ -155,45 +150,18 @@ public class TransitionDriver {
         waitingReason = reason;
     }
 
-    /** This node and every live node gossip knows that is not a member of {@code topology} (or left it). */
-    private TreeSet<String> waitingJoiners(Topology topology) {
-        TreeSet<String> waiting = new TreeSet<>();
-        waiting.add(topologies.localId());
-        Membership membership = gossip.membership();
-        for (Membership.Member member : membership.members(clock.millis())) {
-            MemberState state = topology.state(member.state().nodeId());
-            if ((state == null || state.isGone()) && member.liveness() == Liveness.ALIVE) {
-                waiting.add(member.state().nodeId());
-            }
-        }
-        return waiting;
+    /** The nodes gossip judges alive now. */
+    private List<String> aliveIds() {
+        return gossip.membership().members(clock.millis()).stream().filter(m -> m.liveness() == Liveness.ALIVE)
+                .map(m -> m.state().nodeId()).toList();
     }
 
     private boolean drivesCompletion(Topology topology) {
-        String changing = topology.changing().orElse(null);
-        if (changing == null) {
-            return false;
-        }
-        if (!topology.isBeingRemoved(changing)) {
-            return changing.equals(topologies.localId());
-        }
-        Membership membership = gossip.membership();
-        String driver = membership.members(clock.millis()).stream()
-                .filter(m -> m.liveness() == Liveness.ALIVE
-                        && topology.state(m.state().nodeId()) == MemberState.NORMAL)
-                .map(m -> m.state().nodeId()).min(String::compareTo).orElse(null);
-        return topologies.localId().equals(driver);
+        return TransitionRules.drivesCompletion(topology, topologies.localId(), aliveIds());
     }
 
     private void completeIfDone(Topology topology) {
-        Set<String> participants = new TreeSet<>();
-        for (RangeTransfer transfer : topology.transfers()) {
-            participants.add(transfer.to());
-        }
-        String changing = topology.changing().orElseThrow();
-        if (!topology.isBeingRemoved(changing)) {
-            participants.add(changing);
-        }
+        Set<String> participants = TransitionRules.participants(topology);
         for (String participant : participants) {
             if (!isDone(participant, topology)) {
                 return;
@@ -219,8 +187,7 @@ public class TransitionDriver {
         if (participant.equals(topologies.localId())) {
             return MembershipController.doneFor(topology, topologies, streamer, this);
         }
-        Membership membership = gossip.membership();
-        String address = membership.members(clock.millis()).stream()
+        String address = gossip.membership().members(clock.millis()).stream()
                 .filter(m -> m.state().nodeId().equals(participant)).map(m -> m.state().address()).findFirst()
                 .orElse(null);
         if (address == null || gossip.liveness(participant) == Liveness.DOWN) {

@@ -8,6 +8,7 @@ import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
+import dev.kv.core.membership.TransitionRules;
 import dev.kv.core.merkle.ByteRateLimiter;
 import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.RecordDigest;
@@ -239,21 +240,19 @@ public class RangeStreamer {
             return;
         }
         RangeTransfer sample = transfers.get(remaining.getFirst());
-        List<String> live = new ArrayList<>();
-        for (String source : sample.sources()) {
-            if (!topology.isBeingRemoved(source) && !source.equals(topologies.localId())
-                    && gossip.liveness(source) != Liveness.DOWN && address(source).isPresent()) {
-                live.add(source);
-            }
+        TransitionRules.Sources sources = TransitionRules.sources(sample, topology, topologies.localId(),
+                source -> gossip.liveness(source) != Liveness.DOWN && address(source).isPresent(),
+                !properties.sources().equals("quorum"));
+        if (sources.waitingFor() != null) {
+            throw new SourcesUnavailableException(remaining.size() + " ranges wait for " + sources.waitingFor()
+                    + ", the replica this change displaces from them, to be live (it may hold writes the others"
+                    + " missed)");
         }
-        int needed = sample.sourcesNeeded(topology.replicationFactor() / 2 + 1);
-        if (live.size() < needed) {
-            throw new SourcesUnavailableException(remaining.size() + " ranges need " + needed + " live sources of "
-                    + sample.sources() + ", " + live.size() + " are live");
+        if (!sources.enough()) {
+            throw new SourcesUnavailableException(remaining.size() + " ranges need " + sources.needed()
+                    + " live sources of " + sample.sources() + ", " + sources.chosen().size() + " are live");
         }
-        if (properties.sources().equals("quorum")) {
-            live = live.subList(0, needed);
-        }
+        List<String> live = sources.chosen();
         List<long[]> ranges = remaining.stream()
                 .map(i -> transfers.get(i).range())
                 .map(range -> new long[] {range.startExclusive(), range.endInclusive()})
