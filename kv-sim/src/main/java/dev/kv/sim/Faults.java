@@ -40,6 +40,18 @@ final class Faults {
         }
     }
 
+    /**
+     * Claims the schedule's one disk loss for a member that dies for good; false when a fault has taken it already.
+     */
+    boolean claimDiskLoss() {
+        if (diskLossUsed) {
+            return false;
+        }
+        diskLossUsed = true;
+        firstDataLossAt = Math.min(firstDataLossAt, world.loop().now());
+        return true;
+    }
+
     /** The moment data was first lost on a disk (a wipe, unsynced writes gone), or {@code Long.MAX_VALUE}. */
     long firstDataLossAt() {
         return firstDataLossAt;

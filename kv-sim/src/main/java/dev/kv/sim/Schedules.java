@@ -19,9 +19,11 @@ final class Schedules {
         int operations = 100 + random.nextInt(201);
         int faults = 2 + random.nextInt(5);
         boolean syncWrites = random.nextInt(10) < 7;
+        boolean spare = nodes > SimConfig.REPLICATION_FACTOR;
         SimConfig.Change change = switch (random.nextInt(4)) {
             case 0 -> SimConfig.Change.JOIN;
-            case 1 -> nodes > SimConfig.REPLICATION_FACTOR ? SimConfig.Change.DECOMMISSION : SimConfig.Change.JOIN;
+            case 1 -> spare ? SimConfig.Change.DECOMMISSION : SimConfig.Change.JOIN;
+            case 2 -> spare ? SimConfig.Change.REMOVE : SimConfig.Change.NONE;
             default -> SimConfig.Change.NONE;
         };
         return new SimConfig(seed, mode, nodes, gateways, clients, operations, faults, syncWrites, change,

@@ -31,7 +31,12 @@ record SimConfig(long seed, ConflictMode mode, int nodes, int gateways, int clie
         /** A new node, started during the run, joins the ring. */
         JOIN,
         /** An operator decommissions a member (with at least 4 members, so 3 replicas are left). */
-        DECOMMISSION
+        DECOMMISSION,
+        /**
+         * A member dies for good with its disk (the schedule's one disk loss) and an operator removes it (with at
+         * least 4 members).
+         */
+        REMOVE
     }
 
     static final int REPLICATION_FACTOR = 3;

@@ -9,6 +9,8 @@ import dev.kv.core.coordination.Outcome;
 import dev.kv.core.coordination.ReadCoordination;
 import dev.kv.core.coordination.WriteCoordination;
 import dev.kv.core.hints.SloppyPlacement;
+import dev.kv.core.membership.ClusterViewMessage;
+import dev.kv.core.membership.Liveness;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.quorum.QuorumSpec;
@@ -27,8 +29,10 @@ import java.util.function.Consumer;
 
 /**
  * A stateless gateway running kv-core's {@link WriteCoordination} and {@link ReadCoordination} over the simulated
- * network, with the replica timeout on every call. It judges a node unusable for a second after two failed calls in
- * a row, the part the circuit breaker and gossip play in kv-gateway.
+ * network, with the replica timeout on every call. Like kv-gateway it asks a node for its view every poll (its
+ * topology, and each member as gossip judges it, merged member by member with the reports heard before by
+ * {@link ClusterViewMessage.Member#supersedes}), and it stops calling a node for a second after two failed calls in a
+ * row (the part of kv-gateway's circuit breaker). A node it has heard nothing of yet counts as usable.
  */
 final class SimGateway implements ClusterRouting {
 
@@ -39,6 +43,7 @@ final class SimGateway implements ClusterRouting {
     private final String id;
     private final Simulation world;
     private Topology topology;
+    private final Map<String, ClusterViewMessage.Member> members = new HashMap<>();
     private final Map<String, Integer> failuresInARow = new HashMap<>();
     private final Map<String, Long> downUntil = new HashMap<>();
     private final CoordinatorLease lease = new CoordinatorLease(Duration.ofMillis(SimConfig.COORDINATE_DEADLINE),
@@ -51,19 +56,28 @@ final class SimGateway implements ClusterRouting {
         this.topology = world.firstTopology();
     }
 
-    /** Starts polling the nodes for their topology, adopting a newer one. */
+    /** What a node answers a gateway's poll: its topology and its gossip view. */
+    private record View(Topology topology, List<ClusterViewMessage.Member> members) {
+    }
+
+    /** Polls a random node now and every {@link #POLL_INTERVAL}, adopting a newer topology and fresher reports. */
     void start() {
-        world.loop().after(POLL_INTERVAL, () -> {
-            List<String> nodes = world.nodeIds();
-            SimNode node = world.node(nodes.get(world.random().nextInt(nodes.size())));
-            world.network().call(id, node.id(), "view", SimConfig.REPLICA_TIMEOUT, () -> node.membership().topology(),
-                    () -> true, (theirs, failure) -> {
-                        if (failure == null && theirs != null && theirs.supersedes(topology)) {
-                            topology = theirs;
-                        }
-                    });
-            start();
-        });
+        List<String> nodes = world.nodeIds();
+        SimNode node = world.node(nodes.get(world.random().nextInt(nodes.size())));
+        world.network().call(id, node.id(), "view", SimConfig.REPLICA_TIMEOUT,
+                () -> new View(node.membership().topology(), node.gossip().report()), () -> true,
+                (view, failure) -> {
+                    if (failure != null) {
+                        return;
+                    }
+                    if (view.topology() != null && view.topology().supersedes(topology)) {
+                        topology = view.topology();
+                    }
+                    for (ClusterViewMessage.Member heard : view.members()) {
+                        members.merge(heard.id(), heard, (known, fresh) -> fresh.supersedes(known) ? fresh : known);
+                    }
+                });
+        world.loop().after(POLL_INTERVAL, this::start);
     }
 
     String id() {
@@ -199,7 +213,9 @@ final class SimGateway implements ClusterRouting {
 
     @Override
     public boolean isUsable(String node) {
-        return world.loop().now() >= downUntil.getOrDefault(node, Long.MIN_VALUE);
+        ClusterViewMessage.Member member = members.get(node);
+        return (member == null || member.judgedLiveness() != Liveness.DOWN)
+                && world.loop().now() >= downUntil.getOrDefault(node, Long.MIN_VALUE);
     }
 
     @Override

@@ -173,8 +173,42 @@ final class SimMembership {
         store();
         if (leftWhileRunning) {
             node.retire();
+        } else if (!incoming.inTransition() && incoming.state(node.id()) != null) {
+            cleanup(incoming);
         }
         return true;
+    }
+
+    /**
+     * kv-node's automatic cleanup once a change completed: the keys of the ranges this member replicates in neither
+     * placement are dropped, if the topology is still its latest (kv-node runs it in the background, re-checking).
+     */
+    private void cleanup(Topology settled) {
+        node.after(DRIVE_INTERVAL, node.incarnation(), () -> {
+            if (settled == topology) {
+                node.dropWhere(key -> !replicates(key));
+            }
+        });
+    }
+
+    /**
+     * The operator asks this member to remove {@code dead}; refused while gossip here does not judge it down, or
+     * another change is under way.
+     */
+    boolean remove(String dead) {
+        if (topology == null || node.gossip().notDown(dead)) {
+            return false;
+        }
+        if (topology.state(dead) == MemberState.LEAVING && topology.isBeingRemoved(dead)) {
+            return true;
+        }
+        try {
+            propose(topology.remove(dead));
+            return true;
+        } catch (TopologyChangeRefusedException e) {
+            world.trace().add("%s refuses to remove %s: %s", node.id(), dead, e.getMessage());
+            return false;
+        }
     }
 
     private void propose(Topology next) {
@@ -219,7 +253,8 @@ final class SimMembership {
         MemberState state = topology == null ? null : topology.state(node.id());
         if (state == null || state.isGone()) {
             if (topology != null && world.loop().now() - startedAt >= LISTEN_BEFORE_JOIN) {
-                Optional<String> blocker = TransitionRules.joinBlocker(topology, node.id(), world.runningIds());
+                Optional<String> blocker = TransitionRules.joinBlocker(topology, node.id(),
+                        node.gossip().aliveIds());
                 if (blocker.isEmpty()) {
                     world.trace().add("%s proposes to join", node.id());
                     propose(topology.join(node.id()));
@@ -231,7 +266,8 @@ final class SimMembership {
         if (state == MemberState.LEAVING && !topology.isBeingRemoved(node.id())) {
             handOverHints(started);
         }
-        if (topology.inTransition() && TransitionRules.drivesCompletion(topology, node.id(), world.runningIds())) {
+        if (topology.inTransition()
+                && TransitionRules.drivesCompletion(topology, node.id(), node.gossip().aliveIds())) {
             completeIfDone(topology, started);
         }
     }
@@ -286,7 +322,7 @@ final class SimMembership {
         }
         byTarget.forEach((target, hints) -> topology.members().entrySet().stream()
                 .filter(e -> e.getValue() == MemberState.NORMAL && !e.getKey().equals(target)
-                        && !e.getKey().equals(node.id()))
+                        && !e.getKey().equals(node.id()) && node.gossip().alive(e.getKey()))
                 .map(Map.Entry::getKey).findFirst().ifPresent(holder -> {
                     SimNode other = world.node(holder);
                     world.network().call(node.id(), holder, "hint-handover " + hints.keySet() + " for " + target,
@@ -341,7 +377,8 @@ final class SimMembership {
                 ranges.add(transfers.get(i).range());
             }
         }
-        TransitionRules.Sources sources = TransitionRules.sources(sample, topology, node.id(), world::running, false);
+        TransitionRules.Sources sources = TransitionRules.sources(sample, topology, node.id(),
+                node.gossip()::notDown, false);
         if (!sources.enough()) {
             streaming = false; // the next drive round tries again
             return;

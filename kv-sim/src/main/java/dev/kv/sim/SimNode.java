@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A storage node built from the same kv-core logic as kv-node ({@link ReplicaRecords}, the hint policy and
@@ -46,6 +47,7 @@ final class SimNode {
     private final InstantSource clock;
     private final Versioning versioning;
     private final SimMembership membership;
+    private final SimGossip gossip;
     private boolean running;
     /** Started at least once, and not left the ring: a process the operator keeps running (faults restart it). */
     private boolean wanted;
@@ -65,6 +67,11 @@ final class SimNode {
         Versioning mode = world.config().mode().versioning();
         this.versioning = world.config().has(Bug.PLAIN_VECTOR_CLOCKS) ? new PlainVectorClocks(mode) : mode;
         this.membership = new SimMembership(this, world);
+        this.gossip = new SimGossip(this, world);
+    }
+
+    SimGossip gossip() {
+        return gossip;
     }
 
     SimMembership membership() {
@@ -116,6 +123,7 @@ final class SimNode {
             }
         }, versioning, () -> actor, clock, world.config().tombstoneGrace());
         int started = incarnation;
+        gossip.start(started);
         membership.start(started);
         every(SimConfig.HINT_INTERVAL, started, this::deliverHints);
         antiEntropy = new AntiEntropySchedule<>(SimConfig.ANTI_ENTROPY, world.random());
@@ -269,6 +277,28 @@ final class SimNode {
         }
     }
 
+    /** Cleanup: drops the records of the keys that match. */
+    void dropWhere(Predicate<String> drop) {
+        for (String key : disk.records().keySet()) {
+            if (drop.test(key)) {
+                disk.write(key, null);
+                world.trace().add("%s cleans %s up (no longer a replica)", id, key);
+            }
+        }
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
+    /** The process dies for good with its disk (a member to be removed): nothing starts it again. */
+    void dieForGood() {
+        running = false;
+        wanted = false;
+        disk.wipe();
+        world.trace().add("%s dies for good", id);
+    }
+
     /** Adoption of a topology in which this node is gone: every record and hint is dropped. */
     void dropEverything() {
         disk.records().keySet().forEach(key -> disk.write(key, null));
@@ -294,10 +324,9 @@ final class SimNode {
         long now = millis();
         int started = incarnation;
         oldestByTarget.forEach((target, oldest) -> {
-            // The simulated nodes run no failure detector: every target counts as alive, and a failed call ends its
-            // round as it does in kv-node.
+            // Sent only to a target gossip judges alive; a failed call ends its round, as in kv-node.
             HintDeliveryPlan<SimDisk.Hint> plan = HintDeliveryPlan.of(SimConfig.HINT_POLICY, oldest,
-                    SimDisk.Hint::storedAtMillis, true, now);
+                    SimDisk.Hint::storedAtMillis, gossip.alive(target), now);
             for (SimDisk.Hint hint : plan.expired()) {
                 disk.removeHint(hint.sequence()); // anti-entropy repairs what it held
                 world.trace().add("%s drops expired hint for %s key %s", id, hint.target(), hint.key());
@@ -334,7 +363,8 @@ final class SimNode {
             if (alive(started)) {
                 // Every peer is a live pair: the simulated nodes run no failure detector, and an exchange with a
                 // peer that does not answer just fails.
-                antiEntropy.next(membership.peers(), millis()).ifPresent(peer -> exchangeWith(peer, started));
+                List<String> livePeers = membership.peers().stream().filter(gossip::alive).toList();
+                antiEntropy.next(livePeers, millis()).ifPresent(peer -> exchangeWith(peer, started));
                 exchangeWhenDue(started);
             }
         });

@@ -46,6 +46,8 @@ final class Simulation {
     private final Faults faults;
     /** The member an operator decommissions in this schedule; null without one. */
     private String decommissioned;
+    /** The member that dies for good and is removed in this schedule; null without one. */
+    private String removed;
 
     Simulation(SimConfig config, int traceLines) {
         this.config = config;
@@ -112,7 +114,35 @@ final class Simulation {
                 decommissioned = initialMembers.get(random.nextInt(initialMembers.size()));
                 loop.at(at, () -> decommission(decommissioned));
             }
+            case REMOVE -> {
+                String dying = initialMembers.get(random.nextInt(initialMembers.size()));
+                loop.at(at, () -> {
+                    if (faults.claimDiskLoss()) {
+                        removed = dying;
+                        nodes.get(dying).dieForGood();
+                        remove(dying);
+                    }
+                });
+            }
         }
+    }
+
+    /**
+     * The operator asks a running member to remove the dead one, and asks again every 500 ms until it is removed:
+     * members refuse while gossip there does not judge it down yet, or another change is under way.
+     */
+    private void remove(String dead) {
+        Topology newest = finalTopology();
+        if (newest.state(dead) == MemberState.REMOVED) {
+            return;
+        }
+        List<SimNode> running = nodes.values().stream().filter(n -> n.running() && !n.id().equals(dead)).toList();
+        if (!running.isEmpty()) {
+            SimNode asked = running.get(random.nextInt(running.size()));
+            trace.add("operator asks %s to remove %s", asked.id(), dead);
+            asked.membership().remove(dead);
+        }
+        loop.after(500, () -> remove(dead));
     }
 
     /**
@@ -137,7 +167,8 @@ final class Simulation {
      * way, and a decommissioned member is out of the ring.
      */
     private boolean membershipSettled() {
-        if (decommissioned != null && nodes.get(decommissioned).wanted()) {
+        if (decommissioned != null && nodes.get(decommissioned).wanted()
+                || removed != null && finalTopology().state(removed) != MemberState.REMOVED) {
             return false;
         }
         Set<String> versions = new HashSet<>();
@@ -245,16 +276,6 @@ final class Simulation {
 
     Topology firstTopology() {
         return firstTopology;
-    }
-
-    boolean running(String id) {
-        SimNode node = nodes.get(id);
-        return node != null && node.running();
-    }
-
-    /** The nodes running now: who the simulated nodes judge alive (the part gossip plays in kv-node). */
-    List<String> runningIds() {
-        return nodes.values().stream().filter(SimNode::running).map(SimNode::id).toList();
     }
 
     SimConfig config() {

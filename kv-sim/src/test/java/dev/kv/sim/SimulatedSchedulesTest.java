@@ -31,6 +31,7 @@ class SimulatedSchedulesTest {
             assertThat(report.changes().get(SimConfig.Change.JOIN)).as("schedules with a join").isPositive();
             assertThat(report.changes().get(SimConfig.Change.DECOMMISSION)).as("schedules with a decommission")
                     .isPositive();
+            assertThat(report.changes().get(SimConfig.Change.REMOVE)).as("schedules with a removal").isPositive();
         }
     }
 

@@ -23,6 +23,12 @@ import java.util.random.RandomGenerator;
  *
  * Whenever a node's heartbeat version advances, the observer records an arrival in that node's phi-accrual detector;
  * a new generation (a restart) gets a fresh detector. Thread-safe.
+ *
+ * <p>A node's generation is its process's start time, so a restart is heard as newer. A clock behind the previous
+ * start (a step back, a wiped node on another host) would give the new process a lower generation than the old one's,
+ * which every peer would ignore as stale: the node would be judged down for good (the simulator found this:
+ * docs/robustness.md #7). So a node that hears of its own earlier process with a generation above its own moves
+ * past it; only its generation changes, never what it says about itself.
  */
 public final class Membership {
 
@@ -80,6 +86,9 @@ public final class Membership {
         List<String> wanted = new ArrayList<>();
         Set<String> mentioned = new HashSet<>();
         for (EndpointState.Digest digest : remote) {
+            if (digest.nodeId().equals(localId)) {
+                outgrow(digest.generation());
+            }
             mentioned.add(digest.nodeId());
             EndpointState known = states.get(digest.nodeId());
             if (known == null || digest.isNewerThan(known)) {
@@ -113,6 +122,7 @@ public final class Membership {
     public synchronized void apply(Collection<EndpointState> remote, long nowMillis) {
         for (EndpointState incoming : remote) {
             if (incoming.nodeId().equals(localId)) {
+                outgrow(incoming.generation());
                 continue;
             }
             EndpointState known = states.get(incoming.nodeId());
@@ -144,6 +154,18 @@ public final class Membership {
         forgotten.merge(nodeId, known.generation(), Math::max);
         states.remove(nodeId);
         detectors.remove(nodeId);
+    }
+
+    /**
+     * Hearsay of this node's own earlier process above its generation: it takes the next one. (Its own generation heard
+     * back is this process: two processes starting in the same millisecond do not happen.)
+     */
+    private void outgrow(long heardGeneration) {
+        EndpointState local = states.get(localId);
+        if (heardGeneration > local.generation()) {
+            states.put(localId, new EndpointState(localId, local.address(), heardGeneration + 1, local.version(),
+                    local.status()));
+        }
     }
 
     public synchronized List<Member> members(long nowMillis) {

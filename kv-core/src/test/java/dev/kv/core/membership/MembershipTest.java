@@ -100,11 +100,35 @@ class MembershipTest {
     }
 
     @Test
-    void hearsayNeverOverwritesTheLocalState() {
+    void hearsayNeverOverwritesWhatTheNodeSaysAboutItself() {
         Membership n1 = start("n1", 5);
-        n1.apply(List.of(new EndpointState("n1", "http://elsewhere:7000", 9, 99, NodeStatus.SHUTDOWN)), now);
+        n1.apply(List.of(new EndpointState("n1", "http://elsewhere:7000", 3, 99, NodeStatus.SHUTDOWN)), now);
         assertThat(n1.local().generation()).isEqualTo(5);
+        n1.apply(List.of(new EndpointState("n1", "http://elsewhere:7000", 9, 99, NodeStatus.SHUTDOWN)), now);
+        assertThat(n1.local().address()).isEqualTo("http://n1:7000");
         assertThat(n1.local().status()).isEqualTo(NodeStatus.NORMAL);
+        assertThat(n1.local().generation()).as("past the earlier process it heard of").isEqualTo(10);
+    }
+
+    @Test
+    void aNodeRestartedWithItsClockBehindItsPreviousStartIsHeardAgain() {
+        for (String id : List.of("n1", "n2", "n3")) {
+            start(id, 1_000);
+        }
+        List<String> seeds = List.of("http://n1:7000");
+        for (int i = 0; i < 10; i++) {
+            round(seeds, List.of());
+        }
+        while (nodes.get("n1").liveness("n2", now) != Liveness.DOWN) {
+            round(seeds, List.of("n2"));
+        }
+        start("n2", 400); // its clock now reads earlier than when its previous process started
+        for (int i = 0; i < 6; i++) {
+            round(seeds, List.of());
+        }
+        assertThat(nodes.get("n2").local().generation()).isGreaterThan(1_000);
+        assertThat(nodes.get("n1").liveness("n2", now)).isEqualTo(Liveness.ALIVE);
+        assertThat(nodes.get("n3").liveness("n2", now)).isEqualTo(Liveness.ALIVE);
     }
 
     @Test
