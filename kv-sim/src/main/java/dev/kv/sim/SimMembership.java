@@ -7,10 +7,10 @@ import dev.kv.core.placement.Adoption;
 import dev.kv.core.placement.Fence;
 import dev.kv.core.placement.MemberState;
 import dev.kv.core.placement.RangeTransfer;
+import dev.kv.core.placement.TokenRange;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyChangeRefusedException;
 import dev.kv.core.placement.TopologyMessage;
-import dev.kv.core.placement.TokenRange;
 import dev.kv.core.record.Record;
 import dev.kv.core.ring.TokenRing;
 

@@ -1,10 +1,10 @@
 package dev.kv.admin.cluster;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.ring.TokenRing;
+import dev.kv.web.runtime.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;

@@ -1,9 +1,9 @@
 package dev.kv.admin.explorer;
 
 import dev.kv.admin.upstream.Upstream;
+import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.contract.Headers;
 import dev.kv.core.contract.InternalPaths;
-import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.key.KeyCodec;
 import dev.kv.core.record.Record;
 import org.springframework.http.HttpMethod;

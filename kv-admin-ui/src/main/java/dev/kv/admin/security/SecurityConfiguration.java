@@ -5,9 +5,9 @@ import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.limits.BodyBudgetConfiguration;
 import dev.kv.web.security.ClusterSecretConfiguration;
-import dev.kv.web.tls.MemberTlsConfiguration;
 import dev.kv.web.security.ProtectedMode;
 import dev.kv.web.security.RejectedRequests;
+import dev.kv.web.tls.MemberTlsConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -22,11 +22,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
-import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 
 /**
  * The dashboard asks for a login (HTTP Basic) when {@code kv.admin.username} and {@code kv.admin.password} are set,

@@ -1,9 +1,9 @@
 package dev.kv.admin.traffic;
 
-import dev.kv.web.runtime.SystemSources;
 import dev.kv.admin.upstream.Upstream;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
+import dev.kv.web.runtime.SystemSources;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;

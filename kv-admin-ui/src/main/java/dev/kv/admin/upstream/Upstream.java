@@ -1,9 +1,9 @@
 package dev.kv.admin.upstream;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.admin.AdminProperties;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.Headers;
+import dev.kv.web.runtime.Json;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
 import org.springframework.boot.ssl.SslBundles;
@@ -17,10 +17,10 @@ import org.springframework.web.client.RestClientException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The services the dashboard reads: the gateway's public API, its admin API and the nodes' internal API, all with the

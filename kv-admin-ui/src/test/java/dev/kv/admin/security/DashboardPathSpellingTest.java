@@ -1,9 +1,9 @@
 package dev.kv.admin.security;
 
-import dev.kv.web.testsupport.RawHttp;
-import dev.kv.web.testsupport.Spellings;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.kv.web.testsupport.RawHttp;
+import dev.kv.web.testsupport.Spellings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,9 +2,9 @@ package dev.kv.core.cluster;
 
 import dev.kv.core.membership.EndpointState;
 import dev.kv.core.membership.NodeStatus;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

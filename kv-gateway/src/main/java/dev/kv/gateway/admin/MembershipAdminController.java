@@ -1,6 +1,5 @@
 package dev.kv.gateway.admin;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.placement.Topology;
@@ -8,6 +7,7 @@ import dev.kv.gateway.api.Problems;
 import dev.kv.gateway.replica.ReplicaClient;
 import dev.kv.gateway.replica.ReplicaException;
 import dev.kv.gateway.routing.ClusterView;
+import dev.kv.web.runtime.Json;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;

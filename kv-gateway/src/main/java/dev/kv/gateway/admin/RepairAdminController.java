@@ -1,9 +1,9 @@
 package dev.kv.gateway.admin;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.gateway.replica.ReplicaClient;
 import dev.kv.gateway.routing.ClusterView;
+import dev.kv.web.runtime.Json;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;

@@ -1,13 +1,9 @@
 package dev.kv.gateway.replica;
 
 import dev.kv.web.runtime.SystemSources;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import dev.kv.web.tls.MemberTls;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -22,6 +18,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One HTTP/1.1 connection to a node, for {@link NodeLink}: writes a request in one piece and reads the answer, with

@@ -1,10 +1,10 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.ReplicaBatchCodec;
 import dev.kv.core.contract.FailureKind;
 import dev.kv.core.contract.InternalPaths;
+import dev.kv.web.runtime.SystemSources;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.hc.core5.http.ConnectionClosedException;

@@ -1,11 +1,10 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.contract.Headers;
+import dev.kv.web.runtime.SystemSources;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -16,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * Kept-alive HTTP/1.1 connections to one node's batch endpoint ({@code POST /internal/v1/batch}), each a plain

@@ -1,7 +1,5 @@
 package dev.kv.gateway.replica;
 
-import dev.kv.web.runtime.Json;
-import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.codec.CorruptDataException;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.codec.ReplicaBatchCodec;
@@ -18,6 +16,8 @@ import dev.kv.gateway.config.BatchingProperties;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
+import dev.kv.web.runtime.Json;
+import dev.kv.web.runtime.SystemSources;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +25,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,6 +1,5 @@
 package dev.kv.gateway.routing;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.ClusterViewMessage;
@@ -8,6 +7,7 @@ import dev.kv.core.placement.StreamingProgress;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.gateway.replica.ReplicaClient;
+import dev.kv.web.runtime.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;

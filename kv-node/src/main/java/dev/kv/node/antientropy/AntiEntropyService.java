@@ -1,8 +1,8 @@
 package dev.kv.node.antientropy;
 
 import dev.kv.core.membership.Liveness;
-import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.core.membership.Membership;
+import dev.kv.core.merkle.AntiEntropySchedule;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.expiry.ExpiryProperties;
 import dev.kv.node.gossip.GossipService;

@@ -1,12 +1,12 @@
 package dev.kv.node.membership;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.peer.PeerClient;
+import dev.kv.web.runtime.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

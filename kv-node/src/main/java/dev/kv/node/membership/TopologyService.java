@@ -1,16 +1,16 @@
 package dev.kv.node.membership;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.placement.Adoption;
 import dev.kv.core.placement.MemberState;
-import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TokenRange;
+import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.gossip.GossipProperties;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
+import dev.kv.web.runtime.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

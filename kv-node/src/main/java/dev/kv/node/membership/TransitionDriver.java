@@ -1,11 +1,9 @@
 package dev.kv.node.membership;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.contract.InternalPaths;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.TransitionRules;
 import dev.kv.core.placement.MemberState;
-
 import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyChangeRefusedException;
 import dev.kv.node.gossip.GossipProperties;
@@ -13,6 +11,7 @@ import dev.kv.node.gossip.GossipService;
 import dev.kv.node.hints.HintHandover;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.streaming.RangeStreamer;
+import dev.kv.web.runtime.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -25,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,6 +1,5 @@
 package dev.kv.node.streaming;
 
-import dev.kv.web.runtime.Json;
 import dev.kv.core.codec.KeyDigestCodec;
 import dev.kv.core.codec.RecordBatchCodec;
 import dev.kv.core.contract.Headers;
@@ -24,6 +23,7 @@ import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
+import dev.kv.web.runtime.Json;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
 import io.micrometer.core.instrument.Counter;

@@ -1,7 +1,7 @@
 package dev.kv.web.security;
 
-import dev.kv.web.runtime.SystemSources;
 import dev.kv.core.cluster.ClusterSecret;
+import dev.kv.web.runtime.SystemSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
