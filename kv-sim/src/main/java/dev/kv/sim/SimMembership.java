@@ -87,11 +87,6 @@ final class SimMembership {
         return topology == null ? null : topology.version().toString();
     }
 
-    /** Whether the node decommissioned while this process ran: it serves nothing and is stopped. */
-    boolean leftWhileRunning() {
-        return leftWhileRunning;
-    }
-
     /**
      * The operator asks this member to leave; true when it is leaving (now or already), false when the change is
      * refused now (to be asked again).
@@ -186,7 +181,7 @@ final class SimMembership {
     private void cleanup(Topology settled) {
         node.after(DRIVE_INTERVAL, node.incarnation(), () -> {
             if (settled == topology) {
-                node.dropWhere(key -> !replicates(key));
+                node.drop(key -> !replicates(key), "no longer a replica");
             }
         });
     }

@@ -268,21 +268,18 @@ final class SimNode {
 
     /** Adoption of a topology that gives this node ranges: what it still holds in them is dropped first. */
     void dropRanges(List<TokenRange> ranges) {
-        for (String key : disk.records().keySet()) {
+        drop(key -> {
             long token = TokenRing.tokenOf(bytes(key));
-            if (ranges.stream().anyMatch(range -> range.contains(token))) {
-                disk.write(key, null);
-                world.trace().add("%s drops %s (a range it gains)", id, key);
-            }
-        }
+            return ranges.stream().anyMatch(range -> range.contains(token));
+        }, "a range it gains");
     }
 
-    /** Cleanup: drops the records of the keys that match. */
-    void dropWhere(Predicate<String> drop) {
+    /** Drops the records of the keys that match (a gained range, or cleanup), saying why in the trace. */
+    void drop(Predicate<String> which, String why) {
         for (String key : disk.records().keySet()) {
-            if (drop.test(key)) {
+            if (which.test(key)) {
                 disk.write(key, null);
-                world.trace().add("%s cleans %s up (no longer a replica)", id, key);
+                world.trace().add("%s drops %s (%s)", id, key, why);
             }
         }
     }
