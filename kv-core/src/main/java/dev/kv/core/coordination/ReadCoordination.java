@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <pre>
  * ──Read──▶ R replicas of the current placement, usable ones first; one more for each that fails, and one more
- *           after the speculative delay if R have not answered by then (or all N at once with askAll)
+ *           after each speculative delay while R have not answered (or all N at once with askAll)
  * after R answers: merge them; send the merge to those of the R that differ and answer once they took it or the
  * repair timed out (so a later quorum read cannot see an older value); answers that come later are merged with the
  * result and whoever lacks part of that is sent it in the background
@@ -147,10 +147,13 @@ public final class ReadCoordination implements Coordination {
         } else if (round != null && round.resolution == null && now >= speculateAt) {
             // Speculative retry (as Cassandra's): a replica that is slow but not failed yet should cost this much,
             // not the replica timeout.
+            // Each further delay asks one more, so replicas that stopped all at once (a paused host, a partition the
+            // view has not noticed yet) cost a delay each, not a timeout, while one replica still answers.
             speculateAt = Long.MAX_VALUE;
             String spare = round.spares.poll();
             if (spare != null) {
                 ask(round, spare);
+                speculateAfterDelay(now);
             }
         }
         if (round != null) {
@@ -187,11 +190,15 @@ public final class ReadCoordination implements Coordination {
         for (String replica : ordered.subList(0, first)) {
             ask(started, replica);
         }
-        if (!started.spares.isEmpty() && settings.speculateAfterMillis() > 0) {
+        speculateAfterDelay(now);
+        decide(started, now);
+    }
+
+    private void speculateAfterDelay(long now) {
+        if (!round.spares.isEmpty() && settings.speculateAfterMillis() > 0) {
             speculateAt = now + settings.speculateAfterMillis();
             calls.add(new Action.WakeAt(speculateAt));
         }
-        decide(started, now);
     }
 
     private void ask(Round in, String replica) {

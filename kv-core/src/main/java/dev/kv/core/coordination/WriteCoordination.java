@@ -25,8 +25,9 @@ import java.util.Set;
  * ◀── record ───┘ the coordinator merged the client's context, took a fresh dot, stored
  * ──Store──▶      every other replica of the placement (during a membership change: of the current and the target
  *                 placement; W of each, hints counting on the current side only)
- *                 a replica that is down or fails gets a hint instead ({@link SloppyPlacement}); a holder that fails
- *                 is replaced once; the hint counts toward W only for a sloppy request and a distinct stand-in
+ *                 a replica that fails gets a hint instead ({@link SloppyPlacement}); a holder that fails is replaced
+ *                 once; the hint counts toward W only for a sloppy request and a distinct stand-in; a replica judged
+ *                 down gets the hint at once only when it counts, and is tried first otherwise
  * Done after W acknowledgements; the remaining calls finish in the background (keep feeding until finished())
  * a node holding a newer topology refuses (fenced) and sends it: the request is planned again by it, at most
  * {@value #MAX_REPLANS} times; a node behind the routing's topology gets {@value #BEHIND_PAUSE_MILLIS} ms to catch up
@@ -260,7 +261,10 @@ public final class WriteCoordination implements Coordination {
             } else if (!view.isAddressable(replica)) {
                 answered(started, replica, null, ReplicaFailure.of(FailureKind.NOT_CALLED, "no address known for it"),
                         now);
-            } else if (view.isUsable(replica)) {
+            } else if (view.isUsable(replica) || !spec.sloppy() || view.hintHolder(key, replica, Set.of()) == null) {
+                // A replica judged down is still tried (a probe the replica timeout bounds) unless a hint can count
+                // in its place: a strict write gains nothing from a hint, and the judgement may be seconds old.
+                // It gets the hint if the copy fails.
                 long id = calls.open(new Call(started, replica, false, null, null, Set.of(), 0, false));
                 calls.add(new Action.Store(id, replica, written, route.topology(), Action.Purpose.COPY));
             } else {

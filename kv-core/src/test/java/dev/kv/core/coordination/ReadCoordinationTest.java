@@ -110,6 +110,22 @@ class ReadCoordinationTest {
     }
 
     @Test
+    void twoReplicasThatStoppedAtOnceCostTwoSpeculativeDelaysWhileTheThirdAnswers() {
+        QuorumSpec eventual = new QuorumSpec(1, 2, false, QuorumSpec.EVENTUAL);
+        ReadCoordination read = new ReadCoordination(bytes("k"), eventual, view,
+                new ReadCoordination.Settings(VERSIONING, 750, 600, false, 50));
+        assertThat(all(read.start(0), Action.Read.class)).extracting(Action.Read::node).containsExactly("a");
+        List<Action> first = read.tick(50);
+        assertThat(all(first, Action.Read.class)).extracting(Action.Read::node).containsExactly("b");
+        assertThat(all(first, Action.WakeAt.class)).extracting(Action.WakeAt::atMillis).contains(100L);
+        Action.Read last = only(read.tick(100), Action.Read.class);
+        assertThat(last.node()).isEqualTo("c");
+        assertThat(read.tick(150)).noneMatch(Action.Read.class::isInstance);
+        read.succeeded(last.id(), NEW, 104);
+        assertThat(read.outcome()).isEqualTo(new Outcome.Done(NEW));
+    }
+
+    @Test
     void aLateAnswerThatKnowsMoreIsMergedAndSentToTheReplicasThatAnswered() {
         ReadCoordination read = read(50);
         List<Action.Read> reads = all(read.start(0), Action.Read.class);

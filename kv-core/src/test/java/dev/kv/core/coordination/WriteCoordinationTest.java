@@ -102,19 +102,56 @@ class WriteCoordinationTest {
     }
 
     @Test
-    void aDownReplicaGetsAHintThatCountsOnlyForASloppyWrite() {
+    void aDownReplicaGetsAHintAtOnceWhenTheHintCountsForASloppyWrite() {
         view.down.add("b");
         view.down.add("c");
-        for (QuorumSpec spec : List.of(SLOPPY, STRONG)) {
-            WriteCoordination write = write(spec);
-            Action.Coordinate coordinate = only(write.start(0), Action.Coordinate.class);
-            List<Action.StoreHint> hints = all(write.succeeded(coordinate.id(), RECORD, 2), Action.StoreHint.class);
-            assertThat(hints).extracting(Action.StoreHint::target).containsExactly("b", "c");
-            write.succeeded(hints.get(0).id(), null, 4);
-            write.succeeded(hints.get(1).id(), null, 5);
-            assertThat(write.outcome()).isInstanceOf(spec.sloppy() ? Outcome.Done.class : Outcome.NotReached.class);
-            assertThat(write.finished()).isTrue();
+        WriteCoordination write = write(SLOPPY);
+        Action.Coordinate coordinate = only(write.start(0), Action.Coordinate.class);
+        List<Action> copies = write.succeeded(coordinate.id(), RECORD, 2);
+        assertThat(all(copies, Action.Store.class)).isEmpty();
+        List<Action.StoreHint> hints = all(copies, Action.StoreHint.class);
+        assertThat(hints).extracting(Action.StoreHint::target).containsExactly("b", "c");
+        write.succeeded(hints.get(0).id(), null, 4);
+        write.succeeded(hints.get(1).id(), null, 5);
+        assertThat(write.outcome()).isInstanceOf(Outcome.Done.class);
+        assertThat(write.finished()).isTrue();
+    }
+
+    @Test
+    void aStrictWriteTriesTheReplicasJudgedDownAndHintsOnlyThoseThatFail() {
+        view.down.add("b");
+        view.down.add("c");
+        WriteCoordination write = write(STRONG);
+        Action.Coordinate coordinate = only(write.start(0), Action.Coordinate.class);
+        List<Action.Store> probes = all(write.succeeded(coordinate.id(), RECORD, 2), Action.Store.class);
+        assertThat(probes).extracting(Action.Store::node).containsExactly("b", "c");
+        Action.StoreHint hint = only(write.failed(probes.get(1).id(), ReplicaFailure.of(FailureKind.TIMEOUT, "t"),
+                500), Action.StoreHint.class);
+        assertThat(hint.target()).isEqualTo("c");
+        assertThat(write.outcome()).isNull();
+        write.succeeded(probes.get(0).id(), null, 501); // b was judged down, but it is back: the write is acknowledged
+        assertThat(write.outcome()).isEqualTo(new Outcome.Done(RECORD));
+        write.succeeded(hint.id(), null, 502);
+        assertThat(write.finished()).isTrue();
+    }
+
+    @Test
+    void aStrictWriteWithEveryOtherReplicaReallyDownIsNotAcknowledged() {
+        view.down.add("b");
+        view.down.add("c");
+        WriteCoordination write = write(STRONG);
+        Action.Coordinate coordinate = only(write.start(0), Action.Coordinate.class);
+        List<Action.Store> probes = all(write.succeeded(coordinate.id(), RECORD, 2), Action.Store.class);
+        List<Action.StoreHint> hints = new java.util.ArrayList<>();
+        for (Action.Store probe : probes) {
+            hints.add(only(write.failed(probe.id(), ReplicaFailure.of(FailureKind.UNREACHABLE, "refused"), 3),
+                    Action.StoreHint.class));
         }
+        for (Action.StoreHint hint : hints) {
+            write.succeeded(hint.id(), null, 4);
+        }
+        assertThat(write.outcome()).isInstanceOf(Outcome.NotReached.class);
+        assertThat(write.finished()).isTrue();
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.List;
  *                           fails, as Cassandra does; {@code all}: it asks every replica and repairs the ones beyond
  *                           R in the background, as Riak does (DESIGN §4), at N/R times the replica calls
  * @param speculativeRead    with {@code quorum} fan-out, a read still undecided after this long asks one more
- *                           replica, so a slow replica costs this rather than the replica timeout ({@code 0}: never)
+ *                           replica, and one more after each further such delay, so a slow replica costs this
+ *                           rather than the replica timeout ({@code 0}: never)
  * @param coordinateDeadline how long after the gateway sent a coordinate attempt the coordinator may still apply it
  *                           (checked on the coordinator's clock; a later attempt is refused and not applied)
  * @param maxClockSkew       by how much a node's clock may run behind the gateway's; an unanswered attempt counts as

@@ -14,8 +14,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +33,8 @@ public class ReplicaGuard {
     private final CircuitBreakerRegistry breakers;
     private final BulkheadRegistry bulkheads;
     private final boolean breakersEnabled;
+    /** Nodes with a call through their open breaker in flight. */
+    private final Set<String> probing = ConcurrentHashMap.newKeySet();
 
     public ReplicaGuard(ResilienceProperties properties, MeterRegistry registry) {
         this.breakersEnabled = properties.circuitBreakerEnabled();
@@ -65,6 +69,9 @@ public class ReplicaGuard {
         }
         CircuitBreaker breaker = breakers.circuitBreaker(nodeId);
         if (!breaker.tryAcquirePermission()) {
+            if (breaker.getState() == CircuitBreaker.State.OPEN && probing.add(nodeId)) {
+                return probe(nodeId, breaker, bulkhead, call);
+            }
             bulkhead.onComplete();
             return CompletableFuture.failedFuture(new ReplicaException(nodeId, FailureKind.CIRCUIT_OPEN,
                     "circuit breaker open", null));
@@ -81,14 +88,47 @@ public class ReplicaGuard {
         return running.whenComplete((answer, failure) -> {
             bulkhead.onComplete();
             long elapsed = breaker.getCurrentTimestamp() - start;
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause == null || (cause instanceof ReplicaException replica && replica.answeredDeliberately())) {
+            if (answered(failure)) {
                 breaker.onSuccess(elapsed, breaker.getTimestampUnit());
             } else {
-                breaker.onError(elapsed, breaker.getTimestampUnit(), cause);
+                breaker.onError(elapsed, breaker.getTimestampUnit(), cause(failure));
             }
         });
+    }
+
+    /**
+     * A call through an open breaker: the coordination machines call a node judged down only when the usable ones
+     * cannot answer the request, and the node may be back before the breaker's wait is over (a paused process resumed,
+     * a partition healed). One such call per node is let through at a time, bounded like any call by the replica
+     * timeout; its success closes the breaker.
+     */
+    private <T> CompletableFuture<T> probe(String nodeId, CircuitBreaker breaker, Bulkhead bulkhead,
+                                           Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> running;
+        try {
+            running = call.get();
+        } catch (RuntimeException e) {
+            probing.remove(nodeId);
+            bulkhead.onComplete();
+            return CompletableFuture.failedFuture(e);
+        }
+        return running.whenComplete((answer, failure) -> {
+            probing.remove(nodeId);
+            bulkhead.onComplete();
+            if (answered(failure) && breaker.getState() == CircuitBreaker.State.OPEN) {
+                breaker.transitionToClosedState();
+            }
+        });
+    }
+
+    /** Whether the node answered: it did, or refused on purpose. */
+    private static boolean answered(Throwable failure) {
+        return failure == null
+                || (cause(failure) instanceof ReplicaException replica && replica.answeredDeliberately());
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Whether calls to the node are let through (breaker closed, or half-open and taking trial calls). */
