@@ -21,6 +21,8 @@ import java.util.List;
  *                             it would be unclear which one a rotation has to change
  * @param secretReloadInterval how often {@code secretFile} is read again
  * @param tls                  member TLS
+ * @param sourceAddress        the local IP address calls to other members leave from; empty: the system's choice
+ *                             (see {@code net/SourceAddress})
  */
 @Validated
 @ConfigurationProperties("kv.cluster")
@@ -28,7 +30,8 @@ public record ClusterProperties(
         @DefaultValue("") @NotNull String secret,
         @DefaultValue("") @NotNull String secretFile,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration secretReloadInterval,
-        @DefaultValue @NotNull @Valid Tls tls) {
+        @DefaultValue @NotNull @Valid Tls tls,
+        @DefaultValue("") @NotNull String sourceAddress) {
 
     public ClusterProperties {
         if (secret != null && secretFile != null && !secret.isBlank() && !secretFile.isBlank()) {
@@ -42,7 +45,7 @@ public record ClusterProperties(
     public String toString() {
         return "ClusterProperties[secret=" + (secret == null || secret.isBlank() ? "(none)" : "(set)")
                 + ", secretFile=" + secretFile + ", secretReloadInterval=" + secretReloadInterval + ", tls=" + tls
-                + "]";
+                + ", sourceAddress=" + sourceAddress + "]";
     }
 
     /**

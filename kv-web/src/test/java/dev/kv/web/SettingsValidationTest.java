@@ -51,7 +51,7 @@ class SettingsValidationTest {
     @Test
     void theSecretValueIsNotInTheSettingsText() {
         ClusterProperties cluster = new ClusterProperties("s3cret-value", "", Duration.ofSeconds(1),
-                new ClusterProperties.Tls("", List.of()));
+                new ClusterProperties.Tls("", List.of()), "");
         assertThat(cluster.toString()).doesNotContain("s3cret-value").contains("secret=(set)");
     }
 

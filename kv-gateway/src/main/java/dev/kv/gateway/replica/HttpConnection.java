@@ -55,7 +55,8 @@ final class HttpConnection {
     }
 
     /**
-     * Connects to {@code address} (resolved now, so a node that moved is found at its new address) by the deadline;
+     * Connects from {@code source} (null: the system's choice) to {@code address} (resolved now, so a node that moved
+     * is found at its new address) by the deadline;
      * with {@code tls}, then completes a handshake in which the node proves its identity (its certificate from the
      * cluster CA, for the host name called, with an allowed member identity) before anything is sent.
      *
@@ -63,10 +64,14 @@ final class HttpConnection {
      *         writer fails over at once
      * @throws ConnectException if the node refused the connection or failed the handshake: nothing reached it
      */
-    static HttpConnection open(InetSocketAddress address, SSLContext tls, long deadlineNanos) throws IOException {
+    static HttpConnection open(InetSocketAddress address, InetSocketAddress source, SSLContext tls,
+                               long deadlineNanos) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
+            if (source != null) {
+                socket.bind(source);
+            }
             socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()),
                     millisLeft(deadlineNanos));
             return new HttpConnection(tls == null ? socket : handshake(socket, address, tls, deadlineNanos), socket);

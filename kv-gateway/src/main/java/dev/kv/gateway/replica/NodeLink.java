@@ -50,6 +50,7 @@ final class NodeLink implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final SSLContext tls;
+    private final InetSocketAddress source;
     private final String requestLine;
     private final Supplier<String> secret;
     private volatile RequestHead head;
@@ -65,6 +66,13 @@ final class NodeLink implements AutoCloseable {
      * @param watchdog closes a socket whose large request outlives its deadline
      */
     NodeLink(URI endpoint, SSLContext tls, Supplier<String> secret, ScheduledExecutorService watchdog) {
+        this(endpoint, tls, secret, watchdog, null);
+    }
+
+    /** @param source where the connections bind before they connect (null: the system's choice) */
+    NodeLink(URI endpoint, SSLContext tls, Supplier<String> secret, ScheduledExecutorService watchdog,
+             InetSocketAddress source) {
+        this.source = source;
         boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
         if (!https && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("not an http[s]:// endpoint with a host: " + endpoint);
@@ -117,7 +125,7 @@ final class NodeLink implements AutoCloseable {
     Answer post(byte[] body, long deadlineNanos) throws IOException {
         HttpConnection connection = kept();
         if (connection == null) {
-            connection = HttpConnection.open(address, tls, deadlineNanos);
+            connection = HttpConnection.open(address, source, tls, deadlineNanos);
         }
         ScheduledFuture<?> guard = body.length > UNGUARDED_BODY_BYTES
                 ? watchdog.schedule(connection::closeAtDeadline, deadlineNanos - SystemSources.monotonicNanos(),

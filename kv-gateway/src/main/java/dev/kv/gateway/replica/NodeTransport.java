@@ -1,26 +1,32 @@
 package dev.kv.gateway.replica;
 
+import dev.kv.web.net.SourceAddress;
 import dev.kv.web.runtime.SystemSources;
 import dev.kv.web.tls.MemberTls;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -101,6 +107,7 @@ final class NodeTransport implements AutoCloseable {
 
     private final CloseableHttpClient client;
     private final MemberTls tls;
+    private final SourceAddress source;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<URI, NodeLink> links = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
@@ -115,7 +122,13 @@ final class NodeTransport implements AutoCloseable {
      *            before a request (and the cluster secret in it) is sent
      */
     NodeTransport(Duration timeout, int connectionsPerNode, MemberTls tls) {
+        this(timeout, connectionsPerNode, tls, SourceAddress.none());
+    }
+
+    /** @param source the local address the calls leave from */
+    NodeTransport(Duration timeout, int connectionsPerNode, MemberTls tls, SourceAddress source) {
         this.tls = tls;
+        this.source = source;
         watchdog.setRemoveOnCancelPolicy(true);
         Timeout limit = Timeout.ofMilliseconds(timeout.toMillis());
         PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create();
@@ -131,6 +144,12 @@ final class NodeTransport implements AutoCloseable {
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(limit)
                         .setConnectionRequestTimeout(limit).build())
+                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE) {
+                    @Override
+                    protected InetAddress determineLocalAddress(HttpHost firstHop, HttpContext context) {
+                        return source.address();
+                    }
+                })
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ZERO_MILLISECONDS))
                 .disableCookieManagement().disableRedirectHandling().disableContentCompression()
                 // Otherwise a connection that presented a client certificate (member TLS) is kept for requests of
@@ -171,7 +190,7 @@ final class NodeTransport implements AutoCloseable {
     CompletableFuture<Response> batch(URI endpoint, Supplier<String> secret, byte[] body, Duration timeout,
                                       boolean here) {
         NodeLink link = links.computeIfAbsent(endpoint, uri -> new NodeLink(checked(uri), tls.sslContext(), secret,
-                watchdog));
+                watchdog, source.bindAddress()));
         long deadlineNanos = SystemSources.monotonicNanos() + timeout.toNanos();
         return run(() -> post(link, body, deadlineNanos), here);
     }

@@ -16,6 +16,7 @@ import dev.kv.gateway.config.BatchingProperties;
 import dev.kv.gateway.config.GatewayProperties;
 import dev.kv.gateway.config.ResilienceProperties;
 import dev.kv.gateway.routing.NodeAddress;
+import dev.kv.web.net.SourceAddress;
 import dev.kv.web.runtime.Json;
 import dev.kv.web.runtime.SystemSources;
 import dev.kv.web.security.LiveClusterSecret;
@@ -70,13 +71,13 @@ public class ReplicaClient {
 
     public ReplicaClient(GatewayProperties properties, LiveClusterSecret secret,
                          MeterRegistry registry, ReplicaGuard guard, ResilienceProperties resilience,
-                         BatchingProperties batching, MemberTls tls) {
+                         BatchingProperties batching, MemberTls tls, SourceAddress source) {
         this.timeout = properties.replicaTimeout();
         this.secret = () -> secret.get().current();
         this.registry = registry;
         this.guard = guard;
         this.batching = batching;
-        this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls(), tls);
+        this.http = new NodeTransport(timeout, resilience.maxConcurrentCalls(), tls, source);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.kv.gateway.api.Problems;
 import dev.kv.gateway.auth.ApiKeys;
 import dev.kv.gateway.auth.ClientAuthConfiguration;
 import dev.kv.gateway.auth.ClientAuthProperties;
+import dev.kv.web.net.SourceAddressConfiguration;
 import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
@@ -45,7 +46,8 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * header credential is never sent by a browser on its own), no saved requests.
  */
 @Configuration
-@Import({NoSecurityObservations.class, ClusterSecretConfiguration.class, MemberTlsConfiguration.class})
+@Import({NoSecurityObservations.class, ClusterSecretConfiguration.class, MemberTlsConfiguration.class,
+        SourceAddressConfiguration.class})
 class SecurityConfiguration {
 
     static final String OPERATOR = ClientAuthConfiguration.OPERATOR;

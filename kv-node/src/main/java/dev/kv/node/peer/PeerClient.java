@@ -4,6 +4,7 @@ import dev.kv.core.cluster.ClusterSecret;
 import dev.kv.core.cluster.MemberAddress;
 import dev.kv.core.contract.Headers;
 import dev.kv.node.membership.TopologyService;
+import dev.kv.web.net.SourceAddress;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,16 +37,22 @@ public class PeerClient {
     private final MemberTls tls;
 
     @Autowired
-    public PeerClient(LiveClusterSecret secret, TopologyService topologies, MemberTls tls) {
-        this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
+    public PeerClient(LiveClusterSecret secret, TopologyService topologies, MemberTls tls, SourceAddress source) {
+        this(secret, () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls, source);
+    }
+
+    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion, MemberTls tls) {
+        this(secret, topologyVersion, tls, SourceAddress.none());
     }
 
     /**
      * @param secret asked on every call, so a reloaded secret is sent from the next call on
      * @param tls    with member TLS on, only https members are called, and each must prove it is a member during the
      *               handshake (its certificate renewed in place is used from the next connection on)
+     * @param source the local address calls leave from
      */
-    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion, MemberTls tls) {
+    public PeerClient(Supplier<ClusterSecret> secret, Supplier<String> topologyVersion, MemberTls tls,
+                      SourceAddress source) {
         this.secret = secret;
         this.topologyVersion = topologyVersion;
         this.tls = tls;
@@ -54,6 +61,9 @@ public class PeerClient {
                 .executor(Executors.newVirtualThreadPerTaskExecutor());
         if (tls.enabled()) {
             builder.sslContext(tls.sslContext()); // host names are checked against the certificate, as by default
+        }
+        if (source.address() != null) {
+            builder.localAddress(source.address());
         }
         this.http = builder.build();
     }

@@ -5,6 +5,7 @@ import dev.kv.web.ProblemErrorReportConfiguration;
 import dev.kv.web.ProblemWriter;
 import dev.kv.web.limits.BodyBudgetConfiguration;
 import dev.kv.web.limits.Pipelines;
+import dev.kv.web.net.SourceAddressConfiguration;
 import dev.kv.web.security.ClusterSecretChain;
 import dev.kv.web.security.ClusterSecretConfiguration;
 import dev.kv.web.security.LiveClusterSecret;
@@ -45,7 +46,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  */
 @Configuration
 @Import({ProblemErrorReportConfiguration.class, NoSecurityObservations.class, ClusterSecretConfiguration.class,
-        BodyBudgetConfiguration.class, MemberTlsConfiguration.class})
+        BodyBudgetConfiguration.class, MemberTlsConfiguration.class, SourceAddressConfiguration.class})
 class SecurityConfiguration {
 
     static final String MEMBER = "CLUSTER_MEMBER";
