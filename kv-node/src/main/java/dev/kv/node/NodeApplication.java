@@ -1,5 +1,7 @@
 package dev.kv.node;
 
+import dev.kv.node.faults.FaultProperties;
+import dev.kv.node.faults.SkewedClock;
 import dev.kv.web.runtime.SystemSources;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -25,10 +27,13 @@ public class NodeApplication {
         SpringApplication.run(NodeApplication.class, args);
     }
 
-    /** The one source of time for the node, injected so that tests can drive it. */
+    /**
+     * The one source of time for the node, injected so that tests can drive it; off by {@code kv.faults.clock-offset}
+     * when a robustness test skews this node's clock ({@link SkewedClock}), else the wall clock itself.
+     */
     @Bean
-    InstantSource instantSource() {
-        return SystemSources.wallClock();
+    InstantSource instantSource(FaultProperties faults) {
+        return SkewedClock.of(SystemSources.wallClock(), faults.clockOffset());
     }
 
     /**

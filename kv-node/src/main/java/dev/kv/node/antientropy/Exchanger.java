@@ -10,6 +10,8 @@ import dev.kv.core.merkle.KeyDigest;
 import dev.kv.core.merkle.MerkleTree;
 import dev.kv.core.record.Record;
 import dev.kv.node.config.BodyLimits;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.Counter;
@@ -54,9 +56,12 @@ class Exchanger {
     private final InstantSource clock;
     private final ByteRateLimiter limiter;
     private final MeterRegistry registry;
+    private final Failpoints failpoints;
 
     Exchanger(MerkleTrees trees, RecordStore store, PeerClient peers, JsonMapper json,
-              AntiEntropyProperties properties, InstantSource clock, MeterRegistry registry, BodyLimits limits) {
+              AntiEntropyProperties properties, InstantSource clock, MeterRegistry registry, BodyLimits limits,
+              Failpoints failpoints) {
+        this.failpoints = failpoints;
         this.limits = limits;
         this.trees = trees;
         this.store = store;
@@ -137,9 +142,11 @@ class Exchanger {
         byte[] records = session.send(InternalPaths.MERKLE_PULL, "application/json",
                 json.writeValueAsBytes(new MerkleMessages.PullRequest(encoded)));
         session.recordBytes += records.length;
+        failpoints.fire(Failpoint.MERKLE_PULL_BEFORE);
         for (RecordBatchCodec.KeyedRecord keyed : RecordBatchCodec.decode(records)) {
             store.merge(keyed.key(), keyed.record());
         }
+        failpoints.fire(Failpoint.MERKLE_PULL_AFTER);
     }
 
     private void push(Session session, List<ByteBuffer> keys) throws Exception {
@@ -151,7 +158,9 @@ class Exchanger {
             }
         }
         if (!records.isEmpty()) {
+            failpoints.fire(Failpoint.MERKLE_PUSH_BEFORE);
             pushWithinLimit(session, records);
+            failpoints.fire(Failpoint.MERKLE_PUSH_AFTER);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.kv.node.expiry;
 import dev.kv.core.codec.RecordCodec;
 import dev.kv.core.record.Record;
 import dev.kv.core.replica.ReplicaRecords;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
@@ -36,13 +38,15 @@ public class TombstoneSweeper {
     private final InstantSource clock;
     private final Counter purged;
     private final AtomicLong lastPassScanned = new AtomicLong();
+    private final Failpoints failpoints;
     private byte[] cursor;
     private long passScanned;
     private long passPurged;
 
     public TombstoneSweeper(RocksStorage storage, RecordStore records, ExpiryProperties properties,
-                            InstantSource clock, MeterRegistry registry) {
+                            InstantSource clock, MeterRegistry registry, Failpoints failpoints) {
         this.storage = storage;
+        this.failpoints = failpoints;
         this.records = records;
         this.properties = properties;
         this.clock = clock;
@@ -77,10 +81,12 @@ public class TombstoneSweeper {
             return true;
         });
         for (byte[] key : candidates) {
+            failpoints.fire(Failpoint.TOMBSTONE_PURGE_BEFORE);
             if (records.purgeIfDead(key, purgeBefore)) {
                 passPurged++;
                 purged.increment();
             }
+            failpoints.fire(Failpoint.TOMBSTONE_PURGE_AFTER);
         }
         passScanned += scanned[0];
         cursor = last[0];

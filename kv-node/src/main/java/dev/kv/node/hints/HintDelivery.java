@@ -5,6 +5,8 @@ import dev.kv.core.hints.HintDeliveryPlan;
 import dev.kv.core.key.KeyCodec;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.peer.PeerClient;
 import org.slf4j.Logger;
@@ -42,9 +44,11 @@ class HintDelivery {
     private final PeerClient peers;
     private final HintProperties properties;
     private final InstantSource clock;
+    private final Failpoints failpoints;
 
     HintDelivery(HintStore hints, GossipService gossip, PeerClient peers, HintProperties properties,
-                 InstantSource clock) {
+                 InstantSource clock, Failpoints failpoints) {
+        this.failpoints = failpoints;
         this.hints = hints;
         this.gossip = gossip;
         this.peers = peers;
@@ -82,12 +86,14 @@ class HintDelivery {
         for (HintStore.Hint hint : batch) {
             String key = KeyCodec.encode(hint.key().key());
             try {
+                failpoints.fire(Failpoint.HINT_DELIVER_BEFORE);
                 HttpResponse<byte[]> response = peers.put(address, InternalPaths.REPLICA + "?key=" + key, hint.record(),
                         properties.timeout()).get(properties.timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
                 if (response.statusCode() / 100 != 2) {
                     log.info("hint delivery to {} refused: HTTP {}", target, response.statusCode());
                     break;
                 }
+                failpoints.fire(Failpoint.HINT_DELIVER_AFTER);
                 hints.delivered(hint);
                 delivered++;
             } catch (Exception e) {

@@ -2,6 +2,8 @@ package dev.kv.node.hints;
 
 import dev.kv.core.hints.HintKey;
 import dev.kv.core.hints.HintPolicy;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.RocksStorage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,9 +41,12 @@ public class HintStore {
     private final AtomicLong sequence;
     private final AtomicLong totalBytes = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Failpoints failpoints;
 
-    public HintStore(RocksStorage storage, HintProperties properties, InstantSource clock, MeterRegistry registry) {
+    public HintStore(RocksStorage storage, HintProperties properties, InstantSource clock, MeterRegistry registry,
+                     Failpoints failpoints) {
         this.storage = storage;
+        this.failpoints = failpoints;
         this.policy = new HintPolicy(properties.window(), properties.maxStorage().toBytes());
         this.clock = clock;
         this.registry = registry;
@@ -63,8 +68,10 @@ public class HintStore {
             counter("kv.hints.dropped", target, "reason", "limit").increment();
             return false;
         }
+        failpoints.fire(Failpoint.HINT_STORE_BEFORE);
         storage.putHint(encodedKey, record);
         account(target, size);
+        failpoints.fire(Failpoint.HINT_STORE_AFTER);
         counter("kv.hints.stored", target, null, null).increment();
         return true;
     }

@@ -11,6 +11,8 @@ import dev.kv.core.record.Record;
 import dev.kv.core.record.Sibling;
 import dev.kv.core.version.VersionVector;
 import dev.kv.core.version.WriteIds;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.RecordStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,10 +34,12 @@ class ReplicaCalls {
     private final Timer readTimer;
     private final Timer mergeTimer;
     private final Timer coordinateTimer;
+    private final Failpoints failpoints;
 
-    ReplicaCalls(RecordStore store, InstantSource clock, MeterRegistry registry) {
+    ReplicaCalls(RecordStore store, InstantSource clock, MeterRegistry registry, Failpoints failpoints) {
         this.store = store;
         this.clock = clock;
+        this.failpoints = failpoints;
         this.readTimer = timer(registry, "read");
         this.mergeTimer = timer(registry, "merge");
         this.coordinateTimer = timer(registry, "coordinate");
@@ -51,7 +55,9 @@ class ReplicaCalls {
     void merge(byte[] key, byte[] encodedRecord) {
         KeyCodec.check(key);
         Record incoming = RecordCodec.decode(encodedRecord);
+        failpoints.fire(Failpoint.REPLICA_MERGE_BEFORE);
         timed(mergeTimer, () -> store.merge(key, incoming));
+        failpoints.fire(Failpoint.REPLICA_MERGE_AFTER);
     }
 
     /** Coordinates one attempt of a client write; answers the record stored, encoded for replication. */
@@ -70,7 +76,9 @@ class ReplicaCalls {
             throw new InvalidParameterException(Headers.REATTEMPT, "a re-attempt needs " + Headers.WRITE_ID);
         }
         Mutation attempt = mutation.asWrite(write.writeId(), write.reattempt());
+        failpoints.fire(Failpoint.COORDINATE_BEFORE);
         Record written = timed(coordinateTimer, () -> store.coordinate(key, attempt, write.deadlineMillis()));
+        failpoints.fire(Failpoint.COORDINATE_AFTER);
         return RecordCodec.encode(written);
     }
 

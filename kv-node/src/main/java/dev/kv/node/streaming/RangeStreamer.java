@@ -17,6 +17,8 @@ import dev.kv.core.placement.Topology;
 import dev.kv.core.placement.TopologyMessage;
 import dev.kv.core.placement.TopologyVersion;
 import dev.kv.node.config.BackgroundThreads;
+import dev.kv.node.faults.Failpoint;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.gossip.GossipProperties;
 import dev.kv.node.gossip.GossipService;
 import dev.kv.node.membership.TopologyService;
@@ -93,10 +95,12 @@ public class RangeStreamer {
     private volatile StreamingProgress progress = StreamingProgress.idle("");
     private volatile boolean stopping;
     private final long settleMillis;
+    private final Failpoints failpoints;
 
     RangeStreamer(TopologyService topologies, GossipService gossip, RecordStore store, RocksStorage storage,
                   StreamingProperties properties, InstantSource clock, MeterRegistry registry,
-                  LiveClusterSecret secret, MemberTls tls, GossipProperties gossipProperties) {
+                  LiveClusterSecret secret, MemberTls tls, GossipProperties gossipProperties, Failpoints failpoints) {
+        this.failpoints = failpoints;
         this.settleMillis = gossipProperties.interval().toMillis() * 2;
         this.topologies = topologies;
         this.gossip = gossip;
@@ -276,6 +280,7 @@ public class RangeStreamer {
             HttpResponse<byte[]> response = call(first, InternalPaths.STREAMING_RECORDS, new StreamRequest(message,
                     ranges, cursor.toString(), heldUntil == null ? null : heldUntil.toString(), chunk, heldText));
             recordBytes.increment(response.body().length);
+            failpoints.fire(Failpoint.STREAM_CHUNK_BEFORE);
             merge(response.body());
             // The answer stops at the end of the held list when that came first; the stream goes on after it.
             StreamCursor next = next(response);
@@ -290,6 +295,7 @@ public class RangeStreamer {
                 run.checkpoint().done().add(remaining.get(k));
             }
             storage.putMeta(CHECKPOINT, JSON.writeValueAsBytes(run.checkpoint()));
+            failpoints.fire(Failpoint.STREAM_CHUNK_AFTER);
             report(run, "streaming");
             cursor = next;
         }

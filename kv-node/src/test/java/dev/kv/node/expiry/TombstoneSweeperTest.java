@@ -3,6 +3,7 @@ package dev.kv.node.expiry;
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
 import dev.kv.node.config.NodeProperties;
+import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.NodeIdentity;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
@@ -40,7 +41,8 @@ class TombstoneSweeperTest {
         try (RocksStorage storage = new RocksStorage(node)) {
             ExpiryProperties expiry = new ExpiryProperties(GRACE, Duration.ofSeconds(1), 3);
             RecordStore store = new RecordStore(storage, node, expiry, new NodeIdentity(node, storage, clock), clock);
-            TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, expiry, clock, new SimpleMeterRegistry());
+            TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, expiry, clock, new SimpleMeterRegistry(),
+                    Failpoints.disabled());
             for (int i = 0; i < 5; i++) {
                 store.coordinate(bytes("live/" + i), Mutation.put(bytes("v"), "", 0, null));
             }
