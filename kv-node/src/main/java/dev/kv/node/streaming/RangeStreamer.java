@@ -25,6 +25,7 @@ import dev.kv.node.membership.TopologyService;
 import dev.kv.node.peer.PeerClient;
 import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
+import dev.kv.web.net.SourceAddress;
 import dev.kv.web.runtime.Json;
 import dev.kv.web.security.LiveClusterSecret;
 import dev.kv.web.tls.MemberTls;
@@ -99,7 +100,8 @@ public class RangeStreamer {
 
     RangeStreamer(TopologyService topologies, GossipService gossip, RecordStore store, RocksStorage storage,
                   StreamingProperties properties, InstantSource clock, MeterRegistry registry,
-                  LiveClusterSecret secret, MemberTls tls, GossipProperties gossipProperties, Failpoints failpoints) {
+                  LiveClusterSecret secret, MemberTls tls, GossipProperties gossipProperties, Failpoints failpoints,
+                  SourceAddress source) {
         this.failpoints = failpoints;
         this.settleMillis = gossipProperties.interval().toMillis() * 2;
         this.topologies = topologies;
@@ -109,7 +111,7 @@ public class RangeStreamer {
         this.properties = properties;
         this.clock = clock;
         this.peers = new PeerClient(secret,
-                () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls);
+                () -> topologies.current().map(t -> t.version().toString()).orElse(null), tls, source);
         this.limiter = new ByteRateLimiter(clock, Math.max(1, properties.rate().toBytes()));
         this.recordBytes = Counter.builder("kv.streaming.bytes").tag("kind", "records")
                 .description("bytes this node received by range streaming").register(registry);
