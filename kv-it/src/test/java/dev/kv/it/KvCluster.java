@@ -1,5 +1,6 @@
 package dev.kv.it;
 
+import dev.kv.it.faults.Network;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class KvCluster implements AutoCloseable {
     private final KvProcess gatewayProcess;
     private final KvProcess dashboardProcess;
     private final GatewayClient gateway;
+    private final Network network;
     private volatile String secret;
     private boolean closed;
 
@@ -63,14 +65,18 @@ public final class KvCluster implements AutoCloseable {
         this.secret = secret;
         this.secretFiles = Files.createDirectories(dataRoot.resolve("secrets"));
         // Data ports, then each process's management port, chosen together so that no two processes share one.
+        // With a faulty network, also the port of the proxy in front of each node: members call that one.
         int processes = config.nodeCount + 2;
-        List<Integer> allPorts = freePorts(2 * processes);
+        this.network = config.faultyNetwork ? new Network() : null;
+        List<Integer> allPorts = freePorts(2 * processes + (network != null ? config.nodeCount : 0));
         List<Integer> ports = allPorts.subList(0, processes);
         List<Integer> managementPorts = allPorts.subList(processes, 2 * processes);
+        List<Integer> reachedAt = reachedAt(ports.subList(0, config.nodeCount), allPorts.subList(2 * processes,
+                allPorts.size()));
         int gatewayPort = ports.get(config.nodeCount);
         // The first two nodes are the seeds of every node and of the gateway: membership is learned by gossip.
         String host = config.memberTls != null ? "https://127.0.0.1:" : "127.0.0.1:";
-        String seeds = host + ports.get(0) + (config.nodeCount > 1 ? "," + host + ports.get(1) : "");
+        String seeds = host + reachedAt.get(0) + (config.nodeCount > 1 ? "," + host + reachedAt.get(1) : "");
         this.seeds = seeds;
         List<String> initialMembers = new ArrayList<>();
         for (int i = 0; i < config.nodeCount; i++) {
@@ -86,6 +92,7 @@ public final class KvCluster implements AutoCloseable {
             gatewayArguments.addAll(config.tls.serverArguments());
         }
         gatewayArguments.addAll(memberArguments("gateway", "kv-gateway", false));
+        gatewayArguments.addAll(networkArguments("gateway", false, 0));
         for (int i = 0; i < config.nodeCount; i++) {
             String id = "n" + (i + 1);
             int port = ports.get(i);
@@ -97,6 +104,7 @@ public final class KvCluster implements AutoCloseable {
                     "--kv.membership.initial-members=" + String.join(",", initialMembers)));
             nodeArguments.addAll(config.nodeArguments());
             nodeArguments.addAll(memberArguments(id, "kv-node-" + id, true));
+            nodeArguments.addAll(networkArguments(id, true, reachedAt.get(i)));
             KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                     logDirectory.resolve(id + ".log"), http);
             nodes.add(new KvNode(id, data, process, http, this::clusterSecret));
@@ -142,6 +150,42 @@ public final class KvCluster implements AutoCloseable {
         }
         config.memberTls.issueMember(name, identity);
         return config.memberTls.memberArguments(name, config.allowedIdentities, node);
+    }
+
+    /** The port each node is called at: its own, or with a faulty network the proxy's, started now. */
+    private List<Integer> reachedAt(List<Integer> nodePorts, List<Integer> proxyPorts) {
+        if (network == null) {
+            return nodePorts;
+        }
+        List<Integer> proxies = new ArrayList<>();
+        for (int i = 0; i < nodePorts.size(); i++) {
+            proxies.add(network.proxy("n" + (i + 1), proxyPorts.get(i), nodePorts.get(i)));
+        }
+        return proxies;
+    }
+
+    /**
+     * With a faulty network: the loopback address {@code name}'s calls leave from (so the proxies know the caller)
+     * and, for a node, the proxy's address it is reached at; nothing otherwise.
+     */
+    private List<String> networkArguments(String name, boolean node, int proxyPort) {
+        if (network == null) {
+            return List.of();
+        }
+        List<String> arguments = new ArrayList<>(List.of("--kv.cluster.source-address="
+                + network.sourceAddress(name, node)));
+        if (node) {
+            arguments.add("--kv.gossip.advertise-address=http://127.0.0.1:" + proxyPort);
+        }
+        return arguments;
+    }
+
+    /** The network between the processes; only for a cluster built {@link Builder#withFaultyNetwork() so}. */
+    public Network network() {
+        if (network == null) {
+            throw new IllegalStateException("this cluster was built without a faulty network");
+        }
+        return network;
     }
 
     /** The argument that puts a process's Actuator on {@code port} (loopback, as every test server). */
@@ -287,6 +331,7 @@ public final class KvCluster implements AutoCloseable {
     public synchronized KvNode addNode(String id, List<String> memberArguments, String... extraArguments) {
         List<Integer> two = freePortPair();
         int port = two.getFirst();
+        int reachedAt = network == null ? port : network.proxy(id, freePortPair().getFirst(), port);
         Path data = dataRoot.resolve(id);
         List<String> nodeArguments = new ArrayList<>(List.of(
                 "--server.port=" + port, "--server.address=127.0.0.1", "--kv.node.id=" + id,
@@ -294,6 +339,7 @@ public final class KvCluster implements AutoCloseable {
                 "--kv.gossip.seeds=" + seeds, management(two.getLast())));
         nodeArguments.addAll(config.nodeArguments());
         nodeArguments.addAll(memberArguments);
+        nodeArguments.addAll(networkArguments(id, true, reachedAt));
         nodeArguments.addAll(List.of(extraArguments));
         KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                 logDirectory.resolve(id + ".log"), http);
@@ -332,6 +378,7 @@ public final class KvCluster implements AutoCloseable {
             gatewayArguments.addAll(config.tls.serverArguments());
         }
         gatewayArguments.addAll(memberArguments(name, "kv-gateway", false));
+        gatewayArguments.addAll(networkArguments(name, false, 0));
         gatewayArguments.addAll(List.of(arguments));
         KvProcess process = new KvProcess(name, jar("kv.gateway.jar"), port, gatewayArguments, environment(name),
                 logDirectory.resolve(name + ".log"), http);
@@ -354,6 +401,9 @@ public final class KvCluster implements AutoCloseable {
      * unless hinted handoff or anti-entropy brings it, which is why every test uses keys of its own.
      */
     public void heal() {
+        if (network != null) {
+            network.heal();
+        }
         List<KvNode> stopped = nodes.stream().filter(n -> !n.isRunning()).toList();
         stopped.forEach(n -> n.process().launch());
         stopped.forEach(n -> n.process().awaitReady());
@@ -407,6 +457,9 @@ public final class KvCluster implements AutoCloseable {
             extraGateways.forEach(KvProcess::awaitStopped);
             nodes.forEach(n -> n.process().awaitStopped());
         } finally {
+            if (network != null) {
+                network.close();
+            }
             try {
                 deleteRecursively(dataRoot);
             } catch (IOException e) {
@@ -479,6 +532,7 @@ public final class KvCluster implements AutoCloseable {
         private final List<String> nodeArguments = new ArrayList<>();
         private final List<String> gatewayArguments = new ArrayList<>();
         private boolean dashboard;
+        private boolean faultyNetwork;
         private TestTls tls;
         private TestTls memberTls;
         private String allowedIdentities;
@@ -513,6 +567,15 @@ public final class KvCluster implements AutoCloseable {
          */
         public Builder withoutBackgroundRepair() {
             return nodeArguments("--kv.hints.enabled=false", "--kv.antientropy.enabled=false");
+        }
+
+        /**
+         * Puts a proxy in front of every node and gives every process a loopback address of its own, so a test can
+         * partition, delay or disturb any link ({@link KvCluster#network()}).
+         */
+        public Builder withFaultyNetwork() {
+            this.faultyNetwork = true;
+            return this;
         }
 
         /** Starts the dashboard (kv-admin-ui) too, pointed at the gateway, with the cluster secret. */

@@ -1,0 +1,222 @@
+package dev.kv.it.robustness;
+
+import dev.kv.it.GatewayClient;
+import dev.kv.it.KvCluster;
+import dev.kv.it.KvNode;
+import dev.kv.it.Reply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a history must show once the faults are healed (issue 16), checked against the cluster's final state:
+ * <ul>
+ *   <li>no acknowledged append lost (vector clocks; under LWW the count is the mode's documented cost);</li>
+ *   <li>no strict read older than a write acknowledged before the read began;</li>
+ *   <li>nothing deleted or expired comes back;</li>
+ *   <li>the replicas converge: every range has one Merkle root on all the nodes that hold it.</li>
+ * </ul>
+ * Staleness of {@code eventual} reads is measured, not judged ({@link #staleness}).
+ */
+public final class Checks {
+
+    private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(90);
+    private static final Duration TTL_DUE = Duration.ofSeconds(3);
+
+    /** The violations found, with examples. */
+    public record Verdict(int lostAppends, int staleStrictReads, int resurrected, Duration convergedAfter,
+                          Map<History.Kind, String> availability, List<String> examples) {
+
+        public boolean clean() {
+            return lostAppends == 0 && staleStrictReads == 0 && resurrected == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "lost appends " + lostAppends + ", stale strict reads " + staleStrictReads + ", resurrected "
+                    + resurrected + ", converged after " + convergedAfter.toMillis() + " ms, availability "
+                    + availability + (examples.isEmpty() ? "" : ", e.g. " + examples);
+        }
+    }
+
+    private Checks() {
+    }
+
+    /** Waits for convergence, reads the final state through {@code gateway} and checks the history against it. */
+    public static Verdict check(KvCluster kv, Workload workload, GatewayClient gateway) {
+        Duration converged = awaitConverged(kv);
+        History history = workload.history();
+        List<String> examples = new ArrayList<>();
+        int lost = lostAppends(history, workload, gateway, examples);
+        int stale = staleStrictReads(history, examples);
+        int resurrected = resurrected(history, gateway, examples);
+        return new Verdict(lost, stale, resurrected, converged, history.availability(),
+                examples.subList(0, Math.min(5, examples.size())));
+    }
+
+    /** Waits until each range has the same Merkle root on every running node that holds it. */
+    public static Duration awaitConverged(KvCluster kv) {
+        long start = System.nanoTime();
+        await("every range has one Merkle root on the nodes that hold it").atMost(CONVERGENCE_BOUND)
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Map<String, Set<String>> roots = new HashMap<>();
+                    for (KvNode node : kv.nodes()) {
+                        if (node.isRunning()) {
+                            node.treeRoots().forEach((range, root) ->
+                                    roots.computeIfAbsent(range, r -> new HashSet<>()).add(root));
+                        }
+                    }
+                    return !roots.isEmpty() && roots.values().stream().allMatch(set -> set.size() == 1);
+                });
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static Reply finalRead(GatewayClient gateway, String key) {
+        Reply[] reply = new Reply[1];
+        await("a final read of " + key).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                    reply[0] = gateway.get(key).params("r=all").accept("application/json").send();
+                    return reply[0].status() == 200 || reply[0].status() == 300 || reply[0].status() == 404;
+                });
+        return reply[0];
+    }
+
+    private static int lostAppends(History history, Workload workload, GatewayClient gateway,
+                                   List<String> examples) {
+        Map<String, Set<Long>> present = new HashMap<>();
+        for (int i = 0; i < Workload.SETS; i++) {
+            String key = workload.setKey(i);
+            Reply reply = finalRead(gateway, key);
+            present.put(key, reply.status() == 404 ? Set.of() : Workload.elementsOf(reply));
+        }
+        int lost = 0;
+        for (History.Op op : history.ops()) {
+            if (op.kind() == History.Kind.APPEND && op.outcome() == History.Outcome.OK
+                    && !present.get(op.key()).contains(op.value())) {
+                lost++;
+                examples.add("append " + op.value() + " to " + op.key() + " acknowledged, then lost; the key's"
+                        + " history " + keyHistory(history, op.key()) + ", at the end " + present.get(op.key()));
+            }
+        }
+        return lost;
+    }
+
+    /** The key's operations in invocation order, with their times in ms from the first. */
+    private static List<String> keyHistory(History history, String key) {
+        List<History.Op> ops = history.ops().stream().filter(op -> op.key().equals(key))
+                .sorted(java.util.Comparator.comparingLong(History.Op::invokedNanos)).toList();
+        long origin = ops.isEmpty() ? 0 : ops.getFirst().invokedNanos();
+        return ops.stream().map(op -> op.kind() + " " + op.value() + " " + op.outcome() + " ["
+                + (op.invokedNanos() - origin) / 1_000_000 + "-" + (op.completedNanos() - origin) / 1_000_000 + "]")
+                .toList();
+    }
+
+    /** Strict reads that returned less than the key's last write acknowledged before the read was invoked. */
+    private static int staleStrictReads(History history, List<String> examples) {
+        Map<String, List<History.Op>> writes = acknowledgedWrites(history);
+        int stale = 0;
+        for (History.Op read : history.ops()) {
+            if (read.kind() == History.Kind.READ_STRONG && read.outcome() == History.Outcome.OK) {
+                long floor = lastAcknowledgedBefore(writes.get(read.key()), read.invokedNanos());
+                if (read.value() < floor) {
+                    stale++;
+                    examples.add("strict read of " + read.key() + " saw " + read.value() + " after " + floor
+                            + " was acknowledged");
+                }
+            }
+        }
+        return stale;
+    }
+
+    private static Map<String, List<History.Op>> acknowledgedWrites(History history) {
+        Map<String, List<History.Op>> writes = new HashMap<>();
+        for (History.Op op : history.ops()) {
+            if (op.kind() == History.Kind.WRITE && op.outcome() == History.Outcome.OK) {
+                writes.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op);
+            }
+        }
+        return writes;
+    }
+
+    /** The highest sequence acknowledged before {@code nanos}; -1 if none. */
+    private static long lastAcknowledgedBefore(List<History.Op> writes, long nanos) {
+        long floor = -1;
+        for (History.Op write : writes == null ? List.<History.Op>of() : writes) {
+            if (write.completedNanos() < nanos) {
+                floor = Math.max(floor, write.value());
+            }
+        }
+        return floor;
+    }
+
+    /** Keys deleted (acknowledged) or expired that read as present at the end. */
+    private static int resurrected(History history, GatewayClient gateway, List<String> examples) {
+        long lastExpiring = history.ops().stream().filter(op -> op.kind() == History.Kind.WRITE_TTL)
+                .mapToLong(History.Op::completedNanos).max().orElse(0);
+        // A one-second TTL counts from the coordinator's clock, in whole seconds: three seconds on, every key is due.
+        await("every expiring write is past its TTL").atMost(Duration.ofSeconds(10))
+                .until(() -> System.nanoTime() - lastExpiring > TTL_DUE.toNanos());
+        int back = 0;
+        for (History.Op op : history.ops()) {
+            boolean gone = op.outcome() == History.Outcome.OK
+                    && (op.kind() == History.Kind.DELETE || op.kind() == History.Kind.WRITE_TTL);
+            if (gone && finalRead(gateway, op.key()).status() != 404) {
+                back++;
+                examples.add(op.kind() + " of " + op.key() + " acknowledged, and the key is back");
+            }
+        }
+        return back;
+    }
+
+    /**
+     * Staleness of {@code eventual} reads in the form of the PBS paper (Bailis et al., 2012): the probability that a
+     * read sees the last write acknowledged before it began, by how long after that acknowledgement it began.
+     */
+    public static Map<String, String> staleness(History history) {
+        Map<String, List<History.Op>> writes = acknowledgedWrites(history);
+        long[] bounds = {10, 50, 100, 250, 1000, Long.MAX_VALUE};
+        int[] reads = new int[bounds.length];
+        int[] fresh = new int[bounds.length];
+        for (History.Op read : history.ops()) {
+            if (read.kind() != History.Kind.READ_EVENTUAL || read.outcome() != History.Outcome.OK) {
+                continue;
+            }
+            History.Op last = null;
+            for (History.Op write : writes.getOrDefault(read.key(), List.of())) {
+                if (write.completedNanos() < read.invokedNanos()
+                        && (last == null || write.value() > last.value())) {
+                    last = write;
+                }
+            }
+            if (last == null) {
+                continue;
+            }
+            long afterMillis = (read.invokedNanos() - last.completedNanos()) / 1_000_000;
+            int bucket = 0;
+            while (afterMillis >= bounds[bucket]) {
+                bucket++;
+            }
+            reads[bucket]++;
+            if (read.value() >= last.value()) {
+                fresh[bucket]++;
+            }
+        }
+        Map<String, String> table = new LinkedHashMap<>();
+        long lower = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            String range = bounds[i] == Long.MAX_VALUE ? ">= " + lower + " ms" : lower + "-" + bounds[i] + " ms";
+            table.put(range, reads[i] == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.4f (%d reads)",
+                    (double) fresh[i] / reads[i], reads[i]));
+            lower = bounds[i];
+        }
+        return table;
+    }
+}
