@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,16 +89,21 @@ class LimitsTest {
     }
 
     /**
-     * A second large PUT while the first holds the budget; asked again until the holder's reservation is in place,
-     * each time from another client, so that the rate limit (20 per second per client) never answers first on a slow
-     * machine.
+     * A second large PUT while the first holds the budget; asked again until the holder's reservation is in place
+     * (bounded in time, not in attempts: on a fast path fifty attempts can all come before it), each time from
+     * another client, so that the rate limit (20 per second per client) never answers first on a slow machine.
      */
     private String awaitRefusal() {
-        String answer = "";
-        for (int attempt = 0; attempt < 50 && !answer.contains("overloaded"); attempt++) {
-            answer = exchange("127.0.1." + (attempt + 1), largePut("second-" + attempt));
-        }
-        return answer;
+        AtomicInteger attempts = new AtomicInteger();
+        String[] answer = {""};
+        await("a second large PUT refused for the body budget").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    int attempt = attempts.getAndIncrement();
+                    answer[0] = exchange("127.0." + (1 + attempt / 250) + "." + (1 + attempt % 250),
+                            largePut("second-" + attempt));
+                    return answer[0].contains("overloaded");
+                });
+        return answer[0];
     }
 
     private static String get(String path) {
