@@ -82,6 +82,25 @@ public final class KvNode {
         process.awaitReady();
     }
 
+    /**
+     * kill -9 if it runs, then a start with {@code extraArguments} for this run only (a failpoint, a clock offset);
+     * waits until it is ready. The next {@link #start()} is without them.
+     */
+    public void restartWith(String... extraArguments) {
+        kill();
+        process.launch(List.of(extraArguments));
+        process.awaitReady();
+    }
+
+    /**
+     * kill -9 if it runs, then a start with {@code extraArguments} for this run only, without waiting: a node armed
+     * to crash may do so before it is ready.
+     */
+    public void relaunchWith(String... extraArguments) {
+        kill();
+        process.launch(List.of(extraArguments));
+    }
+
     /** Starts the node again without waiting for readiness (a joining node is ready only once it is normal). */
     public void launch() {
         process.launch();

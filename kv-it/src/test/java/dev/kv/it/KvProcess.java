@@ -116,6 +116,11 @@ final class KvProcess {
 
     /** Launches the JVM without waiting for it; see {@link #awaitReady()}. */
     synchronized void launch() {
+        launch(List.of());
+    }
+
+    /** As {@link #launch()}, with {@code extraArguments} after the process's own, for this run of it only. */
+    synchronized void launch(List<String> extraArguments) {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
@@ -128,7 +133,8 @@ final class KvProcess {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(arguments);
-        mark("starting " + name + " on port " + port);
+        command.addAll(extraArguments);
+        mark("starting " + name + " on port " + port + (extraArguments.isEmpty() ? "" : " with " + extraArguments));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

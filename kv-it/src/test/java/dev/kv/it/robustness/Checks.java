@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.awaitility.Awaitility.await;
 
@@ -30,6 +34,7 @@ public final class Checks {
 
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(90);
     private static final Duration TTL_DUE = Duration.ofSeconds(3);
+    private static final int FINAL_READERS = 8;
 
     /** The violations found, with examples. */
     public record Verdict(int lostAppends, int staleStrictReads, int resurrected, Duration convergedAfter,
@@ -52,7 +57,12 @@ public final class Checks {
 
     /** Waits for convergence, reads the final state through {@code gateway} and checks the history against it. */
     public static Verdict check(KvCluster kv, Workload workload, GatewayClient gateway) {
-        Duration converged = awaitConverged(kv);
+        return check(kv, workload, gateway, CONVERGENCE_BOUND);
+    }
+
+    /** As {@link #check(KvCluster, Workload, GatewayClient)}, allowing {@code convergence} for the replicas. */
+    public static Verdict check(KvCluster kv, Workload workload, GatewayClient gateway, Duration convergence) {
+        Duration converged = awaitConverged(kv, convergence);
         History history = workload.history();
         List<String> examples = new ArrayList<>();
         int lost = lostAppends(history, workload, gateway, examples);
@@ -63,9 +73,9 @@ public final class Checks {
     }
 
     /** Waits until each range has the same Merkle root on every running node that holds it. */
-    public static Duration awaitConverged(KvCluster kv) {
+    public static Duration awaitConverged(KvCluster kv, Duration bound) {
         long start = System.nanoTime();
-        await("every range has one Merkle root on the nodes that hold it").atMost(CONVERGENCE_BOUND)
+        await("every range has one Merkle root on the nodes that hold it").atMost(bound)
                 .pollInterval(Duration.ofMillis(500)).until(() -> {
                     Map<String, Set<String>> roots = new HashMap<>();
                     for (KvNode node : kv.nodes()) {
@@ -164,16 +174,32 @@ public final class Checks {
         // A one-second TTL counts from the coordinator's clock, in whole seconds: three seconds on, every key is due.
         await("every expiring write is past its TTL").atMost(Duration.ofSeconds(10))
                 .until(() -> System.nanoTime() - lastExpiring > TTL_DUE.toNanos());
-        int back = 0;
-        for (History.Op op : history.ops()) {
-            boolean gone = op.outcome() == History.Outcome.OK
-                    && (op.kind() == History.Kind.DELETE || op.kind() == History.Kind.WRITE_TTL);
-            if (gone && finalRead(gateway, op.key()).status() != 404) {
-                back++;
-                examples.add(op.kind() + " of " + op.key() + " acknowledged, and the key is back");
+        List<History.Op> gone = history.ops().stream().filter(op -> op.outcome() == History.Outcome.OK
+                && (op.kind() == History.Kind.DELETE || op.kind() == History.Kind.WRITE_TTL)).toList();
+        // Read in parallel: a long run deletes thousands of keys, and each is read once.
+        ExecutorService readers = Executors.newFixedThreadPool(FINAL_READERS);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (History.Op op : gone) {
+                statuses.add(readers.submit(() -> finalRead(gateway, op.key()).status()));
             }
+            int back = 0;
+            for (int i = 0; i < gone.size(); i++) {
+                if (statuses.get(i).get() != 404) {
+                    back++;
+                    examples.add(gone.get(i).kind() + " of " + gone.get(i).key()
+                            + " acknowledged, and the key is back");
+                }
+            }
+            return back;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a final read failed", e.getCause());
+        } finally {
+            readers.shutdownNow();
         }
-        return back;
     }
 
     /**

@@ -30,7 +30,8 @@ class NetworkFaultsTest {
     private static final int OPERATIONS_AFTER_HEAL = 300;
 
     @RegisterExtension
-    static final KvClusterExtension cluster = new KvClusterExtension(KvCluster.builder().withFaultyNetwork());
+    static final KvClusterExtension cluster = new KvClusterExtension(KvCluster.builder().withFaultyNetwork()
+            .nodeArguments("--kv.faults.enabled=true"));
 
     private static Network network() {
         return cluster.cluster().network();
@@ -126,6 +127,13 @@ class NetworkFaultsTest {
                 workload.history()) + "; " + verdict);
         System.out.println("robustness: random schedule eventual-read staleness (PBS): "
                 + Checks.staleness(workload.history()));
+        assertThat(verdict.clean()).as(verdict.toString()).isTrue();
+    }
+
+    /** Clocks 30 s ahead, 30 s behind and jumping back 60 s, with vector clocks: nothing may be lost. */
+    @Test
+    void clockSkewAndABackwardJumpLoseNothingWithVectorClocks() {
+        Checks.Verdict verdict = ClockSkew.run(cluster.cluster(), "clock-skew-vc");
         assertThat(verdict.clean()).as(verdict.toString()).isTrue();
     }
 

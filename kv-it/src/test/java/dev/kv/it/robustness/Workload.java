@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -36,6 +37,7 @@ public final class Workload implements AutoCloseable {
 
     static final int SETS = 4;
     static final int REGISTERS = 8;
+    private static final int OPERATIONS_PER_SECOND = 20;
     private static final String STRONG = "consistency=strong";
 
     private final List<GatewayClient> gateways;
@@ -114,11 +116,19 @@ public final class Workload implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Each client paces itself to {@link #OPERATIONS_PER_SECOND} steps a second, as clients with work of their own
+     * do: flat out, seven clients would keep both cores of the test machine busy and slow every restart under test.
+     */
     private void start(String name, Consumer<Random> step) {
         Random random = new Random(seed ^ name.hashCode());
+        long period = 1_000_000_000L / OPERATIONS_PER_SECOND;
         threads.add(Thread.ofPlatform().name("workload-" + name).daemon().start(() -> {
+            long next = System.nanoTime();
             while (!stopped.get()) {
                 step.accept(random);
+                next = Math.max(next + period, System.nanoTime() - period);
+                LockSupport.parkNanos(next - System.nanoTime());
             }
         }));
     }
