@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.kv.it.TestSupport.liveValues;
 import static dev.kv.it.TestSupport.uniqueKey;
@@ -120,7 +119,7 @@ class ManualRepairTest {
         KvNode restored = kv.node("n1");
         restored.kill();
         Path backup = Files.createTempDirectory("kv-it-backup");
-        copyDirectory(restored.dataDirectory(), backup);
+        DataDirectories.copy(restored.dataDirectory(), backup);
         restored.start();
         kv.awaitGatewaySeesAllNodesUp();
         for (int i = 0; i < 30; i++) {
@@ -130,7 +129,7 @@ class ManualRepairTest {
         }
         restored.kill();
         AntiEntropyTest.deleteRecursively(restored.dataDirectory());
-        copyDirectory(backup, restored.dataDirectory());
+        DataDirectories.copy(backup, restored.dataDirectory());
         AntiEntropyTest.deleteRecursively(backup);
 
         restored.start();
@@ -159,19 +158,6 @@ class ManualRepairTest {
                     JsonNode repair = node.repairStatus().get("repair");
                     return repair.get("id").asLong() == repairId && repair.get("finished").asBoolean();
                 });
-    }
-
-    private static void copyDirectory(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
     }
 
     private static String key(int index) {

@@ -3,16 +3,12 @@ package dev.kv.it;
 import dev.kv.core.record.Record;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.kv.it.ElasticityTest.awaitCleanupDone;
 import static dev.kv.it.ElasticityTest.awaitStates;
@@ -183,7 +179,7 @@ class MembershipFailureTest {
             Path copy = Files.createTempDirectory("kv-it-n4-copy-");
             n4.pause();
             try {
-                copyTree(n4.dataDirectory(), copy);
+                DataDirectories.copy(n4.dataDirectory(), copy);
             } finally {
                 n4.resume();
             }
@@ -210,7 +206,7 @@ class MembershipFailureTest {
 
             n4.kill();
             KvCluster.deleteRecursively(n4.dataDirectory());
-            copyTree(copy, n4.dataDirectory());
+            DataDirectories.copy(copy, n4.dataDirectory());
             KvCluster.deleteRecursively(copy);
             n4.launch();
             awaitStates(gateway, Map.of("n4", "normal"));
@@ -242,20 +238,5 @@ class MembershipFailureTest {
             keys.add(prefix + "/" + i);
         }
         return keys;
-    }
-
-    private static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kv.it;
 
+import dev.kv.it.robustness.Workload;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,11 +127,7 @@ final class RegisterWorkload implements AutoCloseable {
             throw new IllegalStateException("HTTP " + reply.status()
                     + (reply.isProblem() ? " " + reply.json().path("detail").asString() : ""));
         }
-        long highest = -1;
-        for (String value : reply.siblingValues()) {
-            highest = Math.max(highest, Long.parseLong(value.substring(0, value.indexOf(':'))));
-        }
-        return highest;
+        return Workload.highestSequence(reply);
     }
 
     private void fail(String reason) {

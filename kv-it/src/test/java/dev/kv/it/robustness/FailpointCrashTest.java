@@ -1,5 +1,6 @@
 package dev.kv.it.robustness;
 
+import dev.kv.it.DataDirectories;
 import dev.kv.it.GatewayClient;
 import dev.kv.it.KvCluster;
 import dev.kv.it.KvClusterExtension;
@@ -12,13 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -95,19 +93,19 @@ class FailpointCrashTest {
      */
     private static void wipeAndRestore(History history, KvNode peer, KvNode other) {
         other.kill();
-        deleteTree(other.dataDirectory());
+        DataDirectories.delete(other.dataDirectory());
         other.start();
         awaitOperations(history, history.size() + 300);
         try {
             peer.kill();
             Path copy = Files.createTempDirectory("kv-it-old-copy-");
-            copyTree(peer.dataDirectory(), copy);
+            DataDirectories.copy(peer.dataDirectory(), copy);
             peer.start();
             awaitOperations(history, history.size() + 500);
             peer.kill();
-            deleteTree(peer.dataDirectory());
-            copyTree(copy, peer.dataDirectory());
-            deleteTree(copy);
+            DataDirectories.delete(peer.dataDirectory());
+            DataDirectories.copy(copy, peer.dataDirectory());
+            DataDirectories.delete(copy);
             peer.start();
             cluster.gateway().startRepair(); // as an operator would after a restore: every range compared now
         } catch (IOException e) {
@@ -115,34 +113,6 @@ class FailpointCrashTest {
         }
         System.out.println("robustness: wiped n3, restored n2 from an old copy, after " + history.size()
                 + " operations");
-    }
-
-    private static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Makes n1 reach the failpoint's step; the workload alone reaches coordination and merges. */

@@ -207,7 +207,8 @@ public final class Workload implements AutoCloseable {
                 invoked, System.nanoTime(), outcome));
     }
 
-    static long highestSequence(Reply reply) {
+    /** The highest sequence among the values {@code "<sequence>:..."} of a JSON read's siblings; -1 for none. */
+    public static long highestSequence(Reply reply) {
         long highest = -1;
         for (String value : reply.siblingValues()) {
             highest = Math.max(highest, Long.parseLong(value.substring(0, value.indexOf(':'))));
