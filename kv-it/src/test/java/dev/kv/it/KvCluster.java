@@ -329,6 +329,19 @@ public final class KvCluster implements AutoCloseable {
      * cluster would give it (a node with another CA's certificate, or an identity that is not a member's).
      */
     public synchronized KvNode addNode(String id, List<String> memberArguments, String... extraArguments) {
+        return addNode(id, memberArguments, List.of(extraArguments), List.of());
+    }
+
+    /**
+     * As {@link #addNode(String, String...)}, with {@code firstLaunchArguments} for its first run only: a failpoint a
+     * joining node must crash at once, and not again when it is started to resume.
+     */
+    public synchronized KvNode addNodeFirstLaunchWith(String id, List<String> firstLaunchArguments) {
+        return addNode(id, memberArguments(id, "kv-node-" + id, true), List.of(), firstLaunchArguments);
+    }
+
+    private KvNode addNode(String id, List<String> memberArguments, List<String> extraArguments,
+                           List<String> firstLaunchArguments) {
         List<Integer> two = freePortPair();
         int port = two.getFirst();
         int reachedAt = network == null ? port : network.proxy(id, freePortPair().getFirst(), port);
@@ -340,12 +353,12 @@ public final class KvCluster implements AutoCloseable {
         nodeArguments.addAll(config.nodeArguments());
         nodeArguments.addAll(memberArguments);
         nodeArguments.addAll(networkArguments(id, true, reachedAt));
-        nodeArguments.addAll(List.of(extraArguments));
+        nodeArguments.addAll(extraArguments);
         KvProcess process = new KvProcess(id, jar("kv.node.jar"), port, nodeArguments, environment(id),
                 logDirectory.resolve(id + ".log"), http);
         KvNode node = new KvNode(id, data, process, http, this::clusterSecret);
         nodes.add(node);
-        process.launch();
+        process.launch(firstLaunchArguments);
         return node;
     }
 

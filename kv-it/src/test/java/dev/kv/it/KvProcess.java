@@ -119,7 +119,10 @@ final class KvProcess {
         launch(List.of());
     }
 
-    /** As {@link #launch()}, with {@code extraArguments} after the process's own, for this run of it only. */
+    /**
+     * As {@link #launch()}, with {@code extraArguments} after the process's own, for this run of it only. An extra
+     * {@code --name=value} replaces the process's own setting of that name (Spring would join the two with a comma).
+     */
     synchronized void launch(List<String> extraArguments) {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
@@ -132,7 +135,9 @@ final class KvProcess {
         command.add("-Dkv.it.process=" + name);
         command.add("-jar");
         command.add(jar.toString());
-        command.addAll(arguments);
+        List<String> overridden = extraArguments.stream().filter(a -> a.startsWith("--") && a.contains("="))
+                .map(a -> a.substring(0, a.indexOf('=') + 1)).toList();
+        arguments.stream().filter(a -> overridden.stream().noneMatch(a::startsWith)).forEach(command::add);
         command.addAll(extraArguments);
         mark("starting " + name + " on port " + port + (extraArguments.isEmpty() ? "" : " with " + extraArguments));
         try {

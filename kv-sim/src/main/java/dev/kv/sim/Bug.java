@@ -10,7 +10,10 @@ enum Bug {
      * so a second write through the same coordinator supersedes a concurrent first one (the lost sibling).
      */
     PLAIN_VECTOR_CLOCKS,
-    /** Tombstones purged at once instead of after a grace period longer than the anti-entropy cycle. */
+    /**
+     * Tombstones purged at once, instead of after a grace period longer than the anti-entropy cycle and an exchange
+     * with every other replica.
+     */
     EARLY_TOMBSTONE_PURGE,
     /** Read repair writes the merged value as a new write instead of sending the merged record with its clock. */
     VALUE_ONLY_READ_REPAIR

@@ -12,6 +12,7 @@ import dev.kv.core.record.Record;
 import dev.kv.core.record.TooManySiblingsException;
 import dev.kv.core.record.Versioning;
 import dev.kv.core.replica.DeadlinePassedException;
+import dev.kv.core.replica.PurgeClearance;
 import dev.kv.core.replica.ReplicaRecords;
 import dev.kv.core.ring.TokenRing;
 
@@ -40,6 +41,8 @@ final class SimNode {
 
     /** The Merkle trees' depth: 256 leaves, fine enough for a schedule's few keys to differ leaf by leaf. */
     static final int TREE_DEPTH = 2;
+    /** The sim exchanges every key two nodes share at once, not range by range: one name for all of them. */
+    private static final String SHARED = "shared";
 
     private final String id;
     private final Simulation world;
@@ -57,6 +60,8 @@ final class SimNode {
     private long hintSequence;
     private AntiEntropySchedule<String> antiEntropy;
     private ReplicaRecords replica;
+    /** In memory, as in kv-node: a restart forgets the sightings, which only delays purges. */
+    private PurgeClearance clearance;
     private long repairedKeys;
 
     SimNode(String id, Simulation world) {
@@ -122,6 +127,7 @@ final class SimNode {
                 disk.write(name, after);
             }
         }, versioning, () -> actor, clock, world.config().tombstoneGrace());
+        clearance = new PurgeClearance(Integer.MAX_VALUE);
         int started = incarnation;
         gossip.start(started);
         membership.start(started);
@@ -369,16 +375,22 @@ final class SimNode {
 
     /** The exchange with one peer: kv-node's Merkle descent from the root to the differing leaves, then keys. */
     private void exchangeWith(String peer, int started) {
-        descend(world.node(peer), membership.version(), 0, new int[] {0}, started);
+        long ticket = clearance.exchangeStarted();
+        descend(world.node(peer), membership.version(), 0, new int[] {0}, () -> {
+            if (alive(started)) {
+                clearance.exchangeCompleted(SHARED, peer, ticket);
+            }
+        }, started);
     }
 
     /** One level: the peer's children of the nodes that differed, compared with this node's ({@link MerkleTree}). */
-    private void descend(SimNode other, String version, int level, int[] nodes, int started) {
+    private void descend(SimNode other, String version, int level, int[] nodes, Runnable completed, int started) {
         if (nodes.length == 0) {
-            return; // in sync
+            completed.run(); // in sync
+            return;
         }
         if (level == TREE_DEPTH) {
-            compareLeaves(other, version, nodes, started);
+            compareLeaves(other, version, nodes, completed, started);
             return;
         }
         world.network().call(id, other.id(), "merkle-children level " + level + " of " + nodes.length,
@@ -387,23 +399,25 @@ final class SimNode {
                     if (failure == null) {
                         int[] differing = MerkleTree.differingChildren(nodes,
                                 treeShared(other.id()).children(level, nodes), theirs);
-                        descend(other, version, level + 1, differing, started);
+                        descend(other, version, level + 1, differing, completed, started);
                     }
                 });
     }
 
-    private void compareLeaves(SimNode other, String version, int[] leaves, int started) {
+    private void compareLeaves(SimNode other, String version, int[] leaves, Runnable completed, int started) {
         world.network().call(id, other.id(), "merkle-digests of " + leaves.length + " leaves",
                 SimConfig.REPLICA_TIMEOUT, () -> other.digestsIn(id, version, leaves), () -> alive(started),
                 (theirs, failure) -> {
                     if (failure == null) {
-                        pull(other, KeyDiff.between(digestsIn(other.id(), leaves), theirs), version, started);
+                        pull(other, KeyDiff.between(digestsIn(other.id(), leaves), theirs), version, completed,
+                                started);
                     }
                 });
     }
 
-    private void pull(SimNode other, KeyDiff<String> diff, String version, int started) {
+    private void pull(SimNode other, KeyDiff<String> diff, String version, Runnable completed, int started) {
         if (diff.differing() == 0) {
+            completed.run();
             return;
         }
         world.network().call(id, other.id(), Reports.lazy(() -> "merkle-pull " + diff.pull()),
@@ -420,7 +434,11 @@ final class SimNode {
                                 other.membership().check(version);
                                 push.forEach((key, record) -> repaired(other.mergeChanged(key, record)));
                                 return true;
-                            }, () -> alive(started), (ok, pushFailure) -> { });
+                            }, () -> alive(started), (ok, pushFailure) -> {
+                                if (pushFailure == null) {
+                                    completed.run();
+                                }
+                            });
                 });
     }
 
@@ -488,13 +506,26 @@ final class SimNode {
 
     // ---- expiry
 
+    /** kv-node's TombstoneSweeper: dead records past their grace, once kv-core's {@link PurgeClearance} allows. */
     private void sweep() {
-        long purgeBefore = millis() - world.config().tombstoneGrace();
-        for (String key : disk.records().keySet()) {
-            if (replica.purgeIfDead(bytes(key), purgeBefore)) {
+        long now = millis();
+        long purgeBefore = now - world.config().tombstoneGrace();
+        for (String key : List.copyOf(disk.records().keySet())) {
+            byte[] bytes = bytes(key);
+            if (ReplicaRecords.isPurgeable(disk.read(key), now, purgeBefore) && cleared(key)
+                    && replica.purgeIfDead(bytes, purgeBefore)) {
                 world.trace().add("%s purges %s", id, key);
             }
         }
+        clearance.passFinished();
+    }
+
+    private boolean cleared(String key) {
+        if (world.config().has(Bug.EARLY_TOMBSTONE_PURGE)) {
+            return true;
+        }
+        List<String> sharing = membership.peers().stream().filter(peer -> membership.shares(key, peer)).toList();
+        return clearance.cleared(bytes(key), SHARED, sharing);
     }
 
     static byte[] bytes(String key) {

@@ -30,15 +30,20 @@ import static org.awaitility.Awaitility.await;
 class FailpointCrashTest {
 
     /**
-     * Every failpoint but the streaming ones (a join's receiver; its crash and resumption: MembershipFailureTest) and
-     * the tombstone purge's: with a grace short enough for purges to happen in a test (two minutes), a deleted key
-     * came back once under these repeated crashes (docs/robustness.md, "What the suite found", #4). Until that is
-     * explained and fixed, this test keeps the harness's grace of an hour, under which nothing is purged.
+     * Every failpoint but the streaming ones, which only a joining node reaches (MembershipUnderFaultsTest crashes a
+     * joiner at them).
      */
     private static final List<String> FAILPOINTS = List.of(
             "coordinate.before", "coordinate.after", "replica-merge.before", "replica-merge.after",
             "hint-store.before", "hint-store.after", "hint-deliver.before", "hint-deliver.after",
-            "merkle-pull.before", "merkle-pull.after", "merkle-push.before", "merkle-push.after");
+            "merkle-pull.before", "merkle-pull.after", "merkle-push.before", "merkle-push.after",
+            "tombstone-purge.before", "tombstone-purge.after");
+    /**
+     * The grace n1 purges by while a tombstone-purge failpoint is armed, so the workload's deletes reach it within
+     * seconds. Only for those launches: the restore from an old copy at the end needs a grace longer than the copy's
+     * age, as with any store (Cassandra's gc_grace_seconds).
+     */
+    private static final String[] SHORT_GRACE = {"--kv.expiry.tombstone-grace=8s", "--kv.antientropy.cycle=4s"};
     private static final Duration REACHED_WITHIN = Duration.ofSeconds(90);
 
     @RegisterExtension
@@ -61,11 +66,13 @@ class FailpointCrashTest {
             workload.start();
             awaitOperations(workload.history(), 200);
             for (String failpoint : FAILPOINTS) {
-                victim.relaunchWith("--kv.faults.failpoints=" + failpoint + "=crash"); // it may crash before ready
+                List<String> arguments = new ArrayList<>(List.of("--kv.faults.failpoints=" + failpoint + "=crash"));
+                if (failpoint.startsWith("tombstone-purge")) {
+                    arguments.addAll(List.of(SHORT_GRACE));
+                }
+                victim.relaunchWith(arguments.toArray(String[]::new)); // it may crash before it is ready
                 reach(failpoint, victim, peer, other, prefix);
-                await(victim.id() + " crashes at " + failpoint).atMost(REACHED_WITHIN)
-                        .pollInterval(Duration.ofMillis(100)).until(() -> !victim.isRunning());
-                assertThat(log(victim)).as(victim.id() + "'s log").contains("failpoint " + failpoint + ": crashing");
+                Crashes.awaitCrashAt(victim, failpoint, REACHED_WITHIN);
                 crashed.add(failpoint);
                 if (!other.isRunning()) {
                     other.start();
@@ -166,13 +173,5 @@ class FailpointCrashTest {
     private static void awaitOperations(History history, int count) {
         await(count + " operations").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> history.size() >= count);
-    }
-
-    private static String log(KvNode node) {
-        try {
-            return Files.readString(node.logFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -16,9 +16,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Membership changes while faults run (issue 16), under one recorded workload: n4 joins while n3 is partitioned from
- * every other process (the join completes once the partition heals), then n4 is decommissioned while n2 is killed
- * (the decommission completes once n2 is back). The history must show nothing lost, no stale strict read and nothing
- * deleted back, and the replicas of the final ring must converge.
+ * every other process (the join completes once the partition heals; the joiner then crashes once before and once
+ * after it stores a streamed chunk, the stream-chunk failpoints armed for one launch each, and resumes), then n4 is
+ * decommissioned while n2 is killed (the decommission completes once n2 is back). The history must show nothing
+ * lost, no stale strict read and nothing deleted back, and the replicas of the final ring must converge.
  */
 class MembershipUnderFaultsTest {
 
@@ -29,7 +30,8 @@ class MembershipUnderFaultsTest {
     void aJoinDuringAPartitionAndADecommissionDuringAKillLoseNothing() {
         long seed = Long.getLong("kv.robustness.seed", System.nanoTime());
         System.out.println("robustness: membership under faults, seed " + seed);
-        try (KvCluster kv = KvCluster.builder().withFaultyNetwork().start("MembershipUnderFaultsTest")) {
+        try (KvCluster kv = KvCluster.builder().withFaultyNetwork().nodeArguments("--kv.faults.enabled=true")
+                .start("MembershipUnderFaultsTest")) {
             GatewayClient gateway = kv.gateway();
             Workload workload = new Workload(List.of(gateway), "membership-" + seed, seed, false);
             History history = workload.history();
@@ -37,10 +39,14 @@ class MembershipUnderFaultsTest {
             try (workload) {
                 workload.start();
                 awaitOperations(history, 100);
-                joiner = kv.addNode("n4");
+                joiner = kv.addNodeFirstLaunchWith("n4", List.of("--kv.faults.failpoints=stream-chunk.before=crash"));
                 kv.network().isolate("n3");
                 awaitOperations(history, history.size() + 1_000);
-                kv.network().heal();
+                kv.network().heal(); // the ranges n3 gives up wait for it: it may hold writes the others missed
+                Crashes.awaitCrashAt(joiner, "stream-chunk.before", CHANGE_TIMEOUT);
+                joiner.relaunchWith("--kv.faults.failpoints=stream-chunk.after=crash");
+                Crashes.awaitCrashAt(joiner, "stream-chunk.after", CHANGE_TIMEOUT);
+                joiner.launch(); // resumes the join, and the streaming where it stopped
                 awaitState(gateway, "n4", "normal");
                 System.out.println("robustness: n4 joined; " + history.availability());
 

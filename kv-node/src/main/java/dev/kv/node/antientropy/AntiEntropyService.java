@@ -3,6 +3,7 @@ package dev.kv.node.antientropy;
 import dev.kv.core.membership.Liveness;
 import dev.kv.core.membership.Membership;
 import dev.kv.core.merkle.AntiEntropySchedule;
+import dev.kv.core.replica.PurgeClearance;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.expiry.ExpiryProperties;
 import dev.kv.node.gossip.GossipService;
@@ -53,6 +54,7 @@ public class AntiEntropyService {
     private final Exchanger exchanger;
     private final GossipService gossip;
     private final AntiEntropyProperties properties;
+    private final PurgeClearance clearance;
     private final InstantSource clock;
     private final String self;
     private final Map<Pair, ExchangeResult> results = new ConcurrentHashMap<>();
@@ -63,12 +65,14 @@ public class AntiEntropyService {
     private final AntiEntropySchedule<Pair> schedule;
 
     AntiEntropyService(MerkleTrees trees, Exchanger exchanger, GossipService gossip, AntiEntropyProperties properties,
-                       ExpiryProperties expiry, NodeProperties node, InstantSource clock, RandomGenerator random) {
+                       ExpiryProperties expiry, NodeProperties node, InstantSource clock, RandomGenerator random,
+                       PurgeClearance clearance) {
         if (expiry.tombstoneGrace().compareTo(properties.cycle()) <= 0) {
             throw new IllegalStateException("kv.expiry.tombstone-grace (" + expiry.tombstoneGrace()
                     + ") must be longer than kv.antientropy.cycle (" + properties.cycle() + "): a tombstone purged"
                     + " before every replica pair was compared could let a deleted value come back");
         }
+        this.clearance = clearance;
         this.trees = trees;
         this.exchanger = exchanger;
         this.gossip = gossip;
@@ -136,8 +140,12 @@ public class AntiEntropyService {
         if (address == null) {
             return;
         }
+        long ticket = clearance.exchangeStarted();
         ExchangeResult result = exchanger.exchange(pair.range(), pair.peer(), address);
         results.put(pair, result);
+        if (result.coveredEveryLeaf()) {
+            clearance.exchangeCompleted(pair.range(), pair.peer(), ticket);
+        }
         if ("repaired".equals(result.outcome()) || "failed".equals(result.outcome())) {
             log.info("anti-entropy {} with {}: {} ({} keys compared, {} repaired, {} record bytes, {} bytes in all){}",
                     pair.range(), pair.peer(), result.outcome(), result.keysCompared(), result.keysRepaired(),

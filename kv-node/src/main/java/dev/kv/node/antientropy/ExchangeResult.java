@@ -16,4 +16,9 @@ package dev.kv.node.antientropy;
  */
 public record ExchangeResult(String range, String peer, String outcome, long keysCompared, long keysRepaired,
                              long bytesMoved, long bytesExchanged, long finishedAt, long durationMs, String error) {
+
+    /** Whether every differing leaf was compared and its records moved both ways: what lets a tombstone be purged. */
+    public boolean coveredEveryLeaf() {
+        return "in-sync".equals(outcome) || "repaired".equals(outcome);
+    }
 }

@@ -12,8 +12,9 @@ import java.time.Duration;
 /**
  * Purging of deleted and expired records.
  *
- * @param tombstoneGrace how long a tombstone (or an expired record) is kept after it died before it may be purged;
- *                       it must outlast every repair path that could still bring an older version back
+ * @param tombstoneGrace how long a tombstone (or an expired record) is kept at least after it died; it must outlast
+ *                       a late coordinator's write and a hint (hints older than it are dropped). It is then purged
+ *                       once every other replica of its range has exchanged with this node since ({@link PurgeGate})
  * @param sweepInterval  how often the sweep scans its next slice of records
  * @param sweepBatch     records per slice: the sweep walks the whole store a slice at a time, so a pass over N
  *                       records takes N / batch intervals and never stalls the node with a full scan

@@ -9,6 +9,7 @@ import dev.kv.node.storage.RecordStore;
 import dev.kv.node.storage.RocksStorage;
 import dev.kv.node.storage.StorageKeys;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Removes records that are entirely deleted or expired once the grace period has passed since they died. Until
- * then they stay as tombstones, which is what stops read repair and replication from bringing an older version back.
+ * Removes records that are entirely deleted or expired once the grace period has passed since they died and every
+ * other replica of their range has completed an exchange with this node since (kv-core's {@code PurgeClearance}, asked
+ * through {@link PurgeGate}). Until then they stay as tombstones, which is what stops read repair, hints and
+ * anti-entropy from bringing an older version back.
  * Walks the store in key order one slice per interval (a cursor remembers where it stopped), so the cost is spread
  * evenly instead of a full scan every so often stalling requests; purges under the record lock after re-checking, so
  * it never races a write.
@@ -39,13 +42,15 @@ public class TombstoneSweeper {
     private final Counter purged;
     private final AtomicLong lastPassScanned = new AtomicLong();
     private final Failpoints failpoints;
+    private final PurgeGate gate;
     private byte[] cursor;
     private long passScanned;
     private long passPurged;
 
     public TombstoneSweeper(RocksStorage storage, RecordStore records, ExpiryProperties properties,
-                            InstantSource clock, MeterRegistry registry, Failpoints failpoints) {
+                            InstantSource clock, MeterRegistry registry, Failpoints failpoints, PurgeGate gate) {
         this.storage = storage;
+        this.gate = gate;
         this.failpoints = failpoints;
         this.records = records;
         this.properties = properties;
@@ -53,6 +58,9 @@ public class TombstoneSweeper {
         this.purged = Counter.builder("kv.expiry.purged").description("dead records purged after the grace period")
                 .register(registry);
         registry.gauge("kv.expiry.last.scanned", lastPassScanned);
+        Gauge.builder("kv.expiry.waiting", gate, PurgeGate::waiting)
+                .description("dead records past their grace waiting for an exchange with every replica")
+                .register(registry);
     }
 
     @Scheduled(initialDelayString = "${kv.expiry.sweep-interval:1s}",
@@ -81,6 +89,9 @@ public class TombstoneSweeper {
             return true;
         });
         for (byte[] key : candidates) {
+            if (!gate.mayPurge(key)) {
+                continue;
+            }
             failpoints.fire(Failpoint.TOMBSTONE_PURGE_BEFORE);
             if (records.purgeIfDead(key, purgeBefore)) {
                 passPurged++;
@@ -93,6 +104,7 @@ public class TombstoneSweeper {
         if (cursor != null) {
             return false;
         }
+        gate.passFinished();
         lastPassScanned.set(passScanned);
         if (passPurged > 0) {
             log.info("expiry sweep pass: scanned {} records, purged {}", passScanned, passPurged);

@@ -2,6 +2,7 @@ package dev.kv.node.hints;
 
 import dev.kv.core.hints.HintKey;
 import dev.kv.core.hints.HintPolicy;
+import dev.kv.node.expiry.ExpiryProperties;
 import dev.kv.node.faults.Failpoint;
 import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.RocksStorage;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +45,18 @@ public class HintStore {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Failpoints failpoints;
 
-    public HintStore(RocksStorage storage, HintProperties properties, InstantSource clock, MeterRegistry registry,
-                     Failpoints failpoints) {
+    /**
+     * A hint is kept for the hint window or the tombstone grace, whichever is shorter (Cassandra's hint TTL is the
+     * table's gc_grace_seconds for the same reason): a hint older than the grace may carry a value whose tombstone
+     * every replica has purged, and delivering it would bring the deleted value back.
+     */
+    public HintStore(RocksStorage storage, HintProperties properties, ExpiryProperties expiry, InstantSource clock,
+                     MeterRegistry registry, Failpoints failpoints) {
         this.storage = storage;
         this.failpoints = failpoints;
-        this.policy = new HintPolicy(properties.window(), properties.maxStorage().toBytes());
+        Duration window = properties.window().compareTo(expiry.tombstoneGrace()) <= 0 ? properties.window()
+                : expiry.tombstoneGrace();
+        this.policy = new HintPolicy(window, properties.maxStorage().toBytes());
         this.clock = clock;
         this.registry = registry;
         this.sequence = new AtomicLong(clock.millis() << 16);

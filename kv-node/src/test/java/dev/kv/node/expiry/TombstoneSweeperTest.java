@@ -2,6 +2,7 @@ package dev.kv.node.expiry;
 
 import dev.kv.core.record.Mutation;
 import dev.kv.core.record.Record;
+import dev.kv.core.replica.PurgeClearance;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.faults.Failpoints;
 import dev.kv.node.storage.NodeIdentity;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TombstoneSweeperTest {
 
     private static final Duration GRACE = Duration.ofMinutes(10);
+    private static final String RANGE = "n1+n2+n3";
 
     @TempDir
     Path dataDir;
@@ -42,7 +44,7 @@ class TombstoneSweeperTest {
             ExpiryProperties expiry = new ExpiryProperties(GRACE, Duration.ofSeconds(1), 3);
             RecordStore store = new RecordStore(storage, node, expiry, new NodeIdentity(node, storage, clock), clock);
             TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, expiry, clock, new SimpleMeterRegistry(),
-                    Failpoints.disabled());
+                    Failpoints.disabled(), PurgeGate.soleReplica("n1"));
             for (int i = 0; i < 5; i++) {
                 store.coordinate(bytes("live/" + i), Mutation.put(bytes("v"), "", 0, null));
             }
@@ -70,6 +72,33 @@ class TombstoneSweeperTest {
                 assertThat(store.read(bytes("live/" + i)).liveSiblings(now.get())).hasSize(1);
             }
             assertThat(sweeper.sweepSlice()).as("the next pass starts over").isFalse();
+        }
+    }
+
+    @Test
+    void aDeadRecordPastItsGraceWaitsForAnExchangeWithEveryOtherReplicaStartedAfterItWasSeen() throws Exception {
+        NodeProperties node = new NodeProperties("n1", dataDir, "vector-clock", false);
+        try (RocksStorage storage = new RocksStorage(node)) {
+            ExpiryProperties expiry = new ExpiryProperties(GRACE, Duration.ofSeconds(1), 100);
+            RecordStore store = new RecordStore(storage, node, expiry, new NodeIdentity(node, storage, clock), clock);
+            PurgeClearance clearance = new PurgeClearance(100);
+            TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, expiry, clock, new SimpleMeterRegistry(),
+                    Failpoints.disabled(), new PurgeGate(clearance, key -> RANGE, "n1"));
+            store.coordinate(bytes("deleted"), Mutation.put(bytes("v"), "", 0, null));
+            store.coordinate(bytes("deleted"), Mutation.delete(null));
+            long beforeSighting = clearance.exchangeStarted();
+            now.addAndGet(GRACE.toMillis() + 1);
+
+            assertThat(sweeper.sweepSlice()).isTrue();
+            clearance.exchangeCompleted(RANGE, "n2", beforeSighting);
+            clearance.exchangeCompleted(RANGE, "n3", clearance.exchangeStarted());
+            assertThat(sweeper.sweepSlice()).isTrue();
+            assertThat(store.read(bytes("deleted")).isEmpty())
+                    .as("n2's last exchange started before the tombstone was seen past its grace").isFalse();
+
+            clearance.exchangeCompleted(RANGE, "n2", clearance.exchangeStarted());
+            assertThat(sweeper.sweepSlice()).isTrue();
+            assertThat(store.read(bytes("deleted"))).isEqualTo(Record.EMPTY);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.kv.node.faults;
 import dev.kv.core.record.Mutation;
 import dev.kv.node.config.NodeProperties;
 import dev.kv.node.expiry.ExpiryProperties;
+import dev.kv.node.expiry.PurgeGate;
 import dev.kv.node.expiry.TombstoneSweeper;
 import dev.kv.node.hints.HintProperties;
 import dev.kv.node.hints.HintStore;
@@ -58,7 +59,7 @@ class FailpointStepsTest {
     @Test
     void anErrorBeforeStoringAHintFailsTheCallAndStoresNothing() throws Exception {
         try (RocksStorage storage = new RocksStorage(node())) {
-            HintStore hints = new HintStore(storage, HINTS, clock, new SimpleMeterRegistry(),
+            HintStore hints = new HintStore(storage, HINTS, EXPIRY, clock, new SimpleMeterRegistry(),
                     armed(Failpoint.HINT_STORE_BEFORE, new FailpointAction.IoError()));
 
             assertThatThrownBy(() -> hints.store("n2", bytes("k"), bytes("record")))
@@ -68,7 +69,8 @@ class FailpointStepsTest {
             assertThat(hints.pendingByTarget()).doesNotContainKey("n2");
         }
         try (RocksStorage reopened = new RocksStorage(node())) {
-            assertThat(new HintStore(reopened, HINTS, clock, new SimpleMeterRegistry(), Failpoints.disabled())
+            assertThat(new HintStore(reopened, HINTS, EXPIRY, clock, new SimpleMeterRegistry(),
+                    Failpoints.disabled())
                     .oldest("n2", 10)).as("nothing on disk either").isEmpty();
         }
     }
@@ -76,7 +78,7 @@ class FailpointStepsTest {
     @Test
     void anErrorAfterStoringAHintFailsTheCallButTheHintIsKept() throws Exception {
         try (RocksStorage storage = new RocksStorage(node())) {
-            HintStore hints = new HintStore(storage, HINTS, clock, new SimpleMeterRegistry(),
+            HintStore hints = new HintStore(storage, HINTS, EXPIRY, clock, new SimpleMeterRegistry(),
                     armed(Failpoint.HINT_STORE_AFTER, new FailpointAction.IoError()));
 
             assertThatThrownBy(() -> hints.store("n2", bytes("k"), bytes("record")))
@@ -97,13 +99,15 @@ class FailpointStepsTest {
             store.coordinate(bytes("dead"), Mutation.delete(null));
             now.addAndGet(GRACE.toMillis() + 1000);
             TombstoneSweeper failing = new TombstoneSweeper(storage, store, EXPIRY, clock, new SimpleMeterRegistry(),
-                    armed(Failpoint.TOMBSTONE_PURGE_BEFORE, new FailpointAction.IoError()));
+                    armed(Failpoint.TOMBSTONE_PURGE_BEFORE, new FailpointAction.IoError()),
+                    PurgeGate.soleReplica("n1"));
 
             assertThatThrownBy(failing::sweepSlice).isInstanceOf(FailpointException.class);
             assertThat(storage.get(StorageKeys.of(bytes("dead")))).as("tombstone kept")
                     .isNotNull();
 
-            new TombstoneSweeper(storage, store, EXPIRY, clock, new SimpleMeterRegistry(), Failpoints.disabled())
+            new TombstoneSweeper(storage, store, EXPIRY, clock, new SimpleMeterRegistry(), Failpoints.disabled(),
+                    PurgeGate.soleReplica("n1"))
                     .sweepSlice();
             assertThat(storage.get(StorageKeys.of(bytes("dead")))).isNull();
         }
@@ -115,7 +119,7 @@ class FailpointStepsTest {
             RecordStore store = new RecordStore(storage, node(), EXPIRY, new NodeIdentity(node(), storage, clock),
                     clock);
             TombstoneSweeper sweeper = new TombstoneSweeper(storage, store, EXPIRY, clock, new SimpleMeterRegistry(),
-                    armed(Failpoint.TOMBSTONE_PURGE_AFTER, new FailpointAction.Crash()));
+                    armed(Failpoint.TOMBSTONE_PURGE_AFTER, new FailpointAction.Crash()), PurgeGate.soleReplica("n1"));
             store.coordinate(bytes("live"), Mutation.put(bytes("v"), "", 0, null));
 
             sweeper.sweepSlice();
