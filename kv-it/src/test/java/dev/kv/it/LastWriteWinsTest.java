@@ -50,6 +50,7 @@ class LastWriteWinsTest {
         Checks.Verdict verdict = ClockSkew.run(cluster.cluster(), "clock-skew-lww");
         assertThat(verdict.staleStrictReads()).as(verdict.toString()).isZero();
         assertThat(verdict.resurrected()).as(verdict.toString()).isZero();
+        assertThat(verdict.reusedDots()).as(verdict.toString()).isZero();
     }
 
     @Test

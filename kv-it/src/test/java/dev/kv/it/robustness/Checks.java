@@ -1,11 +1,14 @@
 package dev.kv.it.robustness;
 
+import dev.kv.core.record.Sibling;
+import dev.kv.core.version.Dot;
 import dev.kv.it.GatewayClient;
 import dev.kv.it.KvCluster;
 import dev.kv.it.KvNode;
 import dev.kv.it.Reply;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  *   <li>no acknowledged append lost (vector clocks; under LWW the count is the mode's documented cost);</li>
  *   <li>no strict read older than a write acknowledged before the read began;</li>
  *   <li>nothing deleted or expired comes back;</li>
+ *   <li>no dot stands for two versions of a set or a register on the replicas;</li>
  *   <li>the replicas converge: every range has one Merkle root on all the nodes that hold it.</li>
  * </ul>
  * Staleness of {@code eventual} reads is measured, not judged ({@link #staleness}).
@@ -38,18 +42,19 @@ public final class Checks {
     private static final int FINAL_READERS = 8;
 
     /** The violations found, with examples. */
-    public record Verdict(int lostAppends, int staleStrictReads, int resurrected, Duration convergedAfter,
-                          Duration repairsQuietAfter, Map<History.Kind, String> availability, List<String> examples) {
+    public record Verdict(int lostAppends, int staleStrictReads, int resurrected, int reusedDots,
+                          Duration convergedAfter, Duration repairsQuietAfter, Map<History.Kind, String> availability,
+                          List<String> examples) {
 
         public boolean clean() {
-            return lostAppends == 0 && staleStrictReads == 0 && resurrected == 0;
+            return lostAppends == 0 && staleStrictReads == 0 && resurrected == 0 && reusedDots == 0;
         }
 
         @Override
         public String toString() {
             return "lost appends " + lostAppends + ", stale strict reads " + staleStrictReads + ", resurrected "
-                    + resurrected + ", converged after " + convergedAfter.toMillis() + " ms, a full repair moved"
-                    + " nothing after " + repairsQuietAfter.toMillis() + " ms, availability "
+                    + resurrected + ", dots reused " + reusedDots + ", converged after " + convergedAfter.toMillis()
+                    + " ms, a full repair moved nothing after " + repairsQuietAfter.toMillis() + " ms, availability "
                     + availability + (examples.isEmpty() ? "" : ", e.g. " + examples);
         }
     }
@@ -71,7 +76,8 @@ public final class Checks {
         int lost = lostAppends(history, workload, gateway, examples);
         int stale = staleStrictReads(history, examples);
         int resurrected = resurrected(history, gateway, examples);
-        return new Verdict(lost, stale, resurrected, converged, quiet, history.availability(),
+        int reused = reusedDots(kv, workload, examples);
+        return new Verdict(lost, stale, resurrected, reused, converged, quiet, history.availability(),
                 examples.subList(0, Math.min(5, examples.size())));
     }
 
@@ -117,6 +123,42 @@ public final class Checks {
                     });
         }
         return repairedKeys(running) == before;
+    }
+
+    /**
+     * Dots that stand for two different versions: the replicas of a set or a register hold a sibling under the same
+     * (actor, counter) with another value or deletion. A node restarted on a wiped or an old data directory must mint
+     * dots no one gave before; a reused one would make replicas take two values for one version (version digests do
+     * not cover values, so the Merkle roots would agree).
+     */
+    private static int reusedDots(KvCluster kv, Workload workload, List<String> examples) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < Workload.SETS; i++) {
+            keys.add(workload.setKey(i));
+        }
+        for (int i = 0; i < Workload.REGISTERS; i++) {
+            keys.add(workload.registerKey(i));
+        }
+        int reused = 0;
+        for (String key : keys) {
+            Map<Dot, String> versions = new HashMap<>();
+            for (KvNode node : kv.nodes()) {
+                if (!node.isRunning()) {
+                    continue;
+                }
+                for (Sibling sibling : node.internalRead(key).siblings()) {
+                    String version = sibling.tombstone() ? "(deleted)"
+                            : new String(sibling.value(), StandardCharsets.UTF_8);
+                    String other = versions.putIfAbsent(sibling.dot(), version);
+                    if (other != null && !other.equals(version)) {
+                        reused++;
+                        examples.add("dot " + sibling.dot() + " of " + key + " stands for " + other + " and for "
+                                + version + " (on " + node.id() + ")");
+                    }
+                }
+            }
+        }
+        return reused;
     }
 
     private static double repairedKeys(List<KvNode> nodes) {
