@@ -97,8 +97,7 @@ public final class KvNode {
      * waits until it is ready. The next {@link #start()} is without them.
      */
     public void restartWith(String... extraArguments) {
-        kill();
-        process.launch(List.of(extraArguments));
+        relaunchWith(extraArguments);
         process.awaitReady();
     }
 

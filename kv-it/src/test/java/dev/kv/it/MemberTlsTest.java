@@ -170,9 +170,9 @@ class MemberTlsTest {
             assertThat(requestsServed(intruder)).as("requests the intruder received").isZero();
             assertThat(requestsServed(otherCaNode)).as("requests the other CA's node received").isZero();
             // Each outsider says why it cannot join.
-            assertThat(Files.readString(intruder.logFile(), StandardCharsets.UTF_8))
+            assertThat(intruder.logText())
                     .contains("do not accept each other as members: HTTP 403");
-            assertThat(Files.readString(otherCaNode.logFile(), StandardCharsets.UTF_8))
+            assertThat(otherCaNode.logText())
                     .contains("do not accept each other as members: TLS handshake failed");
         } finally {
             cluster.discard(otherCaNode);
@@ -284,8 +284,8 @@ class MemberTlsTest {
     }
 
     /** Whether {@code node} has started gossiping (its log says so). */
-    private static boolean gossiping(KvNode node) throws IOException {
-        return Files.readString(node.logFile(), StandardCharsets.UTF_8).contains("gossip: node " + node.id() + " at");
+    private static boolean gossiping(KvNode node) {
+        return node.logText().contains("gossip: node " + node.id() + " at");
     }
 
     /** Requests {@code node}'s data port answered, of any kind. */

@@ -180,7 +180,7 @@ public class MerkleTrees implements RecordListener {
     public List<RangeTree> ranges() {
         List<RangeTree> result = new ArrayList<>();
         for (Map.Entry<String, MerkleTree> tree : new TreeMap<>(state.trees()).entrySet()) {
-            result.add(new RangeTree(tree.getKey(), List.of(tree.getKey().split("\\+")),
+            result.add(new RangeTree(tree.getKey(), RingView.replicasOf(tree.getKey()),
                     HexFormat.of().toHexDigits(tree.getValue().root())));
         }
         return result;

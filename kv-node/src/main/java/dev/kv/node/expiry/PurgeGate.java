@@ -7,7 +7,6 @@ import dev.kv.node.gossip.RingView;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -52,7 +51,7 @@ public class PurgeGate {
         if (range == null) {
             return false;
         }
-        List<String> peers = Arrays.stream(range.split("\\+")).filter(id -> !id.equals(self)).toList();
+        List<String> peers = RingView.replicasOf(range).stream().filter(id -> !id.equals(self)).toList();
         return clearance.cleared(key, range, peers);
     }
 

@@ -46,4 +46,9 @@ public class RingView {
     public String rangeOf(TokenRing ring, byte[] key) {
         return ring.replicaSetOf(key, replicationFactor());
     }
+
+    /** The replicas a range is named by ({@link #rangeOf}). */
+    public static List<String> replicasOf(String range) {
+        return List.of(range.split("\\+"));
+    }
 }
